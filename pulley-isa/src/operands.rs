@@ -297,7 +297,7 @@ impl<'a> SlotList<'a> {
     }
 
     /// The slots in order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = Slot> + 'a {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Slot> + use<'a> {
         self.bytes
             .chunks_exact(2)
             .map(|pair| Slot(u16::from_le_bytes([pair[0], pair[1]])))
@@ -337,7 +337,7 @@ impl<'a> JumpTableRef<'a> {
     }
 
     /// The entries in order; the last is the default.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = PcRel> + 'a {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = PcRel> + use<'a> {
         self.bytes
             .chunks_exact(4)
             .map(|quad| PcRel(i32::from_le_bytes([quad[0], quad[1], quad[2], quad[3]])))

@@ -51,14 +51,16 @@
 
 /// Calls `$macro!` with every op of the ISA.
 ///
-/// The invocation has the form
-/// `primary { $( /// doc  Name = mnemonic { operand: Kind, ... }; )* }
-///  extended { ... }`.
+/// `for_each_op!(m)` expands to `m! { primary { ... } extended { ... } }`,
+/// each section a list of `/// doc  Name = mnemonic { operand: Kind, ... };`.
+/// `for_each_op!(m, tokens...)` passes `tokens...` first, before `primary`,
+/// so one generator macro can serve several configurations.
 /// See the [module documentation](crate::table) for the conventions.
 #[macro_export]
 macro_rules! for_each_op {
-    ($macro:ident) => {
+    ($macro:ident $(, $($args:tt)*)?) => {
         $macro! {
+            $($($args)*)?
             primary {
                 /// Returns from the current call: copies `values` into the
                 /// caller's result slots and pops the register window.
@@ -593,6 +595,10 @@ macro_rules! for_each_op {
                 /// `dst` = the embedder's signature id for this program's type
                 /// `ty`, comparable with `funcref_type` results.
                 TypeId = type_id { dst: Dst, ty: TypeIndex };
+                /// Consumes `amount` units of fuel. If less than `amount` is
+                /// left, execution stops before this op, resumable once the
+                /// embedder adds fuel.
+                ConsumeFuel = consume_fuel { amount: U32 };
             }
         }
     };

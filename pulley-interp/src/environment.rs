@@ -1,0 +1,168 @@
+//! What a running program sees of its embedder: memory 0, global cells,
+//! tables, function references and signature ids.
+//!
+//! The embedder owns all of these; the interpreter reads and writes them
+//! through raw pointers that the embedder sets with the `unsafe` setters
+//! below, whose contracts say what must hold while a call runs.
+
+use core::ptr;
+
+/// A table as the interpreter sees it: a pointer to its elements and their
+/// number. The embedder updates it in place when the table grows.
+#[derive(Copy, Clone, Debug)]
+#[repr(C)]
+pub struct TableView {
+    /// The elements (function reference handles or other 64-bit references).
+    pub elements: *mut u64,
+    /// Number of elements.
+    pub len: usize,
+}
+
+/// What a function reference handle resolves to. Handle `h != 0` names entry
+/// `h - 1` of the embedder's list (see [`Environment::set_funcref_targets`]);
+/// handle 0 is null.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct FuncRefTarget {
+    /// The signature id, compared by `funcref_type` checks.
+    pub type_id: u64,
+    /// The instance the function belongs to: the reference is called
+    /// directly when it equals [`Environment::instance_id`], through the
+    /// embedder otherwise.
+    pub instance_id: u64,
+    /// The function's index in its instance's program (or the embedder's
+    /// own numbering when `instance_id` names no interpreted instance).
+    pub func: u32,
+}
+
+/// The embedder's state a program runs against. One per instance.
+#[derive(Debug)]
+pub struct Environment {
+    pub(crate) memory_base: *mut u8,
+    pub(crate) memory_len: usize,
+    pub(crate) globals: *const *mut u64,
+    pub(crate) globals_len: usize,
+    pub(crate) tables: *const TableView,
+    pub(crate) tables_len: usize,
+    pub(crate) func_refs: *const u64,
+    pub(crate) func_refs_len: usize,
+    pub(crate) type_ids: *const u64,
+    pub(crate) type_ids_len: usize,
+    pub(crate) funcref_targets: *const FuncRefTarget,
+    pub(crate) funcref_targets_len: usize,
+    pub(crate) instance_id: u64,
+}
+
+impl Default for Environment {
+    fn default() -> Self {
+        Environment {
+            memory_base: ptr::NonNull::dangling().as_ptr(),
+            memory_len: 0,
+            globals: ptr::null(),
+            globals_len: 0,
+            tables: ptr::null(),
+            tables_len: 0,
+            func_refs: ptr::null(),
+            func_refs_len: 0,
+            type_ids: ptr::null(),
+            type_ids_len: 0,
+            funcref_targets: ptr::null(),
+            funcref_targets_len: 0,
+            instance_id: 0,
+        }
+    }
+}
+
+impl Environment {
+    /// An environment without memory, globals, tables or references.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets memory 0.
+    ///
+    /// # Safety
+    /// `len` bytes at `base` must be valid for reads and writes, and not be
+    /// accessed through other references, whenever a call with this
+    /// environment runs (between entering or resuming and the next exit).
+    /// The embedder calls this again after the memory grows or moves, before
+    /// resuming.
+    pub unsafe fn set_memory(&mut self, base: *mut u8, len: usize) {
+        self.memory_base = base;
+        self.memory_len = len;
+    }
+
+    /// Sets the global cells: `globals[i]` points to global `i`'s cell.
+    ///
+    /// # Safety
+    /// `len` pointers at `globals` must be readable, and each must point to
+    /// 8 bytes valid for reads and writes (aligned for `u64`), whenever a call
+    /// with this environment runs.
+    pub unsafe fn set_globals(&mut self, globals: *const *mut u64, len: usize) {
+        self.globals = globals;
+        self.globals_len = len;
+    }
+
+    /// Sets the tables.
+    ///
+    /// # Safety
+    /// `len` views at `tables` must be readable whenever a call with this
+    /// environment runs, and each view's `len` elements must then be valid for
+    /// reads and writes.
+    pub unsafe fn set_tables(&mut self, tables: *const TableView, len: usize) {
+        self.tables = tables;
+        self.tables_len = len;
+    }
+
+    /// Sets the handles `ref_func` returns: `refs[i]` for function `i` of the
+    /// program.
+    ///
+    /// # Safety
+    /// `len` values at `refs` must be readable whenever a call runs.
+    pub unsafe fn set_func_refs(&mut self, refs: *const u64, len: usize) {
+        self.func_refs = refs;
+        self.func_refs_len = len;
+    }
+
+    /// Sets the signature ids `type_id` returns: `ids[i]` for type `i`.
+    ///
+    /// # Safety
+    /// `len` values at `ids` must be readable whenever a call runs.
+    pub unsafe fn set_type_ids(&mut self, ids: *const u64, len: usize) {
+        self.type_ids = ids;
+        self.type_ids_len = len;
+    }
+
+    /// Sets how function reference handles resolve (shared by all instances
+    /// of an embedder's store).
+    ///
+    /// # Safety
+    /// `len` entries at `targets` must be readable whenever a call runs.
+    pub unsafe fn set_funcref_targets(&mut self, targets: *const FuncRefTarget, len: usize) {
+        self.funcref_targets = targets;
+        self.funcref_targets_len = len;
+    }
+
+    /// Sets the id that marks function references to this instance's own
+    /// functions.
+    pub fn set_instance_id(&mut self, id: u64) {
+        self.instance_id = id;
+    }
+
+    /// This instance's id.
+    pub fn instance_id(&self) -> u64 {
+        self.instance_id
+    }
+
+    /// Resolves a function reference handle, or `None` for null or unknown
+    /// handles.
+    #[inline(always)]
+    pub(crate) fn funcref_target(&self, handle: u64) -> Option<&FuncRefTarget> {
+        let index = usize::try_from(handle.checked_sub(1)?).ok()?;
+        if index >= self.funcref_targets_len {
+            return None;
+        }
+        // SAFETY: in range, and readable by `set_funcref_targets`' contract.
+        Some(unsafe { &*self.funcref_targets.add(index) })
+    }
+}

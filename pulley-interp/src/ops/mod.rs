@@ -1,0 +1,15 @@
+//! The semantics of every op, one function per op named by its mnemonic. The
+//! dispatch code (`crate::dispatch`) decodes an op's operands and calls its
+//! function here; every dispatch mode shares these.
+
+mod control;
+mod embedder;
+mod float;
+mod integer;
+mod memory;
+
+pub(crate) use control::*;
+pub(crate) use embedder::*;
+pub(crate) use float::*;
+pub(crate) use integer::*;
+pub(crate) use memory::*;

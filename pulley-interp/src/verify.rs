@@ -1,0 +1,593 @@
+//! The structural verifier: the checks that make unchecked decoding in the
+//! interpreter sound. See [`Program`](crate::Program) for what it proves.
+
+use alloc::vec::Vec;
+
+use pulley_isa::{
+    DecodeError, Decoded, JumpTableRef, Op, OperandVisitor, PcRel, Slot, SlotList, decode_one,
+};
+
+use crate::program::{EnvironmentShape, FunctionInfo, MAX_FRAME_SLOTS};
+
+/// Why bytecode was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    /// A function's code range is not inside the code.
+    #[error("function {func}: code range {start}..{end} is outside the {code_len}-byte code")]
+    FunctionOutOfCode {
+        /// The function.
+        func: u32,
+        /// Its start offset.
+        start: u32,
+        /// Its end offset.
+        end: u32,
+        /// Length of the code.
+        code_len: usize,
+    },
+    /// A function has no ops.
+    #[error("function {func} has no code")]
+    EmptyFunction {
+        /// The function.
+        func: u32,
+    },
+    /// Two functions' code ranges overlap.
+    #[error("functions {first} and {second} overlap")]
+    OverlappingFunctions {
+        /// One function.
+        first: u32,
+        /// The other.
+        second: u32,
+    },
+    /// A frame larger than [`MAX_FRAME_SLOTS`] or smaller than the parameters.
+    #[error(
+        "function {func}: frame of {frame_slots} slots cannot hold {params} parameters or exceeds {MAX_FRAME_SLOTS}"
+    )]
+    BadFrame {
+        /// The function.
+        func: u32,
+        /// Its frame size.
+        frame_slots: u32,
+        /// Its parameter count.
+        params: u32,
+    },
+    /// An op does not decode.
+    #[error("function {func}: {error}")]
+    Decode {
+        /// The function.
+        func: u32,
+        /// The decoding error.
+        error: DecodeError,
+    },
+    /// An op runs past the end of its function.
+    #[error("function {func}: op at offset {at} runs past the function's end")]
+    OpCrossesEnd {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+    },
+    /// The last op of a function can fall through.
+    #[error("function {func} does not end with ret, jump, br_table, trap or a tail call")]
+    MissingTerminator {
+        /// The function.
+        func: u32,
+    },
+    /// A slot operand outside the frame.
+    #[error("function {func}: op at offset {at} uses slot {slot}, but the frame has {frame_slots}")]
+    SlotOutOfFrame {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// The slot.
+        slot: u16,
+        /// The frame size.
+        frame_slots: u32,
+    },
+    /// A branch that lands outside its function or inside an op.
+    #[error(
+        "function {func}: branch at offset {at} lands on {target}, which is no op of the function"
+    )]
+    BadBranchTarget {
+        /// The function.
+        func: u32,
+        /// The branch's offset.
+        at: usize,
+        /// The target offset (may be out of range).
+        target: i64,
+    },
+    /// An index operand out of range.
+    #[error("function {func}: op at offset {at} names {what} {index}, but there are {limit}")]
+    IndexOutOfRange {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// What kind of index.
+        what: &'static str,
+        /// The index.
+        index: u32,
+        /// How many there are.
+        limit: u32,
+    },
+    /// A call or return whose value counts do not match the callee.
+    #[error("function {func}: op at offset {at} passes {found} {what}, expected {expected}")]
+    ArityMismatch {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// "arguments" or "results".
+        what: &'static str,
+        /// The count the op has.
+        found: usize,
+        /// The count the callee or function needs.
+        expected: u32,
+    },
+}
+
+/// Facts the verifier gathers for the program.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Verified {
+    /// Function indices sorted by code offset.
+    pub(crate) by_offset: Vec<u32>,
+    /// Whether any op is `ref_func`.
+    pub(crate) uses_ref_func: bool,
+}
+
+/// Verifies every function.
+pub(crate) fn verify_program(
+    code: &[u8],
+    functions: &[FunctionInfo],
+    shape: &EnvironmentShape,
+) -> Result<Verified, VerifyError> {
+    let count = u32::try_from(functions.len()).unwrap_or(u32::MAX);
+    for (func, info) in (0..count).zip(functions) {
+        if info.code_start >= info.code_end {
+            return Err(VerifyError::EmptyFunction { func });
+        }
+        if info.code_end as usize > code.len() {
+            return Err(VerifyError::FunctionOutOfCode {
+                func,
+                start: info.code_start,
+                end: info.code_end,
+                code_len: code.len(),
+            });
+        }
+        if info.frame_slots > MAX_FRAME_SLOTS || info.params > info.frame_slots {
+            return Err(VerifyError::BadFrame {
+                func,
+                frame_slots: info.frame_slots,
+                params: info.params,
+            });
+        }
+    }
+    let mut by_offset: Vec<u32> = (0..count).collect();
+    by_offset.sort_by_key(|&f| functions[f as usize].code_start);
+    for pair in by_offset.windows(2) {
+        if functions[pair[0] as usize].code_end > functions[pair[1] as usize].code_start {
+            return Err(VerifyError::OverlappingFunctions {
+                first: pair[0],
+                second: pair[1],
+            });
+        }
+    }
+    let mut checker = FunctionChecker {
+        code,
+        functions,
+        shape,
+        func: 0,
+        info: functions.first().copied().unwrap_or(FunctionInfo {
+            code_start: 0,
+            code_end: 0,
+            frame_slots: 0,
+            params: 0,
+            results: 0,
+        }),
+        op_starts: Vec::new(),
+        branches: Vec::new(),
+        uses_ref_func: false,
+    };
+    for (func, info) in (0..count).zip(functions) {
+        checker.func = func;
+        checker.info = *info;
+        checker.check()?;
+    }
+    Ok(Verified {
+        by_offset,
+        uses_ref_func: checker.uses_ref_func,
+    })
+}
+
+/// Checks one function at a time, reusing its buffers.
+struct FunctionChecker<'a> {
+    code: &'a [u8],
+    functions: &'a [FunctionInfo],
+    shape: &'a EnvironmentShape,
+    func: u32,
+    info: FunctionInfo,
+    /// One flag per byte of the function: does an op start there?
+    op_starts: Vec<bool>,
+    /// (branch op offset, target) pairs, checked once all ops are known.
+    branches: Vec<(usize, i64)>,
+    uses_ref_func: bool,
+}
+
+impl FunctionChecker<'_> {
+    fn check(&mut self) -> Result<(), VerifyError> {
+        let start = self.info.code_start as usize;
+        let end = self.info.code_end as usize;
+        let func = self.func;
+        self.op_starts.clear();
+        self.op_starts.resize(end - start, false);
+        self.branches.clear();
+        let mut at = start;
+        let mut last_is_terminator = false;
+        while at < end {
+            let (op, next) =
+                decode_one(self.code, at).map_err(|error| VerifyError::Decode { func, error })?;
+            if next > end {
+                return Err(VerifyError::OpCrossesEnd { func, at });
+            }
+            self.op_starts[at - start] = true;
+            let mut operands = OperandCheck {
+                at,
+                frame_slots: self.info.frame_slots,
+                bad_slot: None,
+                branches: &mut self.branches,
+            };
+            op.visit_operands(&mut operands);
+            if let Some(slot) = operands.bad_slot {
+                return Err(VerifyError::SlotOutOfFrame {
+                    func,
+                    at,
+                    slot,
+                    frame_slots: self.info.frame_slots,
+                });
+            }
+            self.check_op(&op, at)?;
+            self.uses_ref_func |= matches!(op, Op::RefFunc { .. });
+            last_is_terminator = is_terminator(&op);
+            at = next;
+        }
+        if !last_is_terminator {
+            return Err(VerifyError::MissingTerminator { func });
+        }
+        for &(at, target) in &self.branches {
+            let lands_on_op = target >= start as i64
+                && target < end as i64
+                && self.op_starts[target as usize - start];
+            if !lands_on_op {
+                return Err(VerifyError::BadBranchTarget { func, at, target });
+            }
+        }
+        Ok(())
+    }
+
+    /// Index ranges and call arities.
+    fn check_op(&self, op: &Op<'_>, at: usize) -> Result<(), VerifyError> {
+        let functions = u32::try_from(self.functions.len()).unwrap_or(u32::MAX);
+        match op {
+            Op::Call {
+                func,
+                args,
+                results,
+            } => {
+                let callee = self.index("function", func.0, functions, at)?;
+                self.arity("arguments", args.len(), callee.params, at)?;
+                self.arity("results", results.len(), callee.results, at)
+            }
+            Op::ReturnCall { func, args } => {
+                let callee = self.index("function", func.0, functions, at)?;
+                self.arity("arguments", args.len(), callee.params, at)?;
+                self.arity("results", self.info.results as usize, callee.results, at)
+            }
+            Op::Ret { values } => self.arity("results", values.len(), self.info.results, at),
+            Op::RefFunc { func, .. } => self.index("function", func.0, functions, at).map(drop),
+            Op::CallImport { import, .. } => {
+                self.in_shape("import", import.0, self.shape.imports, at)
+            }
+            Op::GlobalGet { global, .. } | Op::GlobalSet { global, .. } => {
+                self.in_shape("global", global.0, self.shape.globals, at)
+            }
+            Op::TableGet { table, .. }
+            | Op::TableSet { table, .. }
+            | Op::TableSize { table, .. } => self.in_shape("table", table.0, self.shape.tables, at),
+            Op::TypeId { ty, .. } => self.in_shape("type", ty.0, self.shape.types, at),
+            _ => Ok(()),
+        }
+    }
+
+    fn index(
+        &self,
+        what: &'static str,
+        index: u32,
+        limit: u32,
+        at: usize,
+    ) -> Result<&FunctionInfo, VerifyError> {
+        self.functions
+            .get(index as usize)
+            .ok_or(VerifyError::IndexOutOfRange {
+                func: self.func,
+                at,
+                what,
+                index,
+                limit,
+            })
+    }
+
+    fn in_shape(
+        &self,
+        what: &'static str,
+        index: u32,
+        limit: u32,
+        at: usize,
+    ) -> Result<(), VerifyError> {
+        if index < limit {
+            Ok(())
+        } else {
+            Err(VerifyError::IndexOutOfRange {
+                func: self.func,
+                at,
+                what,
+                index,
+                limit,
+            })
+        }
+    }
+
+    fn arity(
+        &self,
+        what: &'static str,
+        found: usize,
+        expected: u32,
+        at: usize,
+    ) -> Result<(), VerifyError> {
+        if found == expected as usize {
+            Ok(())
+        } else {
+            Err(VerifyError::ArityMismatch {
+                func: self.func,
+                at,
+                what,
+                found,
+                expected,
+            })
+        }
+    }
+}
+
+/// Ops after which execution never falls through to the next op.
+fn is_terminator(op: &Op<'_>) -> bool {
+    matches!(
+        op,
+        Op::Ret { .. }
+            | Op::Jump { .. }
+            | Op::BrTable { .. }
+            | Op::Trap { .. }
+            | Op::ReturnCall { .. }
+            | Op::ReturnCallRef { .. }
+    )
+}
+
+/// Checks slot operands against the frame and collects branch targets.
+struct OperandCheck<'b> {
+    at: usize,
+    frame_slots: u32,
+    bad_slot: Option<u16>,
+    branches: &'b mut Vec<(usize, i64)>,
+}
+
+impl OperandCheck<'_> {
+    fn slot(&mut self, slot: Slot) {
+        if u32::from(slot.0) >= self.frame_slots && self.bad_slot.is_none() {
+            self.bad_slot = Some(slot.0);
+        }
+    }
+
+    fn list(&mut self, list: &SlotList<'_>) {
+        for slot in list.iter() {
+            self.slot(slot);
+        }
+    }
+
+    fn target(&mut self, target: PcRel) {
+        self.branches
+            .push((self.at, self.at as i64 + i64::from(target.0)));
+    }
+}
+
+impl<'a> OperandVisitor<Decoded<'a>> for OperandCheck<'_> {
+    fn dst(&mut self, dst: &Slot) {
+        self.slot(*dst);
+    }
+    fn src(&mut self, src: &Slot) {
+        self.slot(*src);
+    }
+    fn dst_wide(&mut self, dst: &Slot) {
+        self.slot(*dst);
+    }
+    fn src_wide(&mut self, src: &Slot) {
+        self.slot(*src);
+    }
+    fn dst_list(&mut self, list: &SlotList<'a>) {
+        self.list(list);
+    }
+    fn src_list(&mut self, list: &SlotList<'a>) {
+        self.list(list);
+    }
+    fn target(&mut self, target: &PcRel) {
+        OperandCheck::target(self, *target);
+    }
+    fn jump_table(&mut self, table: &JumpTableRef<'a>) {
+        for target in table.iter() {
+            OperandCheck::target(self, target);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use pulley_isa::{FuncIndex, OwnedOp};
+
+    fn encode(ops: &[OwnedOp]) -> Vec<u8> {
+        let mut code = Vec::new();
+        for op in ops {
+            op.encode(&mut code).unwrap();
+        }
+        code
+    }
+
+    fn one_function(
+        ops: &[OwnedOp],
+        frame_slots: u32,
+        params: u32,
+        results: u32,
+    ) -> Result<Vec<u32>, VerifyError> {
+        let code = encode(ops);
+        let info = FunctionInfo {
+            code_start: 0,
+            code_end: code.len() as u32,
+            frame_slots,
+            params,
+            results,
+        };
+        verify_program(&code, &[info], &EnvironmentShape::default())
+            .map(|verified| verified.by_offset)
+    }
+
+    #[test]
+    fn accepts_a_well_formed_function() {
+        let ops = [
+            OwnedOp::Xconst8 {
+                dst: Slot(1),
+                imm: 0,
+            },
+            OwnedOp::BrIfXeq32 {
+                a: Slot(0),
+                b: Slot(1),
+                target: PcRel(12),
+            },
+            OwnedOp::Jump { target: PcRel(-7) },
+            OwnedOp::Ret {
+                values: vec![Slot(1)],
+            },
+        ];
+        assert_eq!(one_function(&ops, 2, 1, 1), Ok(vec![0]));
+    }
+
+    #[test]
+    fn rejects_slots_outside_the_frame() {
+        let ops = [OwnedOp::Ret {
+            values: vec![Slot(2)],
+        }];
+        assert!(matches!(
+            one_function(&ops, 2, 0, 1),
+            Err(VerifyError::SlotOutOfFrame { slot: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_branches_into_the_middle_of_an_op() {
+        let ops = [
+            OwnedOp::Jump { target: PcRel(1) },
+            OwnedOp::Ret { values: vec![] },
+        ];
+        assert!(matches!(
+            one_function(&ops, 1, 0, 0),
+            Err(VerifyError::BadBranchTarget { target: 1, .. })
+        ));
+        let ops = [OwnedOp::Jump { target: PcRel(-1) }];
+        assert!(matches!(
+            one_function(&ops, 1, 0, 0),
+            Err(VerifyError::BadBranchTarget { target: -1, .. })
+        ));
+    }
+
+    #[test]
+    fn rejects_falling_off_the_end() {
+        let ops = [OwnedOp::Xconst8 {
+            dst: Slot(0),
+            imm: 0,
+        }];
+        assert_eq!(
+            one_function(&ops, 1, 0, 0),
+            Err(VerifyError::MissingTerminator { func: 0 })
+        );
+    }
+
+    #[test]
+    fn rejects_wrong_call_arities_and_unknown_functions() {
+        let ops = [
+            OwnedOp::Call {
+                func: FuncIndex(0),
+                args: vec![],
+                results: vec![],
+            },
+            OwnedOp::Ret { values: vec![] },
+        ];
+        assert!(matches!(
+            one_function(&ops, 1, 1, 0),
+            Err(VerifyError::ArityMismatch {
+                what: "arguments",
+                ..
+            })
+        ));
+        let ops = [
+            OwnedOp::Call {
+                func: FuncIndex(1),
+                args: vec![],
+                results: vec![],
+            },
+            OwnedOp::Ret { values: vec![] },
+        ];
+        assert!(matches!(
+            one_function(&ops, 1, 0, 0),
+            Err(VerifyError::IndexOutOfRange {
+                what: "function",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn rejects_bad_frames_and_ranges() {
+        let code = encode(&[OwnedOp::Ret { values: vec![] }]);
+        let shape = EnvironmentShape::default();
+        let info = FunctionInfo {
+            code_start: 0,
+            code_end: 3,
+            frame_slots: 0,
+            params: 1,
+            results: 0,
+        };
+        assert!(matches!(
+            verify_program(&code, &[info], &shape),
+            Err(VerifyError::BadFrame { .. })
+        ));
+        let info = FunctionInfo {
+            code_start: 0,
+            code_end: 4,
+            frame_slots: 1,
+            params: 0,
+            results: 0,
+        };
+        assert!(matches!(
+            verify_program(&code, &[info], &shape),
+            Err(VerifyError::FunctionOutOfCode { .. })
+        ));
+        let info = FunctionInfo {
+            code_start: 0,
+            code_end: 3,
+            frame_slots: 1,
+            params: 0,
+            results: 0,
+        };
+        assert!(matches!(
+            verify_program(&code, &[info, info], &shape),
+            Err(VerifyError::OverlappingFunctions { .. })
+        ));
+    }
+}

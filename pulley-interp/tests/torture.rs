@@ -1,0 +1,237 @@
+//! The dispatch torture test: tens of millions of ops, every op that can run
+//! without leaving the interpreter among them, plus calls, on a thread with a
+//! 256 KiB native stack. If any handler stopped tail-calling (in the `tail`
+//! and `become` dispatch modes), the native stack would grow with every op
+//! executed and this test would overflow it.
+
+mod common;
+
+use common::{FunctionBuilder, TestEnv, program};
+use pulley_interp::{DISPATCH, EnvironmentShape, Exit, FuncRefTarget, Interpreter, TableView};
+use pulley_isa::{
+    BuiltinIndex, FuncIndex, GlobalIndex, ImportIndex, OwnedOp, PcRel, Slot, TableIndex, TrapCode,
+    TypeIndex, for_each_op,
+};
+
+/// A default operand for each kind: reads come from r1 (which holds 3, a
+/// safe divisor, shift count, index and handle), writes go to r10, branches
+/// fall through to the next op (`next` is this op's size).
+macro_rules! default_operand {
+    (Dst, $next:expr) => {
+        Slot(10)
+    };
+    (Src, $next:expr) => {
+        Slot(1)
+    };
+    (DstWide, $next:expr) => {
+        Slot(10)
+    };
+    (SrcWide, $next:expr) => {
+        Slot(1)
+    };
+    (Target, $next:expr) => {
+        PcRel($next)
+    };
+    (JumpTable, $next:expr) => {
+        vec![PcRel($next), PcRel($next)]
+    };
+    (I8, $next:expr) => {
+        1
+    };
+    (I32, $next:expr) => {
+        1
+    };
+    (I64, $next:expr) => {
+        1
+    };
+    (U8, $next:expr) => {
+        1
+    };
+    (U32, $next:expr) => {
+        1
+    };
+    (FuncIndex, $next:expr) => {
+        FuncIndex(1)
+    };
+    (GlobalIndex, $next:expr) => {
+        GlobalIndex(0)
+    };
+    (TableIndex, $next:expr) => {
+        TableIndex(0)
+    };
+    (TypeIndex, $next:expr) => {
+        TypeIndex(0)
+    };
+    (ImportIndex, $next:expr) => {
+        ImportIndex(0)
+    };
+    (BuiltinIndex, $next:expr) => {
+        BuiltinIndex(0)
+    };
+    (TrapCode, $next:expr) => {
+        TrapCode::Unreachable
+    };
+    (DstList, $next:expr) => {
+        vec![]
+    };
+    (SrcList, $next:expr) => {
+        vec![]
+    };
+}
+
+/// Every op of the table with default operands, except those that end the
+/// function, leave the interpreter, or take value lists (those appear in the
+/// program explicitly).
+macro_rules! every_op_in_place {
+    (
+        primary {
+            $( $(#[$primary_attr:meta])* $Primary:ident = $primary:ident { $( $pfield:ident : $pkind:ident ),* $(,)? } ; )*
+        }
+        extended {
+            $( $(#[$ext_attr:meta])* $Extended:ident = $extended:ident { $( $efield:ident : $ekind:ident ),* $(,)? } ; )*
+        }
+    ) => {
+        fn every_op_in_place() -> Vec<OwnedOp> {
+            let builders: Vec<fn(i32) -> OwnedOp> = vec![
+                $( |_next| OwnedOp::$Primary { $( $pfield: default_operand!($pkind, _next) ),* }, )*
+                $( |_next| OwnedOp::$Extended { $( $efield: default_operand!($ekind, _next) ),* }, )*
+            ];
+            builders
+                .into_iter()
+                .map(|build| {
+                    let size = build(0).encoded_len().unwrap() as i32;
+                    build(size)
+                })
+                .filter(|op| {
+                    !matches!(
+                        op,
+                        OwnedOp::Ret { .. }
+                            | OwnedOp::Trap { .. }
+                            | OwnedOp::Call { .. }
+                            | OwnedOp::CallImport { .. }
+                            | OwnedOp::CallRef { .. }
+                            | OwnedOp::CallBuiltin { .. }
+                            | OwnedOp::ReturnCall { .. }
+                            | OwnedOp::ReturnCallRef { .. }
+                    )
+                })
+                .collect()
+        }
+    };
+}
+
+for_each_op!(every_op_in_place);
+
+const ITERATIONS: u64 = 100_000;
+
+fn torture() {
+    let r = Slot;
+    // func 0: fn(n): loop { every op; r10 = leaf(r1); r10 = call_ref(handle 2); } while ++i < n
+    let mut main = FunctionBuilder::new(12, 1, 1);
+    main.op(OwnedOp::Xconst8 { dst: r(1), imm: 3 })
+        .op(OwnedOp::Xconst8 { dst: r(8), imm: 0 })
+        .label("loop");
+    let body = every_op_in_place();
+    let ops_per_iteration = body.len() + 6;
+    for op in body {
+        main.op(op);
+    }
+    main.op(OwnedOp::Call {
+        func: FuncIndex(1),
+        args: vec![r(1)],
+        results: vec![r(10)],
+    })
+    .op(OwnedOp::Xconst8 { dst: r(11), imm: 2 })
+    .op(OwnedOp::CallRef {
+        callee: r(11),
+        args: vec![r(1)],
+        results: vec![r(10)],
+    })
+    .op(OwnedOp::Xadd64Imm {
+        dst: r(8),
+        a: r(8),
+        b: 1,
+    })
+    .branch("loop", |target| OwnedOp::BrIfXult64 {
+        a: Slot(8),
+        b: Slot(0),
+        target,
+    })
+    .op(OwnedOp::Ret { values: vec![r(8)] });
+    // func 1: fn(x) = x + 1
+    let mut leaf = FunctionBuilder::new(1, 1, 1);
+    leaf.op(OwnedOp::Xadd64Imm {
+        dst: r(0),
+        a: r(0),
+        b: 1,
+    })
+    .op(OwnedOp::Ret { values: vec![r(0)] });
+    // func 2: fn(x) = tail call leaf(x)
+    let mut tail = FunctionBuilder::new(1, 1, 1);
+    tail.op(OwnedOp::ReturnCall {
+        func: FuncIndex(1),
+        args: vec![r(0)],
+    });
+    let p = program(
+        &[&main, &leaf, &tail],
+        EnvironmentShape {
+            imports: 1,
+            globals: 1,
+            tables: 1,
+            types: 1,
+        },
+    );
+
+    let mut env = TestEnv::new(64, 1);
+    let mut table = vec![1u64, 2, 3, 4];
+    let view = TableView {
+        elements: table.as_mut_ptr(),
+        len: table.len(),
+    };
+    let targets = [
+        FuncRefTarget {
+            type_id: 1,
+            instance_id: 0,
+            func: 1,
+        },
+        FuncRefTarget {
+            type_id: 1,
+            instance_id: 0,
+            func: 2,
+        },
+        FuncRefTarget {
+            type_id: 1,
+            instance_id: 0,
+            func: 1,
+        },
+    ];
+    let func_refs = [1u64, 2, 3];
+    let type_ids = [1u64];
+    env.refresh();
+    // SAFETY: all of these outlive the call below.
+    unsafe {
+        env.env.set_tables(&view, 1);
+        env.env.set_funcref_targets(targets.as_ptr(), targets.len());
+        env.env.set_func_refs(func_refs.as_ptr(), func_refs.len());
+        env.env.set_type_ids(type_ids.as_ptr(), type_ids.len());
+    }
+    let mut interpreter = Interpreter::default();
+    // SAFETY: `env` and what it points to outlive the call.
+    let exit = unsafe { interpreter.call(&p, env.env_ptr(), FuncIndex(0), &[ITERATIONS]) }.unwrap();
+    assert_eq!(exit, Exit::Returned);
+    assert_eq!(interpreter.results(), &[ITERATIONS]);
+    let total = ITERATIONS as usize * ops_per_iteration;
+    assert!(total > 20_000_000, "only {total} ops");
+    drop(table);
+}
+
+#[test]
+fn handlers_never_grow_the_native_stack() {
+    eprintln!("dispatch mode: {DISPATCH:?}");
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(torture)
+        .unwrap()
+        .join()
+        .expect("the torture run finished on a 256 KiB stack");
+}
