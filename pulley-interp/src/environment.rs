@@ -114,8 +114,7 @@ impl Environment {
         self.tables_len = len;
     }
 
-    /// Sets the handles `ref_func` returns: `refs[i]` for function `i` of the
-    /// program.
+    /// Sets the handles `ref_func` returns: `refs[i]` for `ref_func i`.
     ///
     /// # Safety
     /// `len` values at `refs` must be readable whenever a call runs.

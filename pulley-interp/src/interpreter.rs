@@ -551,16 +551,12 @@ fn check_environment(program: &Program, env: &Environment) -> Result<(), CallErr
         ("type ids", shape.types as usize, env.type_ids_len),
         (
             "function references",
-            program.functions().len(),
+            shape.func_refs as usize,
             env.func_refs_len,
         ),
     ];
     for (what, needed, provided) in checks {
-        let uses_any = match what {
-            "function references" => program.uses_ref_func(),
-            _ => needed > 0,
-        };
-        if uses_any && provided < needed {
+        if provided < needed {
             return Err(CallError::EnvironmentTooSmall {
                 what,
                 needed,

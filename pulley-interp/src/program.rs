@@ -24,7 +24,7 @@ pub struct FunctionInfo {
 }
 
 /// The largest frame a function may have: slot operands are 16 bits.
-pub const MAX_FRAME_SLOTS: u32 = 1 << 16;
+pub const MAX_FRAME_SLOTS: u32 = pulley_isa::Slot::COUNT;
 
 /// How many of each embedder entity a program refers to. An environment that
 /// runs the program must provide at least these many.
@@ -38,6 +38,8 @@ pub struct EnvironmentShape {
     pub tables: u32,
     /// Signature ids (`type_id`).
     pub types: u32,
+    /// Function references (`ref_func`).
+    pub func_refs: u32,
 }
 
 /// Bytecode that passed the verifier, with its function table.
@@ -54,8 +56,6 @@ pub struct Program {
     shape: EnvironmentShape,
     /// Function indices sorted by code offset, for `function_at`.
     by_offset: Box<[u32]>,
-    /// Whether any op is `ref_func` (the environment then needs handles).
-    uses_ref_func: bool,
 }
 
 impl Program {
@@ -70,8 +70,7 @@ impl Program {
             code: code.into_boxed_slice(),
             functions: functions.into_boxed_slice(),
             shape,
-            by_offset: verified.by_offset.into_boxed_slice(),
-            uses_ref_func: verified.uses_ref_func,
+            by_offset: verified.into_boxed_slice(),
         })
     }
 
@@ -88,11 +87,6 @@ impl Program {
     /// The environment the program expects.
     pub fn shape(&self) -> &EnvironmentShape {
         &self.shape
-    }
-
-    /// Whether the program takes references to its own functions.
-    pub fn uses_ref_func(&self) -> bool {
-        self.uses_ref_func
     }
 
     /// The function whose code contains `offset`.

@@ -126,21 +126,12 @@ pub enum VerifyError {
     },
 }
 
-/// Facts the verifier gathers for the program.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Verified {
-    /// Function indices sorted by code offset.
-    pub(crate) by_offset: Vec<u32>,
-    /// Whether any op is `ref_func`.
-    pub(crate) uses_ref_func: bool,
-}
-
-/// Verifies every function.
+/// Verifies every function; returns function indices sorted by code offset.
 pub(crate) fn verify_program(
     code: &[u8],
     functions: &[FunctionInfo],
     shape: &EnvironmentShape,
-) -> Result<Verified, VerifyError> {
+) -> Result<Vec<u32>, VerifyError> {
     let count = u32::try_from(functions.len()).unwrap_or(u32::MAX);
     for (func, info) in (0..count).zip(functions) {
         if info.code_start >= info.code_end {
@@ -186,17 +177,13 @@ pub(crate) fn verify_program(
         }),
         op_starts: Vec::new(),
         branches: Vec::new(),
-        uses_ref_func: false,
     };
     for (func, info) in (0..count).zip(functions) {
         checker.func = func;
         checker.info = *info;
         checker.check()?;
     }
-    Ok(Verified {
-        by_offset,
-        uses_ref_func: checker.uses_ref_func,
-    })
+    Ok(by_offset)
 }
 
 /// Checks one function at a time, reusing its buffers.
@@ -210,7 +197,6 @@ struct FunctionChecker<'a> {
     op_starts: Vec<bool>,
     /// (branch op offset, target) pairs, checked once all ops are known.
     branches: Vec<(usize, i64)>,
-    uses_ref_func: bool,
 }
 
 impl FunctionChecker<'_> {
@@ -246,7 +232,6 @@ impl FunctionChecker<'_> {
                 });
             }
             self.check_op(&op, at)?;
-            self.uses_ref_func |= matches!(op, Op::RefFunc { .. });
             last_is_terminator = is_terminator(&op);
             at = next;
         }
@@ -283,7 +268,9 @@ impl FunctionChecker<'_> {
                 self.arity("results", self.info.results as usize, callee.results, at)
             }
             Op::Ret { values } => self.arity("results", values.len(), self.info.results, at),
-            Op::RefFunc { func, .. } => self.index("function", func.0, functions, at).map(drop),
+            Op::RefFunc { func, .. } => {
+                self.in_shape("function reference", func.0, self.shape.func_refs, at)
+            }
             Op::CallImport { import, .. } => {
                 self.in_shape("import", import.0, self.shape.imports, at)
             }
@@ -455,7 +442,6 @@ mod tests {
             results,
         };
         verify_program(&code, &[info], &EnvironmentShape::default())
-            .map(|verified| verified.by_offset)
     }
 
     #[test]

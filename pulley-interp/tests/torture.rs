@@ -50,6 +50,9 @@ macro_rules! default_operand {
     (U32, $next:expr) => {
         1
     };
+    (FuncRefIndex, $next:expr) => {
+        pulley_isa::FuncRefIndex(1)
+    };
     (FuncIndex, $next:expr) => {
         FuncIndex(1)
     };
@@ -179,6 +182,7 @@ fn torture() {
             globals: 1,
             tables: 1,
             types: 1,
+            func_refs: 3,
         },
     );
 

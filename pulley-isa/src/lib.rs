@@ -74,8 +74,8 @@ pub use op::OwnedOp;
 pub use op::{GenericOp, Op};
 pub use opcode::{AnyOpcode, EXTENDED_PREFIX, ExtOpcode, Opcode};
 pub use operands::{
-    BuiltinIndex, FuncIndex, GlobalIndex, ImportIndex, JumpTableRef, PcRel, Slot, SlotList,
-    TableIndex, TrapCode, TypeIndex,
+    BuiltinIndex, FuncIndex, FuncRefIndex, GlobalIndex, ImportIndex, JumpTableRef, PcRel, Slot,
+    SlotList, TableIndex, TrapCode, TypeIndex,
 };
 
 /// Why an op could not be encoded.

@@ -25,6 +25,10 @@ use crate::DecodeError;
 pub struct Slot(pub u16);
 
 impl Slot {
+    /// The number of distinct slots (slot indices are 16 bits), hence the
+    /// largest frame a function can have.
+    pub const COUNT: u32 = 1 << 16;
+
     /// The slot's index within the frame.
     pub fn index(self) -> usize {
         usize::from(self.0)
@@ -165,6 +169,8 @@ index_types! {
     FuncIndex => "func";
     /// A function the embedder provides, by index.
     ImportIndex => "import";
+    /// A function reference the embedder provides, by index.
+    FuncRefIndex => "funcref";
     /// A global variable cell the embedder provides, by index.
     GlobalIndex => "global";
     /// A table the embedder provides, by index.

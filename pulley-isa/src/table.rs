@@ -40,7 +40,7 @@
 //! `Target`: an `i32` byte offset from this op's first byte. `JumpTable`: a
 //! `u32` count `n >= 1` then `n` targets, the last being the default.
 //! `I8`, `I32`, `I64`, `U8`, `U32`: immediates. `FuncIndex`, `ImportIndex`,
-//! `GlobalIndex`, `TableIndex`, `TypeIndex`, `BuiltinIndex`: `u32` indices
+//! `FuncRefIndex`, `GlobalIndex`, `TableIndex`, `TypeIndex`, `BuiltinIndex`: `u32` indices
 //! into the program's or the embedder's tables. `TrapCode`: one byte.
 //!
 //! # Calls
@@ -585,9 +585,9 @@ macro_rules! for_each_op {
                 TableSet = table_set { table: TableIndex, index: Src, value: Src };
                 /// `dst` = the current number of elements of table `table`.
                 TableSize = table_size { dst: Dst, table: TableIndex };
-                /// `dst` = the embedder's reference to this program's function
-                /// `func`.
-                RefFunc = ref_func { dst: Dst, func: FuncIndex };
+                /// `dst` = the embedder's function reference `func` (see
+                /// `call_ref`).
+                RefFunc = ref_func { dst: Dst, func: FuncRefIndex };
                 /// `dst` = the embedder's signature id of the function that
                 /// reference `funcref` names; traps with `indirect_call_to_null`
                 /// if it is null.
@@ -595,6 +595,38 @@ macro_rules! for_each_op {
                 /// `dst` = the embedder's signature id for this program's type
                 /// `ty`, comparable with `funcref_type` results.
                 TypeId = type_id { dst: Dst, ty: TypeIndex };
+                /// `dst` = the high 32 bits of the 64-bit product `a * b`, signed.
+                Xmulhi32S = xmulhi32_s { dst: Dst, a: Src, b: Src };
+                /// `dst` = the high 32 bits of the 64-bit product `a * b`, unsigned.
+                Xmulhi32U = xmulhi32_u { dst: Dst, a: Src, b: Src };
+                /// `dst` = the high 64 bits of the 128-bit product `a * b`, signed.
+                Xmulhi64S = xmulhi64_s { dst: Dst, a: Src, b: Src };
+                /// `dst` = the high 64 bits of the 128-bit product `a * b`, unsigned.
+                Xmulhi64U = xmulhi64_u { dst: Dst, a: Src, b: Src };
+                /// `dst = min(a, b)`, signed (32-bit).
+                Xmin32S = xmin32_s { dst: Dst, a: Src, b: Src };
+                /// `dst = min(a, b)`, unsigned (32-bit).
+                Xmin32U = xmin32_u { dst: Dst, a: Src, b: Src };
+                /// `dst = max(a, b)`, signed (32-bit).
+                Xmax32S = xmax32_s { dst: Dst, a: Src, b: Src };
+                /// `dst = max(a, b)`, unsigned (32-bit).
+                Xmax32U = xmax32_u { dst: Dst, a: Src, b: Src };
+                /// `dst = min(a, b)`, signed (64-bit).
+                Xmin64S = xmin64_s { dst: Dst, a: Src, b: Src };
+                /// `dst = min(a, b)`, unsigned (64-bit).
+                Xmin64U = xmin64_u { dst: Dst, a: Src, b: Src };
+                /// `dst = max(a, b)`, signed (64-bit).
+                Xmax64S = xmax64_s { dst: Dst, a: Src, b: Src };
+                /// `dst = max(a, b)`, unsigned (64-bit).
+                Xmax64U = xmax64_u { dst: Dst, a: Src, b: Src };
+                /// `dst = |src|` (32-bit, wrapping: `|i32::MIN|` is `i32::MIN`).
+                Xabs32 = xabs32 { dst: Dst, src: Src };
+                /// `dst = |src|` (64-bit, wrapping).
+                Xabs64 = xabs64 { dst: Dst, src: Src };
+                /// `dst` = `src` with its 4 low bytes reversed.
+                Xbswap32 = xbswap32 { dst: Dst, src: Src };
+                /// `dst` = `src` with its 8 bytes reversed.
+                Xbswap64 = xbswap64 { dst: Dst, src: Src };
                 /// Consumes `amount` units of fuel. If less than `amount` is
                 /// left, execution stops before this op, resumable once the
                 /// embedder adds fuel.

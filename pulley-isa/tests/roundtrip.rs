@@ -5,8 +5,8 @@ use proptest::prelude::*;
 use proptest::strategy::Union;
 use pulley_isa::operands::Immediate;
 use pulley_isa::{
-    BuiltinIndex, DecodeError, FuncIndex, GlobalIndex, ImportIndex, OwnedOp, PcRel, Slot,
-    TableIndex, TrapCode, TypeIndex, decode_all, decode_one, for_each_op,
+    BuiltinIndex, DecodeError, FuncIndex, FuncRefIndex, GlobalIndex, ImportIndex, OwnedOp, PcRel,
+    Slot, TableIndex, TrapCode, TypeIndex, decode_all, decode_one, for_each_op,
 };
 
 /// A strategy for one operand of the given kind.
@@ -43,6 +43,9 @@ macro_rules! arbitrary_operand {
     };
     (ImportIndex) => {
         any::<u32>().prop_map(ImportIndex)
+    };
+    (FuncRefIndex) => {
+        any::<u32>().prop_map(FuncRefIndex)
     };
     (GlobalIndex) => {
         any::<u32>().prop_map(GlobalIndex)

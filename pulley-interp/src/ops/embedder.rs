@@ -1,7 +1,7 @@
 //! Ops on the embedder's entities: global cells, tables, function
 //! references and signature ids (see `Environment`).
 
-use pulley_isa::{FuncIndex, GlobalIndex, TableIndex, TrapCode, TypeIndex};
+use pulley_isa::{FuncRefIndex, GlobalIndex, TableIndex, TrapCode, TypeIndex};
 
 use crate::environment::TableView;
 use crate::machine::{Machine, Reg, Step};
@@ -72,9 +72,9 @@ pub(crate) fn table_size(m: &mut Machine<'_>, dst: Reg, table: TableIndex) -> St
 }
 
 #[inline(always)]
-pub(crate) fn ref_func(m: &mut Machine<'_>, dst: Reg, func: FuncIndex) -> Step {
-    // SAFETY: the verifier checked `func` against the function table, and
-    // `Interpreter::call` checked the environment has a handle for each.
+pub(crate) fn ref_func(m: &mut Machine<'_>, dst: Reg, func: FuncRefIndex) -> Step {
+    // SAFETY: the verifier checked `func` against the program's shape, and
+    // `Interpreter::call` checked the environment has that many handles.
     let handle = unsafe { m.env().func_refs.add(func.index()).read() };
     m.set_u64(dst, handle);
     Ok(())

@@ -95,6 +95,19 @@ binary! {
     xrotl64(u64, set_u64) = |a, b| a.rotate_left(b as u32);
     xrotr64(u64, set_u64) = |a, b| a.rotate_right(b as u32);
 
+    xmulhi32_s(i32, set_i32) = |a, b| ((i64::from(a) * i64::from(b)) >> 32) as i32;
+    xmulhi32_u(u32, set_u32) = |a, b| ((u64::from(a) * u64::from(b)) >> 32) as u32;
+    xmulhi64_s(i64, set_i64) = |a, b| ((i128::from(a) * i128::from(b)) >> 64) as i64;
+    xmulhi64_u(u64, set_u64) = |a, b| ((u128::from(a) * u128::from(b)) >> 64) as u64;
+    xmin32_s(i32, set_i32) = |a, b| a.min(b);
+    xmin32_u(u32, set_u32) = |a, b| a.min(b);
+    xmax32_s(i32, set_i32) = |a, b| a.max(b);
+    xmax32_u(u32, set_u32) = |a, b| a.max(b);
+    xmin64_s(i64, set_i64) = |a, b| a.min(b);
+    xmin64_u(u64, set_u64) = |a, b| a.min(b);
+    xmax64_s(i64, set_i64) = |a, b| a.max(b);
+    xmax64_u(u64, set_u64) = |a, b| a.max(b);
+
     xeq32(u32, set_u64) = |a, b| u64::from(a == b);
     xne32(u32, set_u64) = |a, b| u64::from(a != b);
     xslt32(i32, set_u64) = |a, b| u64::from(a < b);
@@ -164,6 +177,10 @@ unary! {
     xzext8(u64, set_u64) = |x| u64::from(x as u8);
     xzext16(u64, set_u64) = |x| u64::from(x as u16);
     xzext32(u64, set_u64) = |x| u64::from(x as u32);
+    xabs32(i32, set_i32) = |x| x.wrapping_abs();
+    xabs64(i64, set_i64) = |x| x.wrapping_abs();
+    xbswap32(u32, set_u32) = |x| x.swap_bytes();
+    xbswap64(u64, set_u64) = |x| x.swap_bytes();
 }
 
 /// Division and remainder: trap on zero divisors and signed overflow.

@@ -1,0 +1,139 @@
+//! The per-module and per-function pipeline.
+
+use cranelift_codegen::Context;
+use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_frontend::FunctionBuilderContext;
+use pulley_module::CompiledModule;
+use wasmparser::{FuncValidatorAllocations, WasmFeatures};
+
+use crate::environ::{self, BodyToCompile};
+use crate::flavour::Flavour;
+use crate::translate::{ModuleEnvironment, translate_function};
+use crate::vmctx::VmctxLayout;
+use crate::{CompileError, lower};
+
+/// How to compile.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The target flavour.
+    pub flavour: Flavour,
+    /// Run Cranelift's optimizer.
+    pub optimize: bool,
+    /// Charge fuel (the `consume_fuel` op) so that execution can be bounded.
+    pub fuel: bool,
+    /// The WebAssembly features to accept.
+    pub features: WasmFeatures,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            flavour: Flavour::host(),
+            optimize: true,
+            fuel: false,
+            features: supported_features(),
+        }
+    }
+}
+
+/// The WebAssembly 2.0 features without SIMD, plus tail calls.
+fn supported_features() -> WasmFeatures {
+    let mut features = WasmFeatures::WASM2;
+    features.remove(WasmFeatures::SIMD);
+    features.insert(WasmFeatures::TAIL_CALL);
+    features
+}
+
+/// Reusable per-thread compilation state.
+struct FunctionCompiler {
+    isa: OwnedTargetIsa,
+    context: Context,
+    builder_context: FunctionBuilderContext,
+    validator_allocations: Option<FuncValidatorAllocations>,
+    lowering: lower::LoweringContext,
+}
+
+impl FunctionCompiler {
+    fn new(flavour: Flavour, optimize: bool) -> Result<Self, CompileError> {
+        Ok(FunctionCompiler {
+            isa: flavour.cranelift_isa(optimize)?,
+            context: Context::new(),
+            builder_context: FunctionBuilderContext::new(),
+            validator_allocations: Some(FuncValidatorAllocations::default()),
+            lowering: lower::LoweringContext::default(),
+        })
+    }
+
+    /// Translates and optimizes function `func`, leaving the IR in the context.
+    fn translate(
+        &mut self,
+        env: &ModuleEnvironment<'_>,
+        body: BodyToCompile<'_>,
+        func: u32,
+    ) -> Result<(), CompileError> {
+        self.context.clear();
+        let allocations = self.validator_allocations.take().unwrap_or_default();
+        let allocations = translate_function(
+            env,
+            func,
+            body,
+            &mut self.context.func,
+            &mut self.builder_context,
+            allocations,
+        )?;
+        self.validator_allocations = Some(allocations);
+        self.context
+            .optimize(&*self.isa, &mut ControlPlane::default())
+            .map_err(|error| {
+                CompileError::Internal(format!("optimizing function {func}: {error:?}"))
+            })?;
+        Ok(())
+    }
+}
+
+/// Compiles a module to Pulley bytecode.
+pub fn compile(wasm: &[u8], config: &Config) -> Result<CompiledModule, CompileError> {
+    let parsed = environ::parse(wasm, config.features)?;
+    let env = ModuleEnvironment {
+        info: &parsed.info,
+        layout: VmctxLayout::new(&parsed.info, config.flavour.pointer_bytes()),
+        flavour: config.flavour,
+        config,
+    };
+    let mut compiler = FunctionCompiler::new(config.flavour, config.optimize)?;
+    let mut module = lower::ModuleEmitter::new(&env);
+    for (func, body) in (parsed.info.imported_functions..).zip(parsed.bodies) {
+        compiler.translate(&env, body, func)?;
+        let function = compiler
+            .lowering
+            .lower(&env, &compiler.context.func, func)?;
+        module.push(function)?;
+    }
+    Ok(module.finish(parsed.info.clone()))
+}
+
+/// The optimized Cranelift IR of function `func` (an index into all
+/// functions), as text: for tests and for looking at what the lowering sees.
+pub fn compile_function_to_clif(
+    wasm: &[u8],
+    config: &Config,
+    func: u32,
+) -> Result<String, CompileError> {
+    let parsed = environ::parse(wasm, config.features)?;
+    let env = ModuleEnvironment {
+        info: &parsed.info,
+        layout: VmctxLayout::new(&parsed.info, config.flavour.pointer_bytes()),
+        flavour: config.flavour,
+        config,
+    };
+    let body = func
+        .checked_sub(parsed.info.imported_functions)
+        .and_then(|defined| parsed.bodies.into_iter().nth(defined as usize))
+        .ok_or_else(|| {
+            CompileError::Internal(format!("function {func} is not defined by the module"))
+        })?;
+    let mut compiler = FunctionCompiler::new(config.flavour, config.optimize)?;
+    compiler.translate(&env, body, func)?;
+    Ok(compiler.context.func.display().to_string())
+}

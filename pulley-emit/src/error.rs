@@ -1,0 +1,41 @@
+//! Compilation errors.
+
+/// Why a module could not be compiled.
+#[derive(Debug, thiserror::Error)]
+pub enum CompileError {
+    /// The module is not valid WebAssembly (malformed or failing validation).
+    #[error("invalid module: {message} (at offset {offset:#x})")]
+    Invalid {
+        /// What is wrong.
+        message: String,
+        /// Where in the binary.
+        offset: u64,
+    },
+    /// The module uses a feature Pulley does not support (yet).
+    #[error("unsupported: {0}")]
+    Unsupported(String),
+    /// A target name that is none of `pulley32`, `pulley64`, `pulley32be`,
+    /// `pulley64be`.
+    #[error("unknown target {0:?}: expected pulley32, pulley64, pulley32be or pulley64be")]
+    UnknownTarget(String),
+    /// A function is too large for the bytecode format.
+    #[error("function {func} is too large: {what}")]
+    TooLarge {
+        /// The wasm function index.
+        func: u32,
+        /// Which limit it exceeds.
+        what: String,
+    },
+    /// A bug in the compiler.
+    #[error("internal compiler error: {0}")]
+    Internal(String),
+}
+
+impl From<wasmparser::BinaryReaderError> for CompileError {
+    fn from(error: wasmparser::BinaryReaderError) -> Self {
+        CompileError::Invalid {
+            message: error.message().to_string(),
+            offset: error.offset(),
+        }
+    }
+}

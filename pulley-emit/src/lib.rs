@@ -1,0 +1,29 @@
+//! The Pulley compiler: WebAssembly -> Cranelift IR -> Cranelift's optimizer
+//! -> our own lowering to Pulley bytecode.
+//!
+//! 1. [`environ`] parses and validates the module into a
+//!    [`ModuleInfo`](pulley_module::ModuleInfo).
+//! 2. [`translate`] turns each function body into Cranelift IR with
+//!    `cranelift-frontend`, expressing wasm semantics (traps, memory bounds,
+//!    table bounds, signature checks) in the IR itself.
+//! 3. Cranelift's mid-end optimizes the IR (egraph rewrites, GVN, LICM,
+//!    alias analysis) for one of the four Pulley flavours.
+//! 4. [`lower`] selects Pulley ops (folding immediates, compares into
+//!    branches, bounds checks into memory ops), allocates frame slots with
+//!    regalloc2 and emits bytecode with an address map.
+//!
+//! It depends on `pulley-isa` and `pulley-module`, never on the interpreter.
+
+mod compile;
+mod environ;
+mod error;
+mod flavour;
+mod intrinsics;
+mod lower;
+mod translate;
+mod traps;
+pub mod vmctx;
+
+pub use compile::{Config, compile, compile_function_to_clif};
+pub use error::CompileError;
+pub use flavour::Flavour;

@@ -1,0 +1,232 @@
+//! Optimized Cranelift IR -> Pulley bytecode.
+//!
+//! `select` chooses ops (on virtual registers), `vcode` arranges them in
+//! blocks for regalloc2, `emit` turns allocations into frame slots, lays out
+//! blocks and encodes. `memory` holds the address patterns.
+
+mod emit;
+mod memory;
+mod select;
+mod vcode;
+
+use cranelift_codegen::ir;
+use pulley_module::{AddressMapEntry, CompiledFunction, CompiledModule, ModuleInfo};
+use regalloc2::{Block as RaBlock, InstRange, RegallocOptions};
+
+use crate::CompileError;
+use crate::translate::ModuleEnvironment;
+use select::Selector;
+use vcode::{Label, VBlock, VCode, VInst};
+
+/// A function lowered to bytecode.
+pub(crate) struct LoweredFunction {
+    emitted: emit::EmittedFunction,
+    params: u32,
+    results: u32,
+}
+
+/// Buffers reused from one function to the next.
+pub(crate) struct LoweringContext {
+    vcode: VCode,
+    regalloc: regalloc2::Ctx,
+    machine: regalloc2::MachineEnv,
+}
+
+impl Default for LoweringContext {
+    fn default() -> Self {
+        LoweringContext {
+            vcode: VCode::default(),
+            regalloc: regalloc2::Ctx::default(),
+            machine: vcode::machine_env(),
+        }
+    }
+}
+
+impl LoweringContext {
+    /// Lowers one optimized function (wasm function index `wasm_func`).
+    pub(crate) fn lower(
+        &mut self,
+        env: &ModuleEnvironment<'_>,
+        func: &ir::Function,
+        wasm_func: u32,
+    ) -> Result<LoweredFunction, CompileError> {
+        let selection = Selector::new(env, func, wasm_func).select()?;
+        build_vcode(&mut self.vcode, selection);
+        let options = RegallocOptions {
+            validate_ssa: cfg!(debug_assertions),
+            ..RegallocOptions::default()
+        };
+        let output =
+            regalloc2::run_with_ctx(&self.vcode, &self.machine, &options, &mut self.regalloc)
+                .map_err(|error| {
+                    CompileError::Internal(format!(
+                        "register allocation of function {wasm_func}: {error:?}"
+                    ))
+                })?;
+        if cfg!(debug_assertions) {
+            let mut checker = regalloc2::checker::Checker::new(&self.vcode, &self.machine);
+            checker.prepare(output);
+            checker.run().map_err(|errors| {
+                CompileError::Internal(format!(
+                    "regalloc2 checker, function {wasm_func}: {errors:?}"
+                ))
+            })?;
+        }
+        let signature = &func.signature;
+        let params = signature.params.len() - 1;
+        let results = signature.returns.len();
+        let emitted = emit::emit(&self.vcode, output, params, wasm_func)?;
+        Ok(LoweredFunction {
+            emitted,
+            params: params as u32,
+            results: results as u32,
+        })
+    }
+}
+
+/// Lays out selected blocks in order, renumbers them, and computes the CFG
+/// regalloc2 needs.
+fn build_vcode(vcode: &mut VCode, selection: select::Selection) {
+    vcode.clear();
+    vcode.num_vregs = selection.num_vregs;
+    let mut renumber = vec![0u32; selection.blocks.len()];
+    for (new, &old) in selection.order.iter().enumerate() {
+        renumber[old as usize] = new as u32;
+    }
+    let mut blocks = selection.blocks;
+    for &old in &selection.order {
+        let block = std::mem::take(&mut blocks[old as usize]);
+        let start = vcode.insts.len();
+        let mut succs = Vec::new();
+        for (inst, srcloc) in block.insts {
+            let inst = match inst {
+                VInst::Jump { target, args } => VInst::Jump {
+                    target: renumber[target as usize],
+                    args,
+                },
+                VInst::Branch {
+                    op,
+                    taken,
+                    not_taken,
+                } => {
+                    let taken = renumber[taken as usize];
+                    let op = relabel(&op, taken);
+                    VInst::Branch {
+                        op,
+                        taken,
+                        not_taken: renumber[not_taken as usize],
+                    }
+                }
+                VInst::Table { index, targets } => VInst::Table {
+                    index,
+                    targets: targets.iter().map(|&t| renumber[t as usize]).collect(),
+                },
+                other => other,
+            };
+            succs = inst.successors();
+            vcode.push(inst, srcloc);
+        }
+        vcode.blocks.push(VBlock {
+            params: block.params,
+            insts: InstRange::new(
+                regalloc2::Inst::new(start),
+                regalloc2::Inst::new(vcode.insts.len()),
+            ),
+            succs: succs
+                .into_iter()
+                .map(|b| RaBlock::new(b as usize))
+                .collect(),
+            preds: Vec::new(),
+        });
+    }
+    for block in 0..vcode.blocks.len() {
+        for succ in vcode.blocks[block].succs.clone() {
+            vcode.blocks[succ.index()].preds.push(RaBlock::new(block));
+        }
+    }
+}
+
+/// A conditional branch op with its block target renumbered.
+fn relabel(op: &vcode::VirtualOp, taken: u32) -> vcode::VirtualOp {
+    struct Relabel(u32);
+    impl pulley_isa::OperandMapper<vcode::Virtual, vcode::Virtual> for Relabel {
+        fn dst(&mut self, v: &regalloc2::VReg) -> regalloc2::VReg {
+            *v
+        }
+        fn src(&mut self, v: &regalloc2::VReg) -> regalloc2::VReg {
+            *v
+        }
+        fn dst_wide(&mut self, v: &regalloc2::VReg) -> regalloc2::VReg {
+            *v
+        }
+        fn src_wide(&mut self, v: &regalloc2::VReg) -> regalloc2::VReg {
+            *v
+        }
+        fn dst_list(&mut self, list: &Vec<regalloc2::VReg>) -> Vec<regalloc2::VReg> {
+            list.clone()
+        }
+        fn src_list(&mut self, list: &Vec<regalloc2::VReg>) -> Vec<regalloc2::VReg> {
+            list.clone()
+        }
+        fn target(&mut self, target: &Label) -> Label {
+            match target {
+                Label::Block(_) => Label::Block(self.0),
+                trap => *trap,
+            }
+        }
+        fn jump_table(&mut self, table: &Vec<Label>) -> Vec<Label> {
+            table.clone()
+        }
+    }
+    op.map(&mut Relabel(taken))
+}
+
+/// Collects compiled functions into one code buffer.
+pub(crate) struct ModuleEmitter {
+    code: Vec<u8>,
+    functions: Vec<CompiledFunction>,
+    address_map: Vec<AddressMapEntry>,
+}
+
+impl ModuleEmitter {
+    pub(crate) fn new(_env: &ModuleEnvironment<'_>) -> Self {
+        ModuleEmitter {
+            code: Vec::new(),
+            functions: Vec::new(),
+            address_map: Vec::new(),
+        }
+    }
+
+    /// Appends a function.
+    pub(crate) fn push(&mut self, function: LoweredFunction) -> Result<(), CompileError> {
+        let start = self.code.len();
+        let too_large = || CompileError::Unsupported("more than 4 GiB of bytecode".into());
+        let code_start = u32::try_from(start).map_err(|_| too_large())?;
+        self.code.extend_from_slice(&function.emitted.code);
+        let code_end = u32::try_from(self.code.len()).map_err(|_| too_large())?;
+        for &(offset, wasm_offset) in &function.emitted.address_map {
+            self.address_map.push(AddressMapEntry {
+                code_offset: code_start + offset,
+                wasm_offset,
+            });
+        }
+        self.functions.push(CompiledFunction {
+            code_start,
+            code_end,
+            frame_slots: function.emitted.frame_slots,
+            params: function.params,
+            results: function.results,
+        });
+        Ok(())
+    }
+
+    /// The compiled module.
+    pub(crate) fn finish(self, info: ModuleInfo) -> CompiledModule {
+        CompiledModule {
+            info,
+            code: self.code,
+            functions: self.functions,
+            address_map: self.address_map,
+        }
+    }
+}

@@ -1,0 +1,499 @@
+//! Structured control flow, branches, calls and returns.
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{self, Block, BlockArg, InstBuilder, JumpTableData, Value};
+use pulley_module::ValType;
+use wasmparser::{BlockType, Operator};
+
+use super::FuncTranslator;
+use crate::CompileError;
+use crate::intrinsics::{self, Intrinsic};
+use crate::traps;
+use crate::vmctx::VmctxField;
+
+/// An open `block`, `loop` or `if`.
+pub(crate) enum ControlFrame {
+    /// A `block`: branches go to `next`, its continuation.
+    Block {
+        next: Block,
+        results: usize,
+        stack_base: usize,
+        next_reached: bool,
+    },
+    /// A `loop`: branches go to `header`; falling off the end goes to `next`.
+    Loop {
+        header: Block,
+        next: Block,
+        params: usize,
+        results: usize,
+        stack_base: usize,
+    },
+    /// An `if`: the condition chose `then` (current) or `else_block`.
+    If {
+        next: Block,
+        else_block: Block,
+        params: usize,
+        results: usize,
+        stack_base: usize,
+        next_reached: bool,
+        else_seen: bool,
+        head_reachable: bool,
+    },
+    /// A construct opened in unreachable code.
+    Unreachable,
+}
+
+/// The value arguments of a block call.
+fn block_args(values: &[Value]) -> Vec<BlockArg> {
+    values.iter().map(|&value| BlockArg::Value(value)).collect()
+}
+
+impl FuncTranslator<'_, '_> {
+    /// The parameter and result types of a block type.
+    fn block_signature(
+        &self,
+        ty: BlockType,
+    ) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
+        let (params, results): (Vec<ValType>, Vec<ValType>) = match ty {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Type(ty) => (vec![], vec![crate::environ::value_type(ty)?]),
+            BlockType::FuncType(index) => {
+                let ty = self.env.func_type(index);
+                (ty.params.clone(), ty.results.clone())
+            }
+        };
+        let convert = |types: Vec<ValType>| {
+            types
+                .into_iter()
+                .map(|t| self.env.clif_type(t))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok((convert(params)?, convert(results)?))
+    }
+
+    fn block_with_params(&mut self, types: &[ir::Type]) -> Block {
+        let block = self.builder.create_block();
+        for &ty in types {
+            self.builder.append_block_param(block, ty);
+        }
+        block
+    }
+
+    /// Opens the function body's implicit block, whose continuation returns.
+    pub(super) fn enter_function_body(&mut self, results: &[ValType]) -> Result<(), CompileError> {
+        let types = results
+            .iter()
+            .map(|&t| self.env.clif_type(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let next = self.block_with_params(&types);
+        self.control.push(ControlFrame::Block {
+            next,
+            results: types.len(),
+            stack_base: 0,
+            next_reached: false,
+        });
+        Ok(())
+    }
+
+    /// Translates control operators; returns whether `operator` was one.
+    pub(super) fn translate_control(
+        &mut self,
+        operator: &Operator<'_>,
+    ) -> Result<bool, CompileError> {
+        match *operator {
+            Operator::Nop => {}
+            Operator::Unreachable => {
+                self.charge_fuel();
+                self.builder.ins().trap(traps::UNREACHABLE);
+                self.reachable = false;
+            }
+            Operator::Block { blockty } => {
+                let (params, results) = self.block_signature(blockty)?;
+                let next = self.block_with_params(&results);
+                let stack_base = self.stack.len() - params.len();
+                self.control.push(ControlFrame::Block {
+                    next,
+                    results: results.len(),
+                    stack_base,
+                    next_reached: false,
+                });
+            }
+            Operator::Loop { blockty } => {
+                let (params, results) = self.block_signature(blockty)?;
+                let header = self.block_with_params(&params);
+                let next = self.block_with_params(&results);
+                let stack_base = self.stack.len() - params.len();
+                self.charge_fuel();
+                let args = block_args(self.peek(params.len()));
+                self.builder.ins().jump(header, &args);
+                self.stack.truncate(stack_base);
+                self.builder.switch_to_block(header);
+                self.stack
+                    .extend_from_slice(self.builder.block_params(header));
+                self.control.push(ControlFrame::Loop {
+                    header,
+                    next,
+                    params: params.len(),
+                    results: results.len(),
+                    stack_base,
+                });
+            }
+            Operator::If { blockty } => {
+                let (params, results) = self.block_signature(blockty)?;
+                let condition = self.pop();
+                let then_block = self.block_with_params(&params);
+                let else_block = self.block_with_params(&params);
+                let next = self.block_with_params(&results);
+                let stack_base = self.stack.len() - params.len();
+                self.charge_fuel();
+                let args = block_args(self.peek(params.len()));
+                self.builder
+                    .ins()
+                    .brif(condition, then_block, &args, else_block, &args);
+                self.stack.truncate(stack_base);
+                self.builder.seal_block(then_block);
+                self.builder.seal_block(else_block);
+                self.builder.switch_to_block(then_block);
+                self.stack
+                    .extend_from_slice(self.builder.block_params(then_block));
+                self.control.push(ControlFrame::If {
+                    next,
+                    else_block,
+                    params: params.len(),
+                    results: results.len(),
+                    stack_base,
+                    next_reached: false,
+                    else_seen: false,
+                    head_reachable: true,
+                });
+            }
+            Operator::Else => self.translate_else(),
+            Operator::End => self.translate_end(),
+            Operator::Br { relative_depth } => {
+                self.charge_fuel();
+                let (target, arity) = self.branch_target(relative_depth);
+                let args = block_args(self.peek(arity));
+                self.builder.ins().jump(target, &args);
+                self.reachable = false;
+            }
+            Operator::BrIf { relative_depth } => {
+                self.charge_fuel();
+                let condition = self.pop();
+                let (target, arity) = self.branch_target(relative_depth);
+                let args = block_args(self.peek(arity));
+                let continuation = self.builder.create_block();
+                self.builder
+                    .ins()
+                    .brif(condition, target, &args, continuation, &[]);
+                self.builder.seal_block(continuation);
+                self.builder.switch_to_block(continuation);
+            }
+            Operator::BrTable { ref targets } => {
+                self.charge_fuel();
+                let index = self.pop();
+                let mut depths = Vec::with_capacity(targets.len() as usize);
+                for depth in targets.targets() {
+                    depths.push(depth?);
+                }
+                let (default, arity) = self.branch_target(targets.default());
+                let args = block_args(self.peek(arity));
+                let pool = &mut self.builder.func.dfg.value_lists;
+                let default_call = ir::BlockCall::new(default, args.iter().copied(), pool);
+                let mut entries = Vec::with_capacity(depths.len());
+                for depth in depths {
+                    let (block, _) = self.branch_target(depth);
+                    let pool = &mut self.builder.func.dfg.value_lists;
+                    entries.push(ir::BlockCall::new(block, args.iter().copied(), pool));
+                }
+                let table = self
+                    .builder
+                    .create_jump_table(JumpTableData::new(default_call, &entries));
+                self.builder.ins().br_table(index, table);
+                self.reachable = false;
+            }
+            Operator::Return => {
+                self.charge_fuel();
+                let results = self.function_result_count();
+                let values = self.peek(results).to_vec();
+                self.builder.ins().return_(&values);
+                self.reachable = false;
+            }
+            Operator::Call { function_index } => {
+                self.charge_fuel();
+                let (callee, params) = self.direct_callee(function_index)?;
+                let args = self.call_args(params);
+                let call = self.builder.ins().call(callee, &args);
+                let results = self.builder.inst_results(call).to_vec();
+                self.stack.extend_from_slice(&results);
+            }
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                self.charge_fuel();
+                let index = self.pop();
+                let funcref = self.checked_funcref(table_index, index, type_index)?;
+                let (callee, params) = self.call_ref_callee(type_index)?;
+                let mut args = self.call_args(params);
+                args.insert(1, funcref);
+                let call = self.builder.ins().call(callee, &args);
+                let results = self.builder.inst_results(call).to_vec();
+                self.stack.extend_from_slice(&results);
+            }
+            Operator::ReturnCall { function_index } => {
+                self.charge_fuel();
+                let (callee, params) = self.direct_callee(function_index)?;
+                let args = self.call_args(params);
+                self.builder.ins().return_call(callee, &args);
+                self.reachable = false;
+            }
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                self.charge_fuel();
+                let index = self.pop();
+                let funcref = self.checked_funcref(table_index, index, type_index)?;
+                let (callee, params) = self.call_ref_callee(type_index)?;
+                let mut args = self.call_args(params);
+                args.insert(1, funcref);
+                self.builder.ins().return_call(callee, &args);
+                self.reachable = false;
+            }
+            Operator::Drop => {
+                self.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let condition = self.pop();
+                let (a, b) = self.pop2();
+                let value = self.builder.ins().select(condition, a, b);
+                self.push(value);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Keeps the control stack balanced in unreachable code.
+    pub(super) fn translate_unreachable(
+        &mut self,
+        operator: Operator<'_>,
+    ) -> Result<(), CompileError> {
+        match operator {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.control.push(ControlFrame::Unreachable);
+            }
+            Operator::Else => {
+                if let Some(ControlFrame::If {
+                    head_reachable: true,
+                    ..
+                }) = self.control.last()
+                {
+                    self.translate_else();
+                }
+            }
+            Operator::End => {
+                if let Some(ControlFrame::Unreachable) = self.control.last() {
+                    self.control.pop();
+                } else {
+                    self.translate_end();
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn translate_else(&mut self) {
+        let Some(&mut ControlFrame::If {
+            next,
+            else_block,
+            params,
+            results,
+            stack_base,
+            ref mut next_reached,
+            ref mut else_seen,
+            head_reachable,
+        }) = self.control.last_mut()
+        else {
+            unreachable!("validated else");
+        };
+        *else_seen = true;
+        let reached = self.reachable;
+        *next_reached |= reached;
+        if reached {
+            let args = block_args(self.peek(results));
+            self.builder.ins().jump(next, &args);
+        }
+        self.reachable = head_reachable;
+        self.stack.truncate(stack_base);
+        self.builder.switch_to_block(else_block);
+        let values = self.builder.block_params(else_block).to_vec();
+        debug_assert_eq!(values.len(), params);
+        self.stack.extend_from_slice(&values);
+    }
+
+    fn translate_end(&mut self) {
+        let frame = self.control.pop().expect("validated end");
+        let (next, results, stack_base, mut next_reached) = match frame {
+            ControlFrame::Block {
+                next,
+                results,
+                stack_base,
+                next_reached,
+            } => (next, results, stack_base, next_reached),
+            ControlFrame::Loop {
+                header,
+                next,
+                results,
+                stack_base,
+                ..
+            } => {
+                self.builder.seal_block(header);
+                (next, results, stack_base, false)
+            }
+            ControlFrame::If {
+                next,
+                else_block,
+                results,
+                stack_base,
+                next_reached,
+                else_seen,
+                head_reachable,
+                params,
+            } => {
+                let mut reached = next_reached;
+                if self.reachable {
+                    let args = block_args(self.peek(results));
+                    self.builder.ins().jump(next, &args);
+                    reached = true;
+                    self.reachable = false;
+                }
+                if !else_seen {
+                    // Without `else`, the parameters pass through as results.
+                    self.builder.switch_to_block(else_block);
+                    let values = self.builder.block_params(else_block).to_vec();
+                    debug_assert_eq!(values.len(), params);
+                    self.builder.ins().jump(next, &block_args(&values));
+                    reached |= head_reachable;
+                }
+                (next, results, stack_base, reached)
+            }
+            ControlFrame::Unreachable => unreachable!("handled by translate_unreachable"),
+        };
+        if self.reachable {
+            let args = block_args(self.peek(results));
+            self.builder.ins().jump(next, &args);
+            next_reached = true;
+        }
+        self.stack.truncate(stack_base);
+        self.builder.switch_to_block(next);
+        self.builder.seal_block(next);
+        self.stack
+            .extend_from_slice(self.builder.block_params(next));
+        self.reachable = next_reached;
+        if self.control.is_empty() {
+            // The end of the function body.
+            if self.reachable {
+                let values = self.builder.block_params(next).to_vec();
+                self.charge_fuel();
+                self.builder.ins().return_(&values);
+            } else {
+                self.builder.ins().trap(crate::traps::UNREACHABLE);
+            }
+        }
+    }
+
+    /// The block a branch to `depth` jumps to and how many values it takes;
+    /// marks the target as reached.
+    fn branch_target(&mut self, depth: u32) -> (Block, usize) {
+        let index = self.control.len() - 1 - depth as usize;
+        match &mut self.control[index] {
+            ControlFrame::Block {
+                next,
+                results,
+                next_reached,
+                ..
+            }
+            | ControlFrame::If {
+                next,
+                results,
+                next_reached,
+                ..
+            } => {
+                *next_reached = true;
+                (*next, *results)
+            }
+            ControlFrame::Loop { header, params, .. } => (*header, *params),
+            ControlFrame::Unreachable => {
+                unreachable!("branches in unreachable code are not translated")
+            }
+        }
+    }
+
+    fn function_result_count(&self) -> usize {
+        match &self.control[0] {
+            ControlFrame::Block { results, .. } => *results,
+            _ => unreachable!("the outermost frame is the function's block"),
+        }
+    }
+
+    /// The callee of a direct call and its parameter count.
+    fn direct_callee(&mut self, func: u32) -> Result<(ir::FuncRef, usize), CompileError> {
+        let imported = self.env.info.imported_functions;
+        let ty = self.env.info.functions[func as usize];
+        let params = self.env.func_type(ty).params.len();
+        let (namespace, index) = if func < imported {
+            (intrinsics::IMPORTED_FUNCTION, func)
+        } else {
+            (intrinsics::DEFINED_FUNCTION, func - imported)
+        };
+        let callee = self.callee(namespace, index, |this| {
+            this.env.signature(this.env.func_type(ty))
+        })?;
+        Ok((callee, params))
+    }
+
+    /// The `call_ref` intrinsic for type `ty` and its parameter count.
+    fn call_ref_callee(&mut self, ty: u32) -> Result<(ir::FuncRef, usize), CompileError> {
+        let params = self.env.func_type(ty).params.len();
+        let callee = self.callee(Intrinsic::CallRef as u32, ty, |this| {
+            let mut signature = this.env.signature(this.env.func_type(ty))?;
+            signature
+                .params
+                .insert(1, ir::AbiParam::new(ir::types::I64));
+            Ok(signature)
+        })?;
+        Ok((callee, params))
+    }
+
+    /// Pops `count` arguments and prepends the vmctx.
+    fn call_args(&mut self, count: usize) -> Vec<Value> {
+        let mut args = Vec::with_capacity(count + 1);
+        args.push(self.vmctx);
+        args.extend_from_slice(self.peek(count));
+        self.stack.truncate(self.stack.len() - count);
+        args
+    }
+
+    /// Loads element `index` of `table` for an indirect call of type `ty`,
+    /// trapping if out of bounds, null, or of another signature.
+    fn checked_funcref(
+        &mut self,
+        table: u32,
+        index: Value,
+        ty: u32,
+    ) -> Result<Value, CompileError> {
+        let funcref = self.checked_table_get(table, index)?;
+        self.builder
+            .ins()
+            .trapz(funcref, crate::traps::INDIRECT_CALL_TO_NULL);
+        let actual = self.call_intrinsic(Intrinsic::FuncrefType, 0, &[funcref])?[0];
+        let expected = self.load_vmctx_field(VmctxField::TypeId(ty), ir::types::I64, true);
+        let mismatch = self.builder.ins().icmp(IntCC::NotEqual, actual, expected);
+        self.builder
+            .ins()
+            .trapnz(mismatch, crate::traps::BAD_SIGNATURE);
+        Ok(funcref)
+    }
+}

@@ -1,0 +1,314 @@
+//! wasm -> Cranelift IR: one function at a time, on `cranelift-frontend`'s
+//! `FunctionBuilder`, validating each operator before translating it.
+//!
+//! The translator speaks wasm (an operand stack, locals, structured control)
+//! and leaves SSA construction to the builder. One module per concern:
+//! `control` (blocks, branches, calls), `numeric`, `memory`, `tables`
+//! (tables and references), `variables` (locals and globals).
+
+mod control;
+mod memory;
+mod numeric;
+mod tables;
+mod variables;
+
+use std::collections::HashMap;
+
+use cranelift_codegen::ir::{
+    self, ExtFuncData, ExternalName, FuncRef, InstBuilder, UserExternalName, UserFuncName, Value,
+};
+use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
+use pulley_module::{Builtin, FuncType, ModuleInfo, ValType};
+use wasmparser::{FuncValidatorAllocations, Operator};
+
+use crate::environ::BodyToCompile;
+use crate::flavour::Flavour;
+use crate::intrinsics::{self, Intrinsic};
+use crate::vmctx::VmctxLayout;
+use crate::{CompileError, Config};
+
+pub(crate) use control::ControlFrame;
+
+/// What the translator knows about the module.
+pub(crate) struct ModuleEnvironment<'a> {
+    pub(crate) info: &'a ModuleInfo,
+    pub(crate) layout: VmctxLayout,
+    pub(crate) flavour: Flavour,
+    pub(crate) config: &'a Config,
+}
+
+impl ModuleEnvironment<'_> {
+    /// The calling convention of wasm functions (tail calls need `Tail`).
+    pub(crate) fn call_conv(&self) -> CallConv {
+        CallConv::Tail
+    }
+
+    /// The CLIF type of a wasm value type.
+    pub(crate) fn clif_type(&self, ty: ValType) -> Result<ir::Type, CompileError> {
+        Ok(match ty {
+            ValType::I32 => ir::types::I32,
+            ValType::I64 => ir::types::I64,
+            ValType::F32 => ir::types::F32,
+            ValType::F64 => ir::types::F64,
+            ValType::FuncRef | ValType::ExternRef => ir::types::I64,
+            ValType::V128 => return Err(CompileError::Unsupported("SIMD (v128)".into())),
+        })
+    }
+
+    /// The CLIF signature of a wasm function type: the vmctx, then the wasm
+    /// parameters.
+    pub(crate) fn signature(&self, ty: &FuncType) -> Result<ir::Signature, CompileError> {
+        let params = ty
+            .params
+            .iter()
+            .map(|&t| self.clif_type(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        let results = ty
+            .results
+            .iter()
+            .map(|&t| self.clif_type(t))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(intrinsics::signature(
+            self.call_conv(),
+            self.flavour.pointer_type(),
+            &params,
+            &results,
+        ))
+    }
+
+    /// The wasm function type of a type index.
+    pub(crate) fn func_type(&self, type_index: u32) -> &FuncType {
+        &self.info.types[type_index as usize]
+    }
+}
+
+/// Translates one function.
+pub(crate) struct FuncTranslator<'a, 'f> {
+    env: &'a ModuleEnvironment<'a>,
+    builder: FunctionBuilder<'f>,
+    vmctx: Value,
+    locals: Vec<Variable>,
+    /// The wasm operand stack.
+    stack: Vec<Value>,
+    control: Vec<ControlFrame>,
+    /// Whether the current position can be reached.
+    reachable: bool,
+    callees: HashMap<(u32, u32), FuncRef>,
+    /// Operators since fuel was last charged.
+    pending_fuel: u32,
+}
+
+/// Translates wasm function `func` (an index into all functions) with body
+/// `body` into `function`. Returns the validator's allocations for reuse.
+pub(crate) fn translate_function(
+    env: &ModuleEnvironment<'_>,
+    func: u32,
+    body: BodyToCompile<'_>,
+    function: &mut ir::Function,
+    builder_context: &mut FunctionBuilderContext,
+    allocations: FuncValidatorAllocations,
+) -> Result<FuncValidatorAllocations, CompileError> {
+    let ty = env
+        .info
+        .function_type(func)
+        .expect("validated function index");
+    let defined = func - env.info.imported_functions;
+    function.signature = env.signature(ty)?;
+    function.name = UserFuncName::user(intrinsics::DEFINED_FUNCTION, defined);
+    let mut validator = body.validator.into_validator(allocations);
+
+    let mut builder = FunctionBuilder::new(function, builder_context);
+    let entry = builder.create_block();
+    builder.append_block_params_for_function_params(entry);
+    builder.switch_to_block(entry);
+    builder.seal_block(entry);
+    let vmctx = builder.block_params(entry)[0];
+    let params: Vec<Value> = builder.block_params(entry)[1..].to_vec();
+
+    let mut translator = FuncTranslator {
+        env,
+        builder,
+        vmctx,
+        locals: Vec::new(),
+        stack: Vec::new(),
+        control: Vec::new(),
+        reachable: true,
+        callees: HashMap::new(),
+        pending_fuel: 0,
+    };
+    for (&ty, value) in ty.params.iter().zip(params) {
+        let variable = translator.builder.declare_var(env.clif_type(ty)?);
+        translator.builder.def_var(variable, value);
+        translator.locals.push(variable);
+    }
+    let mut locals = body.body.get_locals_reader()?;
+    for _ in 0..locals.get_count() {
+        let offset = locals.original_position();
+        let (count, ty) = locals.read()?;
+        validator.define_locals(offset, count, ty)?;
+        let ty = crate::environ::value_type(ty)?;
+        translator.declare_zeroed_locals(count, ty)?;
+    }
+
+    translator.enter_function_body(&ty.results)?;
+    let mut reader = body.body.get_operators_reader()?;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let operator = reader.read()?;
+        validator.op(offset, &operator)?;
+        translator
+            .builder
+            .set_srcloc(ir::SourceLoc::new(offset as u32));
+        translator.translate(operator)?;
+    }
+    reader.finish()?;
+    debug_assert!(translator.control.is_empty());
+    let frontend_config = TargetFrontendConfig {
+        default_call_conv: env.call_conv(),
+        pointer_width: if env.flavour.pointer_bytes() == 4 {
+            target_lexicon::PointerWidth::U32
+        } else {
+            target_lexicon::PointerWidth::U64
+        },
+        page_size_align_log2: 16,
+    };
+    translator.builder.finalize(frontend_config);
+    Ok(validator.into_allocations())
+}
+
+impl FuncTranslator<'_, '_> {
+    fn declare_zeroed_locals(&mut self, count: u32, ty: ValType) -> Result<(), CompileError> {
+        let clif = self.env.clif_type(ty)?;
+        let zero = match ty {
+            ValType::F32 => self.builder.ins().f32const(0.0),
+            ValType::F64 => self.builder.ins().f64const(0.0),
+            _ => self.builder.ins().iconst(clif, 0),
+        };
+        for _ in 0..count {
+            let variable = self.builder.declare_var(clif);
+            self.builder.def_var(variable, zero);
+            self.locals.push(variable);
+        }
+        Ok(())
+    }
+
+    /// Translates one validated operator.
+    fn translate(&mut self, operator: Operator<'_>) -> Result<(), CompileError> {
+        if !self.reachable {
+            return self.translate_unreachable(operator);
+        }
+        self.pending_fuel += 1;
+        if self.translate_control(&operator)?
+            || self.translate_numeric(&operator)?
+            || self.translate_memory(&operator)?
+            || self.translate_table(&operator)?
+            || self.translate_variable(&operator)?
+        {
+            Ok(())
+        } else {
+            Err(CompileError::Unsupported(format!("operator {operator:?}")))
+        }
+    }
+
+    fn pop(&mut self) -> Value {
+        self.stack.pop().expect("validated operand stack")
+    }
+
+    fn pop2(&mut self) -> (Value, Value) {
+        let b = self.pop();
+        let a = self.pop();
+        (a, b)
+    }
+
+    fn pop3(&mut self) -> (Value, Value, Value) {
+        let c = self.pop();
+        let (a, b) = self.pop2();
+        (a, b, c)
+    }
+
+    fn push(&mut self, value: Value) {
+        self.stack.push(value);
+    }
+
+    /// The top `count` operands (not popped).
+    fn peek(&self, count: usize) -> &[Value] {
+        &self.stack[self.stack.len() - count..]
+    }
+
+    /// A callee of the given namespace and index, declared once.
+    fn callee(
+        &mut self,
+        namespace: u32,
+        index: u32,
+        signature: impl FnOnce(&Self) -> Result<ir::Signature, CompileError>,
+    ) -> Result<FuncRef, CompileError> {
+        if let Some(&callee) = self.callees.get(&(namespace, index)) {
+            return Ok(callee);
+        }
+        let signature = signature(self)?;
+        let signature = self.builder.import_signature(signature);
+        let name = self
+            .builder
+            .func
+            .declare_imported_user_function(UserExternalName::new(namespace, index));
+        let callee = self.builder.import_function(ExtFuncData {
+            name: ExternalName::user(name),
+            signature,
+            colocated: true,
+            patchable: false,
+        });
+        self.callees.insert((namespace, index), callee);
+        Ok(callee)
+    }
+
+    /// Calls an intrinsic with the vmctx and `args`; returns its results.
+    fn call_intrinsic(
+        &mut self,
+        intrinsic: Intrinsic,
+        index: u32,
+        args: &[Value],
+    ) -> Result<Vec<Value>, CompileError> {
+        let call_conv = self.env.call_conv();
+        let pointer = self.env.flavour.pointer_type();
+        let callee = self.callee(intrinsic as u32, index, |_| {
+            Ok(intrinsic.signature(call_conv, pointer))
+        })?;
+        let mut all = vec![self.vmctx];
+        all.extend_from_slice(args);
+        let call = self.builder.ins().call(callee, &all);
+        Ok(self.builder.inst_results(call).to_vec())
+    }
+
+    /// Calls a builtin with the vmctx and `args`; returns its results.
+    fn call_builtin(
+        &mut self,
+        builtin: Builtin,
+        args: &[Value],
+    ) -> Result<Vec<Value>, CompileError> {
+        self.charge_fuel();
+        let call_conv = self.env.call_conv();
+        let pointer = self.env.flavour.pointer_type();
+        let callee = self.callee(intrinsics::BUILTIN, builtin as u32, |_| {
+            Ok(intrinsics::builtin_signature(builtin, call_conv, pointer))
+        })?;
+        let mut all = vec![self.vmctx];
+        all.extend_from_slice(args);
+        let call = self.builder.ins().call(callee, &all);
+        Ok(self.builder.inst_results(call).to_vec())
+    }
+
+    /// An `i32` constant.
+    fn i32_const(&mut self, value: u32) -> Value {
+        self.builder.ins().iconst(ir::types::I32, i64::from(value))
+    }
+
+    /// Charges the fuel of the operators since the last charge, if fuel is on.
+    fn charge_fuel(&mut self) {
+        if self.env.config.fuel && self.pending_fuel > 0 {
+            let amount = std::mem::take(&mut self.pending_fuel);
+            // `consume_fuel` has no results; its signature cannot fail.
+            let _ = self.call_intrinsic(Intrinsic::ConsumeFuel, amount, &[]);
+        }
+    }
+}

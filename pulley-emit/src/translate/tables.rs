@@ -1,0 +1,110 @@
+//! Tables and references. Table bounds are checked in IR before every
+//! element access (the intrinsics check again, which costs nothing extra in
+//! the interpreter).
+
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::types::{I32, I64};
+use cranelift_codegen::ir::{InstBuilder, Value};
+use pulley_module::Builtin;
+use wasmparser::Operator;
+
+use super::FuncTranslator;
+use crate::CompileError;
+use crate::intrinsics::Intrinsic;
+use crate::traps;
+use crate::vmctx::VmctxField;
+
+impl FuncTranslator<'_, '_> {
+    /// Traps with `table_out_of_bounds` unless `index < table.size`.
+    fn check_table_index(&mut self, table: u32, index: Value) -> Result<(), CompileError> {
+        let size = self.call_intrinsic(Intrinsic::TableSize, table, &[])?[0];
+        let out_of_bounds = self
+            .builder
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, size);
+        self.builder
+            .ins()
+            .trapnz(out_of_bounds, traps::TABLE_OUT_OF_BOUNDS);
+        Ok(())
+    }
+
+    /// Element `index` of `table`, bounds-checked.
+    pub(super) fn checked_table_get(
+        &mut self,
+        table: u32,
+        index: Value,
+    ) -> Result<Value, CompileError> {
+        self.check_table_index(table, index)?;
+        Ok(self.call_intrinsic(Intrinsic::TableGet, table, &[index])?[0])
+    }
+
+    /// Translates table and reference operators; returns whether `operator`
+    /// was one.
+    pub(super) fn translate_table(
+        &mut self,
+        operator: &Operator<'_>,
+    ) -> Result<bool, CompileError> {
+        match *operator {
+            Operator::TableGet { table } => {
+                let index = self.pop();
+                let value = self.checked_table_get(table, index)?;
+                self.push(value);
+            }
+            Operator::TableSet { table } => {
+                let (index, value) = self.pop2();
+                self.check_table_index(table, index)?;
+                self.call_intrinsic(Intrinsic::TableSet, table, &[index, value])?;
+            }
+            Operator::TableSize { table } => {
+                let size = self.call_intrinsic(Intrinsic::TableSize, table, &[])?[0];
+                self.push(size);
+            }
+            Operator::TableGrow { table } => {
+                let (init, delta) = self.pop2();
+                let table = self.i32_const(table);
+                let old = self.call_builtin(Builtin::TableGrow, &[table, init, delta])?[0];
+                self.push(old);
+            }
+            Operator::TableFill { table } => {
+                let (dst, value, len) = self.pop3();
+                let table = self.i32_const(table);
+                self.call_builtin(Builtin::TableFill, &[table, dst, value, len])?;
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let (dst, src, len) = self.pop3();
+                let dst_table = self.i32_const(dst_table);
+                let src_table = self.i32_const(src_table);
+                self.call_builtin(Builtin::TableCopy, &[dst_table, src_table, dst, src, len])?;
+            }
+            Operator::TableInit { elem_index, table } => {
+                let (dst, src, len) = self.pop3();
+                let table = self.i32_const(table);
+                let segment = self.i32_const(elem_index);
+                self.call_builtin(Builtin::TableInit, &[table, segment, dst, src, len])?;
+            }
+            Operator::ElemDrop { elem_index } => {
+                let segment = self.i32_const(elem_index);
+                self.call_builtin(Builtin::ElemDrop, &[segment])?;
+            }
+            Operator::RefNull { .. } => {
+                let null = self.builder.ins().iconst(I64, 0);
+                self.push(null);
+            }
+            Operator::RefIsNull => {
+                let reference = self.pop();
+                let is_null = self.builder.ins().icmp_imm_u(IntCC::Equal, reference, 0);
+                let is_null = self.builder.ins().uextend(I32, is_null);
+                self.push(is_null);
+            }
+            Operator::RefFunc { function_index } => {
+                let handle = self.load_vmctx_field(VmctxField::FuncRef(function_index), I64, true);
+                self.push(handle);
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+}

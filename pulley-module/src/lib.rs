@@ -1,0 +1,18 @@
+//! The description of a WebAssembly module as compiled for Pulley: its types,
+//! imports, exports, globals, tables, memories, segments and names, plus the
+//! compiled code with per-function metadata.
+//!
+//! `pulley-emit` produces a [`CompiledModule`]; the runtime instantiates it,
+//! and stores and loads it as an artifact. This crate depends on neither, nor
+//! on WebAssembly parsers or Cranelift, so that an interpreter-only runtime can
+//! load artifacts without them. `no_std` + `alloc`.
+
+#![no_std]
+
+extern crate alloc;
+
+mod builtins;
+mod module;
+
+pub use builtins::{Builtin, BuiltinType};
+pub use module::*;

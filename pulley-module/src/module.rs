@@ -1,0 +1,356 @@
+//! Module-level types.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// A WebAssembly value type.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ValType {
+    /// `i32`
+    I32,
+    /// `i64`
+    I64,
+    /// `f32`
+    F32,
+    /// `f64`
+    F64,
+    /// `v128`
+    V128,
+    /// `funcref` (nullable)
+    FuncRef,
+    /// `externref` (nullable)
+    ExternRef,
+}
+
+impl ValType {
+    /// Whether this is a reference type.
+    pub fn is_ref(self) -> bool {
+        matches!(self, ValType::FuncRef | ValType::ExternRef)
+    }
+}
+
+impl core::fmt::Display for ValType {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            ValType::I32 => "i32",
+            ValType::I64 => "i64",
+            ValType::F32 => "f32",
+            ValType::F64 => "f64",
+            ValType::V128 => "v128",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
+        })
+    }
+}
+
+/// A function type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FuncType {
+    /// Parameter types.
+    pub params: Vec<ValType>,
+    /// Result types.
+    pub results: Vec<ValType>,
+}
+
+/// Size limits of a table (in elements) or memory (in pages).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Initial size.
+    pub min: u64,
+    /// Maximum size, if any.
+    pub max: Option<u64>,
+}
+
+/// A table type.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct TableType {
+    /// Element type: `FuncRef` or `ExternRef`.
+    pub element: ValType,
+    /// Size limits in elements.
+    pub limits: Limits,
+}
+
+/// A memory type.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct MemoryType {
+    /// Size limits in 64 KiB pages.
+    pub limits: Limits,
+}
+
+/// A global type.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct GlobalType {
+    /// The value type.
+    pub ty: ValType,
+    /// Whether `global.set` may change it.
+    pub mutable: bool,
+}
+
+/// One instruction of a constant expression.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ConstOp {
+    /// `i32.const`
+    I32Const(i32),
+    /// `i64.const`
+    I64Const(i64),
+    /// `f32.const` (bits)
+    F32Const(u32),
+    /// `f64.const` (bits)
+    F64Const(u64),
+    /// `v128.const`
+    V128Const(u128),
+    /// `ref.null`
+    RefNull,
+    /// `ref.func`
+    RefFunc(u32),
+    /// `global.get`
+    GlobalGet(u32),
+    /// `i32.add`
+    I32Add,
+    /// `i32.sub`
+    I32Sub,
+    /// `i32.mul`
+    I32Mul,
+    /// `i64.add`
+    I64Add,
+    /// `i64.sub`
+    I64Sub,
+    /// `i64.mul`
+    I64Mul,
+}
+
+/// A constant expression: a sequence of [`ConstOp`]s evaluated on a stack.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ConstExpr {
+    /// The instructions, without the final `end`.
+    pub ops: Vec<ConstOp>,
+}
+
+/// What an import provides.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    /// A function of the given type index.
+    Func(u32),
+    /// A table.
+    Table(TableType),
+    /// A memory.
+    Memory(MemoryType),
+    /// A global.
+    Global(GlobalType),
+}
+
+/// An import.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    /// Module name.
+    pub module: String,
+    /// Field name.
+    pub name: String,
+    /// What is imported.
+    pub kind: ImportKind,
+}
+
+/// What an export names.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    /// A function index.
+    Func(u32),
+    /// A table index.
+    Table(u32),
+    /// A memory index.
+    Memory(u32),
+    /// A global index.
+    Global(u32),
+}
+
+/// An export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Export {
+    /// Export name.
+    pub name: String,
+    /// What it exports.
+    pub kind: ExportKind,
+}
+
+/// How an element segment is used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ElementMode {
+    /// Only for `table.init`.
+    Passive,
+    /// Only declares functions for `ref.func`; dropped at instantiation.
+    Declared,
+    /// Copied into a table at instantiation.
+    Active {
+        /// The table.
+        table: u32,
+        /// The offset expression (i32).
+        offset: ConstExpr,
+    },
+}
+
+/// The items of an element segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ElementItems {
+    /// Function indices (funcref elements).
+    Functions(Vec<u32>),
+    /// Constant expressions of the given reference type.
+    Expressions(ValType, Vec<ConstExpr>),
+}
+
+impl ElementItems {
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        match self {
+            ElementItems::Functions(functions) => functions.len(),
+            ElementItems::Expressions(_, expressions) => expressions.len(),
+        }
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// An element segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ElementSegment {
+    /// How it is used.
+    pub mode: ElementMode,
+    /// Its items.
+    pub items: ElementItems,
+}
+
+/// How a data segment is used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataMode {
+    /// Only for `memory.init`.
+    Passive,
+    /// Copied into a memory at instantiation.
+    Active {
+        /// The memory.
+        memory: u32,
+        /// The offset expression (i32).
+        offset: ConstExpr,
+    },
+}
+
+/// A data segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataSegment {
+    /// How it is used.
+    pub mode: DataMode,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// A module's structure: everything but function bodies.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct ModuleInfo {
+    /// Function types, by type index.
+    pub types: Vec<FuncType>,
+    /// Imports in order.
+    pub imports: Vec<Import>,
+    /// The type index of every function, imported ones first.
+    pub functions: Vec<u32>,
+    /// Every table, imported ones first.
+    pub tables: Vec<TableType>,
+    /// Every memory, imported ones first.
+    pub memories: Vec<MemoryType>,
+    /// Every global, imported ones first.
+    pub globals: Vec<GlobalType>,
+    /// Initializers of the defined (not imported) globals.
+    pub global_inits: Vec<ConstExpr>,
+    /// Exports in order.
+    pub exports: Vec<Export>,
+    /// The start function.
+    pub start: Option<u32>,
+    /// Element segments.
+    pub elements: Vec<ElementSegment>,
+    /// Data segments.
+    pub data: Vec<DataSegment>,
+    /// The module's name from the name section.
+    pub name: Option<String>,
+    /// Function names from the name section, sorted by function index.
+    pub function_names: Vec<(u32, String)>,
+    /// Number of imported functions (they come first in `functions`).
+    pub imported_functions: u32,
+    /// Number of imported tables.
+    pub imported_tables: u32,
+    /// Number of imported memories.
+    pub imported_memories: u32,
+    /// Number of imported globals.
+    pub imported_globals: u32,
+}
+
+impl ModuleInfo {
+    /// The type of function `func`.
+    pub fn function_type(&self, func: u32) -> Option<&FuncType> {
+        let ty = *self.functions.get(func as usize)?;
+        self.types.get(ty as usize)
+    }
+
+    /// Number of functions defined (not imported) by the module.
+    pub fn defined_functions(&self) -> u32 {
+        self.functions.len() as u32 - self.imported_functions
+    }
+
+    /// The name of function `func`, if the name section gives one.
+    pub fn function_name(&self, func: u32) -> Option<&str> {
+        self.function_names
+            .binary_search_by_key(&func, |(index, _)| *index)
+            .ok()
+            .map(|i| self.function_names[i].1.as_str())
+    }
+}
+
+/// A position in a function's code: which wasm offset the op at a code offset
+/// came from. Sorted by code offset.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct AddressMapEntry {
+    /// Offset in the program's code.
+    pub code_offset: u32,
+    /// Offset in the wasm binary.
+    pub wasm_offset: u32,
+}
+
+/// One compiled function: where its bytecode is and what its frame needs.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct CompiledFunction {
+    /// Offset of its first op in [`CompiledModule::code`].
+    pub code_start: u32,
+    /// Offset one past its last op.
+    pub code_end: u32,
+    /// Register slots its frame needs.
+    pub frame_slots: u32,
+    /// Number of parameters.
+    pub params: u32,
+    /// Number of results.
+    pub results: u32,
+}
+
+/// A module compiled to Pulley bytecode.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct CompiledModule {
+    /// The module's structure.
+    pub info: ModuleInfo,
+    /// The bytecode of all defined functions.
+    pub code: Vec<u8>,
+    /// The defined functions, in order (function `i` of the bytecode is wasm
+    /// function `info.imported_functions + i`).
+    pub functions: Vec<CompiledFunction>,
+    /// Code offsets of ops that can trap or call, with the wasm offsets they
+    /// came from, sorted by code offset.
+    pub address_map: Vec<AddressMapEntry>,
+}
+
+impl CompiledModule {
+    /// The wasm offset of the op at `code_offset`, or of the closest op before
+    /// it that has one.
+    pub fn wasm_offset(&self, code_offset: usize) -> Option<u32> {
+        let position = self
+            .address_map
+            .partition_point(|entry| entry.code_offset as usize <= code_offset);
+        Some(self.address_map.get(position.checked_sub(1)?)?.wasm_offset)
+    }
+}
