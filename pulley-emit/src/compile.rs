@@ -8,10 +8,11 @@ use pulley_module::CompiledModule;
 use wasmparser::{FuncValidatorAllocations, WasmFeatures};
 
 use crate::environ::{self, BodyToCompile};
-use crate::flavour::Flavour;
+use crate::flavour::FlavourExt;
 use crate::translate::{ModuleEnvironment, translate_function};
 use crate::vmctx::VmctxLayout;
 use crate::{CompileError, lower};
+use pulley_module::Flavour;
 
 /// How to compile.
 #[derive(Clone, Debug)]

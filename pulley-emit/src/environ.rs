@@ -12,7 +12,7 @@ use wasmparser::{
     Validator, ValidatorResources, WasmFeatures,
 };
 
-use crate::CompileError;
+use crate::{CompileError, encoding};
 
 /// A function body waiting to be translated.
 pub(crate) struct BodyToCompile<'data> {
@@ -32,8 +32,32 @@ pub(crate) fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<
     let mut validator = Validator::new_with_features(features);
     let mut info = ModuleInfo::default();
     let mut bodies = Vec::new();
+    let strict_limits = !features.contains(WasmFeatures::MEMORY64);
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
+        if strict_limits {
+            let section = |range: std::ops::Range<u64>| {
+                (
+                    &wasm[range.start as usize..range.end as usize],
+                    range.start as usize,
+                )
+            };
+            match &payload {
+                Payload::MemorySection(reader) => {
+                    let (bytes, base) = section(reader.range());
+                    encoding::check_memory_section(bytes, base)?;
+                }
+                Payload::TableSection(reader) => {
+                    let (bytes, base) = section(reader.range());
+                    encoding::check_table_section(bytes, base)?;
+                }
+                Payload::ImportSection(reader) => {
+                    let (bytes, base) = section(reader.range());
+                    encoding::check_import_section(bytes, base)?;
+                }
+                _ => {}
+            }
+        }
         match validator.payload(&payload)? {
             ValidPayload::Ok | ValidPayload::End(_) => {}
             ValidPayload::Func(validator, body) => bodies.push(BodyToCompile { body, validator }),

@@ -14,10 +14,6 @@ pub enum CompileError {
     /// The module uses a feature Pulley does not support (yet).
     #[error("unsupported: {0}")]
     Unsupported(String),
-    /// A target name that is none of `pulley32`, `pulley64`, `pulley32be`,
-    /// `pulley64be`.
-    #[error("unknown target {0:?}: expected pulley32, pulley64, pulley32be or pulley64be")]
-    UnknownTarget(String),
     /// A function is too large for the bytecode format.
     #[error("function {func} is too large: {what}")]
     TooLarge {

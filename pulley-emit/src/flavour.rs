@@ -1,103 +1,38 @@
-//! The four Pulley targets: pointer width and byte order of the host that
-//! runs the code.
+//! Cranelift's view of a Pulley flavour: pointer type, byte order and the
+//! target description its mid-end optimizes for.
 
-use core::fmt;
-use core::str::FromStr;
-
+use cranelift_codegen::ir::Type;
 use cranelift_codegen::ir::types::{I32, I64};
-use cranelift_codegen::ir::{Endianness, Type};
 use cranelift_codegen::isa::{self, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
+use pulley_module::Flavour;
 use target_lexicon::{Architecture, BinaryFormat, Environment, OperatingSystem, Triple, Vendor};
 
 use crate::CompileError;
 
-/// A Pulley target flavour.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Flavour {
-    /// 32-bit pointers, little-endian.
-    Pulley32,
-    /// 64-bit pointers, little-endian.
-    Pulley64,
-    /// 32-bit pointers, big-endian.
-    Pulley32Be,
-    /// 64-bit pointers, big-endian.
-    Pulley64Be,
+/// What the compiler needs to know of a flavour.
+pub(crate) trait FlavourExt {
+    /// The Cranelift pointer type.
+    fn pointer_type(self) -> Type;
+    /// Cranelift's target description, whose pointer width and byte order
+    /// the mid-end optimizer uses.
+    fn cranelift_isa(self, optimize: bool) -> Result<OwnedTargetIsa, CompileError>;
 }
 
-impl Flavour {
-    /// Every flavour.
-    pub const ALL: [Flavour; 4] = [
-        Flavour::Pulley32,
-        Flavour::Pulley64,
-        Flavour::Pulley32Be,
-        Flavour::Pulley64Be,
-    ];
-
-    /// The flavour matching the host this code is compiled for.
-    pub const fn host() -> Flavour {
-        match (
-            cfg!(target_pointer_width = "64"),
-            cfg!(target_endian = "big"),
-        ) {
-            (false, false) => Flavour::Pulley32,
-            (true, false) => Flavour::Pulley64,
-            (false, true) => Flavour::Pulley32Be,
-            (true, true) => Flavour::Pulley64Be,
-        }
-    }
-
-    /// The target name, as `--target` takes it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Flavour::Pulley32 => "pulley32",
-            Flavour::Pulley64 => "pulley64",
-            Flavour::Pulley32Be => "pulley32be",
-            Flavour::Pulley64Be => "pulley64be",
-        }
-    }
-
-    /// Pointer width in bytes.
-    pub fn pointer_bytes(self) -> u8 {
-        match self {
-            Flavour::Pulley32 | Flavour::Pulley32Be => 4,
-            Flavour::Pulley64 | Flavour::Pulley64Be => 8,
-        }
-    }
-
-    /// Whether the host is big-endian.
-    pub fn big_endian(self) -> bool {
-        matches!(self, Flavour::Pulley32Be | Flavour::Pulley64Be)
-    }
-
-    /// The Cranelift pointer type.
-    pub fn pointer_type(self) -> Type {
+impl FlavourExt for Flavour {
+    fn pointer_type(self) -> Type {
         if self.pointer_bytes() == 4 { I32 } else { I64 }
     }
 
-    /// Byte order of host memory (not of wasm memory, which is always little).
-    pub fn endianness(self) -> Endianness {
-        if self.big_endian() {
-            Endianness::Big
-        } else {
-            Endianness::Little
-        }
-    }
-
-    fn architecture(self) -> Architecture {
-        match self {
+    fn cranelift_isa(self, optimize: bool) -> Result<OwnedTargetIsa, CompileError> {
+        let architecture = match self {
             Flavour::Pulley32 => Architecture::Pulley32,
             Flavour::Pulley64 => Architecture::Pulley64,
             Flavour::Pulley32Be => Architecture::Pulley32be,
             Flavour::Pulley64Be => Architecture::Pulley64be,
-        }
-    }
-
-    /// Cranelift's target description of this flavour, whose pointer width and
-    /// byte order the mid-end optimizer uses.
-    pub(crate) fn cranelift_isa(self, optimize: bool) -> Result<OwnedTargetIsa, CompileError> {
+        };
         let triple = Triple {
-            architecture: self.architecture(),
+            architecture,
             vendor: Vendor::Unknown,
             operating_system: OperatingSystem::Unknown,
             environment: Environment::Unknown,
@@ -131,22 +66,5 @@ impl Flavour {
             .map_err(|error| {
                 CompileError::Internal(format!("Cranelift target for {}: {error}", self.name()))
             })
-    }
-}
-
-impl fmt::Display for Flavour {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Flavour {
-    type Err = CompileError;
-
-    fn from_str(name: &str) -> Result<Flavour, CompileError> {
-        Flavour::ALL
-            .into_iter()
-            .find(|flavour| flavour.name() == name)
-            .ok_or_else(|| CompileError::UnknownTarget(name.to_string()))
     }
 }

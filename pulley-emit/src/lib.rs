@@ -15,6 +15,7 @@
 //! It depends on `pulley-isa` and `pulley-module`, never on the interpreter.
 
 mod compile;
+mod encoding;
 mod environ;
 mod error;
 mod flavour;
@@ -26,4 +27,4 @@ pub mod vmctx;
 
 pub use compile::{Config, compile, compile_function_to_clif};
 pub use error::CompileError;
-pub use flavour::Flavour;
+pub use pulley_module::Flavour;

@@ -11,8 +11,15 @@
 
 extern crate alloc;
 
+mod artifact;
 mod builtins;
+mod flavour;
 mod module;
 
+pub use artifact::{
+    ArtifactError, ArtifactHeader, CodeFeatures, FORMAT_VERSION, MAGIC, decode, decode_header,
+    encode,
+};
 pub use builtins::{Builtin, BuiltinType};
+pub use flavour::{Flavour, UnknownFlavour};
 pub use module::*;

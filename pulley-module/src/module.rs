@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 /// A WebAssembly value type.
-#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ValType {
     /// `i32`
     I32,
@@ -44,7 +44,7 @@ impl core::fmt::Display for ValType {
 }
 
 /// A function type.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct FuncType {
     /// Parameter types.
     pub params: Vec<ValType>,
@@ -352,5 +352,219 @@ impl CompiledModule {
             .address_map
             .partition_point(|entry| entry.code_offset as usize <= code_offset);
         Some(self.address_map.get(position.checked_sub(1)?)?.wasm_offset)
+    }
+}
+
+impl CompiledModule {
+    /// Checks that every index the module holds refers to something that
+    /// exists and every constant expression is well typed, so that a runtime
+    /// can instantiate it without further checks. (A module from the compiler
+    /// always passes; an artifact from elsewhere might not.)
+    pub fn check_consistency(&self) -> Result<(), String> {
+        use alloc::format;
+        let info = &self.info;
+        let count = |len: usize| u32::try_from(len).map_err(|_| String::from("too many entries"));
+        let types = count(info.types.len())?;
+        let functions = count(info.functions.len())?;
+        let tables = count(info.tables.len())?;
+        let memories = count(info.memories.len())?;
+        let globals = count(info.globals.len())?;
+        for (i, &ty) in info.functions.iter().enumerate() {
+            if ty >= types {
+                return Err(format!(
+                    "function {i} has type {ty}, but there are {types} types"
+                ));
+            }
+        }
+        if memories > 1 {
+            return Err(format!("{memories} memories; at most one is supported"));
+        }
+        let mut imported = [0u32; 4];
+        for import in &info.imports {
+            let (kind, matches) = match &import.kind {
+                ImportKind::Func(ty) => (0, info.functions.get(imported[0] as usize) == Some(ty)),
+                ImportKind::Table(table) => {
+                    (1, info.tables.get(imported[1] as usize) == Some(table))
+                }
+                ImportKind::Memory(memory) => {
+                    (2, info.memories.get(imported[2] as usize) == Some(memory))
+                }
+                ImportKind::Global(global) => {
+                    (3, info.globals.get(imported[3] as usize) == Some(global))
+                }
+            };
+            if !matches {
+                return Err(format!(
+                    "import {}.{} does not match the module's entities",
+                    import.module, import.name
+                ));
+            }
+            imported[kind] += 1;
+        }
+        let declared = [
+            info.imported_functions,
+            info.imported_tables,
+            info.imported_memories,
+            info.imported_globals,
+        ];
+        if imported != declared {
+            return Err(format!(
+                "imports {imported:?} do not match the imported counts {declared:?}"
+            ));
+        }
+        for limits in info
+            .tables
+            .iter()
+            .map(|t| t.limits)
+            .chain(info.memories.iter().map(|m| m.limits))
+        {
+            if limits.max.is_some_and(|max| max < limits.min) {
+                return Err(format!(
+                    "limits {limits:?} have a maximum below the minimum"
+                ));
+            }
+        }
+        for table in &info.tables {
+            if !table.element.is_ref() {
+                return Err(format!("table of {}", table.element));
+            }
+        }
+        let defined_globals = (globals - info.imported_globals) as usize;
+        if info.global_inits.len() != defined_globals {
+            return Err(format!(
+                "{} global initializers for {defined_globals} globals",
+                info.global_inits.len()
+            ));
+        }
+        for (i, init) in info.global_inits.iter().enumerate() {
+            let index = info.imported_globals + i as u32;
+            let visible = index;
+            self.check_const(init, info.globals[index as usize].ty, visible)?;
+        }
+        for export in &info.exports {
+            let (index, limit) = match export.kind {
+                ExportKind::Func(i) => (i, functions),
+                ExportKind::Table(i) => (i, tables),
+                ExportKind::Memory(i) => (i, memories),
+                ExportKind::Global(i) => (i, globals),
+            };
+            if index >= limit {
+                return Err(format!(
+                    "export {:?} names index {index} of {limit}",
+                    export.name
+                ));
+            }
+        }
+        if let Some(start) = info.start {
+            let ty = info
+                .function_type(start)
+                .ok_or_else(|| format!("start function {start} does not exist"))?;
+            if !ty.params.is_empty() || !ty.results.is_empty() {
+                return Err(String::from("the start function takes or returns values"));
+            }
+        }
+        for segment in &info.elements {
+            if let ElementMode::Active { table, offset } = &segment.mode {
+                if *table >= tables {
+                    return Err(format!("element segment for table {table} of {tables}"));
+                }
+                self.check_const(offset, ValType::I32, globals)?;
+            }
+            match &segment.items {
+                ElementItems::Functions(items) => {
+                    if let Some(f) = items.iter().find(|&&f| f >= functions) {
+                        return Err(format!("element segment names function {f} of {functions}"));
+                    }
+                }
+                ElementItems::Expressions(ty, items) => {
+                    if !ty.is_ref() {
+                        return Err(format!("element segment of {ty}"));
+                    }
+                    for item in items {
+                        self.check_const(item, *ty, globals)?;
+                    }
+                }
+            }
+        }
+        for segment in &info.data {
+            if let DataMode::Active { memory, offset } = &segment.mode {
+                if *memory >= memories {
+                    return Err(format!("data segment for memory {memory} of {memories}"));
+                }
+                self.check_const(offset, ValType::I32, globals)?;
+            }
+        }
+        let defined = functions
+            .checked_sub(info.imported_functions)
+            .ok_or_else(|| String::from("more imported functions than functions"))?;
+        if self.functions.len() != defined as usize {
+            return Err(format!(
+                "{} compiled functions for {defined} defined functions",
+                self.functions.len()
+            ));
+        }
+        for (i, function) in self.functions.iter().enumerate() {
+            let ty = &info.types[info.functions[info.imported_functions as usize + i] as usize];
+            if function.params as usize != ty.params.len()
+                || function.results as usize != ty.results.len()
+            {
+                return Err(format!("compiled function {i} does not match its type"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that `expression` leaves exactly one value of type `expected`
+    /// (any reference for `ref.null`), reading only globals below `visible`.
+    fn check_const(
+        &self,
+        expression: &ConstExpr,
+        expected: ValType,
+        visible: u32,
+    ) -> Result<(), String> {
+        use alloc::format;
+        let info = &self.info;
+        // `None` stands for a `ref.null` of either reference type.
+        let mut stack: Vec<Option<ValType>> = Vec::new();
+        let bad = || format!("constant expression {:?} is ill-typed", expression.ops);
+        for op in &expression.ops {
+            let (pops, push): (&[ValType], Option<ValType>) = match *op {
+                ConstOp::I32Const(_) => (&[], Some(ValType::I32)),
+                ConstOp::I64Const(_) => (&[], Some(ValType::I64)),
+                ConstOp::F32Const(_) => (&[], Some(ValType::F32)),
+                ConstOp::F64Const(_) => (&[], Some(ValType::F64)),
+                ConstOp::V128Const(_) => (&[], Some(ValType::V128)),
+                ConstOp::RefNull => (&[], None),
+                ConstOp::RefFunc(f) => {
+                    if f as usize >= info.functions.len() {
+                        return Err(bad());
+                    }
+                    (&[], Some(ValType::FuncRef))
+                }
+                ConstOp::GlobalGet(g) => {
+                    if g >= visible {
+                        return Err(bad());
+                    }
+                    (&[], Some(info.globals[g as usize].ty))
+                }
+                ConstOp::I32Add | ConstOp::I32Sub | ConstOp::I32Mul => {
+                    (&[ValType::I32, ValType::I32], Some(ValType::I32))
+                }
+                ConstOp::I64Add | ConstOp::I64Sub | ConstOp::I64Mul => {
+                    (&[ValType::I64, ValType::I64], Some(ValType::I64))
+                }
+            };
+            for &expected in pops {
+                if stack.pop() != Some(Some(expected)) {
+                    return Err(bad());
+                }
+            }
+            stack.push(push);
+        }
+        match stack.as_slice() {
+            [Some(ty)] if *ty == expected => Ok(()),
+            [None] if expected.is_ref() => Ok(()),
+            _ => Err(bad()),
+        }
     }
 }

@@ -14,6 +14,7 @@ use wasmparser::{MemArg, Operator};
 
 use super::FuncTranslator;
 use crate::CompileError;
+use crate::flavour::FlavourExt;
 use crate::intrinsics::Intrinsic;
 use crate::vmctx::VmctxField;
 

@@ -23,10 +23,11 @@ use pulley_module::{Builtin, FuncType, ModuleInfo, ValType};
 use wasmparser::{FuncValidatorAllocations, Operator};
 
 use crate::environ::BodyToCompile;
-use crate::flavour::Flavour;
+use crate::flavour::FlavourExt;
 use crate::intrinsics::{self, Intrinsic};
 use crate::vmctx::VmctxLayout;
 use crate::{CompileError, Config};
+use pulley_module::Flavour;
 
 pub(crate) use control::ControlFrame;
 
@@ -153,9 +154,25 @@ pub(crate) fn translate_function(
 
     translator.enter_function_body(&ty.results)?;
     let mut reader = body.body.get_operators_reader()?;
+    let strict_memory_index = !env
+        .config
+        .features
+        .contains(wasmparser::WasmFeatures::MULTI_MEMORY);
+    let code = body.body.as_bytes();
+    let code_base = body.body.range().start;
     while !reader.eof() {
         let offset = reader.original_position();
         let operator = reader.read()?;
+        if strict_memory_index
+            && matches!(
+                operator,
+                Operator::MemorySize { .. } | Operator::MemoryGrow { .. }
+            )
+        {
+            let start = (offset - code_base) as usize;
+            let end = (reader.original_position() - code_base) as usize;
+            crate::encoding::check_memory_index_byte(&code[start..end], offset as usize)?;
+        }
         validator.op(offset, &operator)?;
         translator
             .builder

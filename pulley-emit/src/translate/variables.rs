@@ -7,6 +7,7 @@ use wasmparser::Operator;
 
 use super::FuncTranslator;
 use crate::CompileError;
+use crate::flavour::FlavourExt;
 use crate::vmctx::VmctxField;
 
 impl FuncTranslator<'_, '_> {

@@ -1,0 +1,289 @@
+//! The `pulley` command: run, compile, disassemble wasm, and run spec scripts.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use pulley::{Config, Engine, Flavour, Instance, Linker, Module, Store, Val, ValType};
+use pulley_module::ExportKind;
+
+#[derive(Parser)]
+#[command(
+    name = "pulley",
+    version,
+    about = "Pulley: a portable, interpreter-first WebAssembly runtime"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs a module (.wasm, .wat or a compiled artifact).
+    Run(RunArgs),
+    /// Compiles a module to an artifact for a target.
+    Compile {
+        /// The module (.wasm or .wat).
+        file: PathBuf,
+        /// pulley32, pulley64, pulley32be or pulley64be (default: this host's).
+        #[arg(long)]
+        target: Option<Flavour>,
+        /// Where to write the artifact.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Compile the code to charge fuel (for `run --fuel`).
+        #[arg(long)]
+        fuel: bool,
+    },
+    /// Prints the bytecode of a module's functions with their wasm offsets.
+    Disas {
+        /// The module (.wasm, .wat or an artifact).
+        file: PathBuf,
+        /// Only this function: an export name, a name-section name, or an index.
+        #[arg(long)]
+        func: Option<String>,
+        /// The target to compile for (default: this host's).
+        #[arg(long)]
+        target: Option<Flavour>,
+    },
+    /// Runs WebAssembly spec test scripts.
+    Wast {
+        /// The scripts.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Call this export instead of `_start`; the arguments are its parameters.
+    #[arg(long)]
+    invoke: Option<String>,
+    /// Bound execution to this much fuel.
+    #[arg(long)]
+    fuel: Option<u64>,
+    /// The target to compile for (must be this host's to run).
+    #[arg(long)]
+    target: Option<Flavour>,
+    /// The module.
+    file: PathBuf,
+    /// Arguments: the program's, or the invoked function's parameters.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    args: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Compile {
+            file,
+            target,
+            output,
+            fuel,
+        } => compile(&file, target, &output, fuel),
+        Command::Disas { file, func, target } => disas(&file, func.as_deref(), target),
+        Command::Wast { files } => wast(&files),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn engine(target: Option<Flavour>, fuel: bool) -> Engine {
+    let mut config = Config::new();
+    if let Some(target) = target {
+        config.target(target);
+    }
+    config.consume_fuel(fuel);
+    Engine::new(&config)
+}
+
+fn load(engine: &Engine, file: &Path) -> Result<Module> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    Module::new(engine, &bytes).with_context(|| format!("cannot load {}", file.display()))
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let engine = engine(args.target, args.fuel.is_some());
+    let module = load(&engine, &args.file)?;
+    let mut store = Store::new(&engine, ());
+    if let Some(fuel) = args.fuel {
+        store.set_fuel(fuel)?;
+    }
+    let linker = Linker::new(&engine);
+    let instance = linker.instantiate(&mut store, &module)?;
+    match &args.invoke {
+        Some(name) => invoke(&mut store, instance, name, &args.args),
+        None => {
+            let start = instance
+                .get_func(&store, "_start")
+                .context("the module exports no `_start`: use --invoke NAME to call an export")?;
+            start.call(&mut store, &[], &mut [])?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn invoke(
+    store: &mut Store<()>,
+    instance: Instance,
+    name: &str,
+    args: &[String],
+) -> Result<ExitCode> {
+    let func = instance
+        .get_func(&*store, name)
+        .with_context(|| format!("the module exports no function {name:?}"))?;
+    let ty = func.ty(&*store);
+    if args.len() != ty.params.len() {
+        bail!(
+            "{name} takes {} arguments, {} given",
+            ty.params.len(),
+            args.len()
+        );
+    }
+    let params = args
+        .iter()
+        .zip(&ty.params)
+        .map(|(text, &ty)| parse_value(text, ty))
+        .collect::<Result<Vec<_>>>()?;
+    let mut results: Vec<Val> = ty
+        .results
+        .iter()
+        .map(|&t| Val::default_for(t).unwrap_or(Val::I32(0)))
+        .collect();
+    func.call(&mut *store, &params, &mut results)?;
+    for result in results {
+        println!("{}", format_value(&result));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_value(text: &str, ty: ValType) -> Result<Val> {
+    let bad = || format!("{text:?} is not a valid {ty}");
+    Ok(match ty {
+        ValType::I32 => Val::I32(
+            text.parse::<i32>()
+                .or_else(|_| text.parse::<u32>().map(|v| v as i32))
+                .with_context(bad)?,
+        ),
+        ValType::I64 => Val::I64(
+            text.parse::<i64>()
+                .or_else(|_| text.parse::<u64>().map(|v| v as i64))
+                .with_context(bad)?,
+        ),
+        ValType::F32 => Val::F32(text.parse::<f32>().with_context(bad)?.to_bits()),
+        ValType::F64 => Val::F64(text.parse::<f64>().with_context(bad)?.to_bits()),
+        other => bail!("cannot pass a {other} on the command line"),
+    })
+}
+
+fn format_value(value: &Val) -> String {
+    match value {
+        Val::I32(v) => v.to_string(),
+        Val::I64(v) => v.to_string(),
+        Val::F32(bits) => f32::from_bits(*bits).to_string(),
+        Val::F64(bits) => f64::from_bits(*bits).to_string(),
+        Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
+        Val::FuncRef(Some(_)) => "funcref".into(),
+        Val::ExternRef(Some(_)) => "externref".into(),
+    }
+}
+
+fn compile(file: &Path, target: Option<Flavour>, output: &Path, fuel: bool) -> Result<ExitCode> {
+    let engine = engine(target, fuel);
+    let module = load(&engine, file)?;
+    std::fs::write(output, module.serialize())
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<ExitCode> {
+    let engine = engine(target, false);
+    let module = load(&engine, file)?;
+    let compiled = module.compiled();
+    let info = &compiled.info;
+    let selected = only
+        .map(|name| {
+            let export = info.exports.iter().find_map(|e| match e.kind {
+                ExportKind::Func(f) if e.name == name => Some(f),
+                _ => None,
+            });
+            export
+                .or_else(|| {
+                    info.function_names
+                        .iter()
+                        .find(|(_, n)| n == name)
+                        .map(|(i, _)| *i)
+                })
+                .or_else(|| name.parse().ok())
+                .with_context(|| format!("no function {name:?}"))
+        })
+        .transpose()?;
+    for (defined, function) in compiled.functions.iter().enumerate() {
+        let index = info.imported_functions + defined as u32;
+        if selected.is_some_and(|s| s != index) {
+            continue;
+        }
+        let name = info
+            .function_name(index)
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default();
+        println!(
+            "function {index}{name} (frame: {} slots):",
+            function.frame_slots
+        );
+        let start = function.code_start as usize;
+        let code = &compiled.code[start..function.code_end as usize];
+        let mut marks = compiled
+            .address_map
+            .iter()
+            .filter(|e| (start..function.code_end as usize).contains(&(e.code_offset as usize)))
+            .peekable();
+        for decoded in pulley_isa::decode_all(code) {
+            let (at, op) = decoded.context("invalid bytecode")?;
+            let absolute = start + at;
+            let mut wasm = String::new();
+            while let Some(mark) = marks.next_if(|m| m.code_offset as usize <= absolute) {
+                if mark.code_offset as usize == absolute {
+                    wasm = format!("  ; wasm {:#x}", mark.wasm_offset);
+                }
+            }
+            println!("  {at:#06x}: {}{wasm}", pulley_isa::format_op(&op, at));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn wast(files: &[PathBuf]) -> Result<ExitCode> {
+    let config = Config::new();
+    let (mut passed, mut failed) = (0, 0);
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        let name = file.display().to_string();
+        let report = pulley::wast::run_script(&name, &text, &config);
+        for failure in &report.failures {
+            println!("  FAIL {failure}");
+        }
+        println!(
+            "{name}: {} passed, {} failed",
+            report.passed,
+            report.failed()
+        );
+        passed += report.passed;
+        failed += report.failed();
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

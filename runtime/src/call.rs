@@ -1,0 +1,206 @@
+//! Running functions: entering the interpreter, and serving its exits (host
+//! calls, builtins, calls to other instances, fuel) until the call returns or
+//! traps.
+
+use alloc::vec::Vec;
+use core::ptr::NonNull;
+
+use pulley_interp::{Exit, FramePosition};
+use pulley_isa::FuncIndex;
+
+use crate::error::{FrameInfo, Trap, TrapKind};
+use crate::store::{Caller, FuncKind, MAX_HOST_NESTING, Store};
+use crate::values::Val;
+use crate::{Error, Result, builtins};
+
+/// Calls store function `func` with raw arguments; returns raw results.
+pub(crate) fn invoke<T>(
+    store: &mut Store<T>,
+    func: u32,
+    args: &[u64],
+    caller: Option<u32>,
+) -> Result<Vec<u64>> {
+    let entry = store
+        .inner
+        .funcs
+        .get(func as usize)
+        .ok_or_else(|| Error::Usage("no such function".into()))?;
+    match entry.kind {
+        FuncKind::Host { host } => call_host(store, host, func, args, caller),
+        FuncKind::Wasm { instance, defined } => {
+            if store.inner.depth >= MAX_HOST_NESTING {
+                return Err(Trap::new(TrapKind::StackOverflow).into());
+            }
+            store.inner.depth += 1;
+            let result = run_wasm(store, instance, defined, args);
+            store.inner.depth -= 1;
+            result
+        }
+    }
+}
+
+fn run_wasm<T>(
+    store: &mut Store<T>,
+    instance: u32,
+    defined: u32,
+    args: &[u64],
+) -> Result<Vec<u64>> {
+    store.inner.refresh_environments();
+    let entry = &store.inner.instances[instance as usize];
+    let program = entry.module.inner.program.clone();
+    let env = NonNull::from(&*entry.env);
+    // SAFETY: the environment lives in the store's instance list, boxed, and
+    // stays in place until the store is dropped; what it points to stays
+    // valid while this activation lives because every resumption below is
+    // preceded by `refresh_environments`.
+    let exit = unsafe {
+        store
+            .inner
+            .interpreter
+            .call(&program, env, FuncIndex(defined), args)
+    }
+    .map_err(|error| Error::Usage(alloc::format!("{error}")))?;
+    serve_exits(store, instance, exit)
+}
+
+/// Serves the exits of the activation running in `instance` until it ends.
+fn serve_exits<T>(store: &mut Store<T>, instance: u32, mut exit: Exit) -> Result<Vec<u64>> {
+    loop {
+        let outcome: Result<Vec<u64>> = match exit {
+            Exit::Returned => return Ok(store.inner.interpreter.results().to_vec()),
+            Exit::Trap(code) => {
+                let backtrace = frames(store, instance, store.inner.interpreter.trap_backtrace());
+                return Err(Trap::new(TrapKind::from_code(code))
+                    .with_backtrace(backtrace)
+                    .into());
+            }
+            Exit::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
+            Exit::HostCall(import) => {
+                let args = host_args(store);
+                match store.inner.instances[instance as usize]
+                    .funcs
+                    .get(import.index())
+                    .copied()
+                {
+                    Some(target) => invoke(store, target, &args, Some(instance)),
+                    None => Err(Error::Usage("call to an import that does not exist".into())),
+                }
+            }
+            Exit::ExternalCall { handle } => {
+                let args = host_args(store);
+                let target = (handle - 1) as u32;
+                invoke(store, target, &args, Some(instance))
+            }
+            Exit::Builtin(builtin) => {
+                let args = host_args(store);
+                builtins::perform(store, instance, builtin.0, &args)
+            }
+        };
+        exit = match outcome {
+            Ok(results) => {
+                store.inner.refresh_environments();
+                store
+                    .inner
+                    .interpreter
+                    .finish_host_call(&results)
+                    .map_err(|error| Error::Usage(alloc::format!("{error}")))?
+            }
+            Err(error) => {
+                // The suspended activation ends; its frames join the backtrace.
+                let positions = store.inner.interpreter.backtrace();
+                let outer = frames(store, instance, &positions);
+                let _ = store.inner.interpreter.abort();
+                return Err(match error {
+                    Error::Trap(trap) => Error::Trap(trap.extended(outer)),
+                    other => other,
+                });
+            }
+        };
+    }
+}
+
+fn host_args<T>(store: &Store<T>) -> Vec<u64> {
+    store
+        .inner
+        .interpreter
+        .host_args()
+        .map(Iterator::collect)
+        .unwrap_or_default()
+}
+
+/// Calls host function `host` (store function `func`).
+fn call_host<T>(
+    store: &mut Store<T>,
+    host: u32,
+    func: u32,
+    args: &[u64],
+    caller: Option<u32>,
+) -> Result<Vec<u64>> {
+    let ty = store.inner.funcs[func as usize].ty.clone();
+    let id = store.inner.id;
+    let params: Vec<Val> = args
+        .iter()
+        .zip(&ty.params)
+        .map(|(&raw, &t)| Val::from_raw(raw, t, id))
+        .collect();
+    let mut results: Vec<Val> = ty
+        .results
+        .iter()
+        .map(|&t| Val::default_for(t).unwrap_or(Val::I64(0)))
+        .collect();
+    let function = store.hosts[host as usize].clone();
+    function.call(
+        Caller {
+            store,
+            instance: caller,
+        },
+        &params,
+        &mut results,
+    )?;
+    results
+        .iter()
+        .zip(&ty.results)
+        .map(|(value, &expected)| {
+            if value.ty() != expected {
+                return Err(Error::Usage(alloc::format!(
+                    "host function returned {:?} where {expected} was expected",
+                    value
+                )));
+            }
+            value.to_raw(id)
+        })
+        .collect()
+}
+
+/// Backtrace frames of `instance` for interpreter positions.
+fn frames<T>(store: &Store<T>, instance: u32, positions: &[FramePosition]) -> Vec<FrameInfo> {
+    let module = &store.inner.instances[instance as usize].module;
+    let compiled = &module.inner.compiled;
+    let info = &compiled.info;
+    positions
+        .iter()
+        .map(|position| {
+            let func_index = info.imported_functions + position.func.0;
+            let range = compiled.functions.get(position.func.index());
+            let wasm_offset = compiled.wasm_offset(position.code_offset).filter(|_| {
+                range.is_some_and(|f| {
+                    (f.code_start as usize..f.code_end as usize).contains(&position.code_offset)
+                })
+            });
+            FrameInfo {
+                module_name: info.name.clone(),
+                func_index,
+                func_name: info.function_name(func_index).map(Into::into),
+                wasm_offset,
+            }
+        })
+        .collect()
+}
+
+impl Trap {
+    /// This trap with more (outer) frames appended.
+    pub(crate) fn extended(mut self, outer: Vec<FrameInfo>) -> Trap {
+        self.push_frames(outer);
+        self
+    }
+}

@@ -1,0 +1,151 @@
+//! The engine and its configuration.
+
+use alloc::sync::Arc;
+
+use pulley_module::Flavour;
+
+/// How an [`Engine`] compiles and runs code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    target: Flavour,
+    optimize: bool,
+    fuel: bool,
+    max_wasm_stack: usize,
+    max_frames: usize,
+    max_memory_pages: u64,
+    max_table_elements: u64,
+    max_instances: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            target: Flavour::host(),
+            optimize: true,
+            fuel: false,
+            max_wasm_stack: 1 << 20,
+            max_frames: 50_000,
+            max_memory_pages: 65_536,
+            max_table_elements: 10_000_000,
+            max_instances: 10_000,
+        }
+    }
+}
+
+impl Config {
+    /// The default configuration: the host's flavour, optimized, no fuel,
+    /// 1 MiB of wasm stack.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The flavour to compile for (default: the host's). Code compiled for
+    /// another flavour can be serialized but not run here.
+    pub fn target(&mut self, target: Flavour) -> &mut Self {
+        self.target = target;
+        self
+    }
+
+    /// Whether to run Cranelift's optimizer (default: yes).
+    pub fn optimize(&mut self, optimize: bool) -> &mut Self {
+        self.optimize = optimize;
+        self
+    }
+
+    /// Whether code charges fuel, so that stores can bound execution with
+    /// [`Store::set_fuel`](crate::Store::set_fuel) (default: no).
+    pub fn consume_fuel(&mut self, fuel: bool) -> &mut Self {
+        self.fuel = fuel;
+        self
+    }
+
+    /// The size of the wasm stack in bytes (frame slots are 8 bytes);
+    /// exhausting it is a stack-overflow trap.
+    pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Self {
+        self.max_wasm_stack = bytes;
+        self
+    }
+
+    /// The deepest wasm call nesting.
+    pub fn max_frames(&mut self, frames: usize) -> &mut Self {
+        self.max_frames = frames;
+        self
+    }
+
+    /// The most 64 KiB pages a memory may have (at most 65 536).
+    pub fn max_memory_pages(&mut self, pages: u64) -> &mut Self {
+        self.max_memory_pages = pages.min(65_536);
+        self
+    }
+
+    /// The most elements a table may have.
+    pub fn max_table_elements(&mut self, elements: u64) -> &mut Self {
+        self.max_table_elements = elements;
+        self
+    }
+
+    /// The most instances a store may hold.
+    pub fn max_instances(&mut self, instances: usize) -> &mut Self {
+        self.max_instances = instances;
+        self
+    }
+
+    /// The target flavour.
+    pub fn get_target(&self) -> Flavour {
+        self.target
+    }
+
+    /// Whether fuel is on.
+    pub fn get_consume_fuel(&self) -> bool {
+        self.fuel
+    }
+
+    pub(crate) fn get_optimize(&self) -> bool {
+        self.optimize
+    }
+
+    pub(crate) fn interpreter_config(&self) -> pulley_interp::Config {
+        pulley_interp::Config {
+            stack_slots: self.max_wasm_stack / 8,
+            max_frames: self.max_frames,
+        }
+    }
+
+    pub(crate) fn memory_pages_limit(&self) -> u64 {
+        self.max_memory_pages
+    }
+
+    pub(crate) fn table_elements_limit(&self) -> u64 {
+        self.max_table_elements
+    }
+
+    pub(crate) fn instances_limit(&self) -> usize {
+        self.max_instances
+    }
+}
+
+/// Compiles modules and creates stores. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    config: Arc<Config>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new(&Config::default())
+    }
+}
+
+impl Engine {
+    /// An engine with `config`.
+    pub fn new(config: &Config) -> Engine {
+        Engine {
+            config: Arc::new(config.clone()),
+        }
+    }
+
+    /// The engine's configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}

@@ -1,0 +1,78 @@
+//! Globals.
+
+use alloc::boxed::Box;
+
+use pulley_module::GlobalType;
+
+use crate::store::{AsContext, AsContextMut, GlobalEntry, StoreId};
+use crate::values::Val;
+use crate::{Error, Result};
+
+/// A global of a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Global {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl Global {
+    /// A new global of type `ty` holding `value`.
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        ty: GlobalType,
+        value: Val,
+    ) -> Result<Global> {
+        let store = store.as_context_mut().0;
+        if value.ty() != ty.ty {
+            return Err(Error::Usage(alloc::format!(
+                "a {} global cannot hold {value:?}",
+                ty.ty
+            )));
+        }
+        let raw = value.to_raw(store.inner.id)?;
+        store.inner.globals.push(GlobalEntry {
+            ty,
+            cell: Box::new([raw, 0]),
+        });
+        Ok(Global {
+            store: store.inner.id,
+            index: (store.inner.globals.len() - 1) as u32,
+        })
+    }
+
+    fn entry<'a, T: 'a>(&self, store: &'a crate::Store<T>) -> &'a GlobalEntry {
+        assert_eq!(store.inner.id, self.store, "global used with another store");
+        &store.inner.globals[self.index as usize]
+    }
+
+    /// The global's type.
+    pub fn ty(&self, store: impl AsContext) -> GlobalType {
+        self.entry(store.as_context().0).ty
+    }
+
+    /// The current value.
+    pub fn get(&self, store: impl AsContext) -> Val {
+        let store = store.as_context().0;
+        let entry = self.entry(store);
+        Val::from_raw(entry.cell[0], entry.ty.ty, store.inner.id)
+    }
+
+    /// Sets the value; fails for immutable globals and wrong types.
+    pub fn set<T>(&self, mut store: impl AsContextMut<Data = T>, value: Val) -> Result<()> {
+        let store = store.as_context_mut().0;
+        store.inner.check(self.store)?;
+        let id = store.inner.id;
+        let entry = &mut store.inner.globals[self.index as usize];
+        if !entry.ty.mutable {
+            return Err(Error::Usage("cannot set an immutable global".into()));
+        }
+        if value.ty() != entry.ty.ty {
+            return Err(Error::Usage(alloc::format!(
+                "a {} global cannot hold {value:?}",
+                entry.ty.ty
+            )));
+        }
+        entry.cell[0] = value.to_raw(id)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,481 @@
+//! Instances: instantiation (import matching, globals, tables, memories,
+//! segments, the start function) and exports.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use pulley_interp::{Environment, TableView};
+use pulley_module::{
+    ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind, Limits,
+};
+
+use crate::call::invoke;
+use crate::error::{Trap, TrapKind};
+use crate::func::Func;
+use crate::global::Global;
+use crate::memory::Memory;
+use crate::module::Module;
+use crate::store::{
+    AsContext, AsContextMut, FuncKind, GlobalEntry, InstanceEntry, MemoryEntry, StoreId, TableEntry,
+};
+use crate::table::Table;
+use crate::{Error, Result, Store};
+
+/// Something an instance can import or export.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Extern {
+    /// A function.
+    Func(Func),
+    /// A table.
+    Table(Table),
+    /// A memory.
+    Memory(Memory),
+    /// A global.
+    Global(Global),
+}
+
+impl Extern {
+    /// The function, if this is one.
+    pub fn into_func(self) -> Option<Func> {
+        match self {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// The memory, if this is one.
+    pub fn into_memory(self) -> Option<Memory> {
+        match self {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The table, if this is one.
+    pub fn into_table(self) -> Option<Table> {
+        match self {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The global, if this is one.
+    pub fn into_global(self) -> Option<Global> {
+        match self {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    fn store(&self) -> StoreId {
+        match self {
+            Extern::Func(f) => f.store,
+            Extern::Table(t) => t.store,
+            Extern::Memory(m) => m.store,
+            Extern::Global(g) => g.store,
+        }
+    }
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Extern {
+        Extern::Func(f)
+    }
+}
+
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Extern {
+        Extern::Memory(m)
+    }
+}
+
+impl From<Table> for Extern {
+    fn from(t: Table) -> Extern {
+        Extern::Table(t)
+    }
+}
+
+impl From<Global> for Extern {
+    fn from(g: Global) -> Extern {
+        Extern::Global(g)
+    }
+}
+
+/// An instance of a module in a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Instance {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+impl Instance {
+    /// Instantiates `module` with `imports`, in the order of the module's
+    /// imports, and runs its start function.
+    pub fn new<T>(
+        mut store: impl AsContextMut<Data = T>,
+        module: &Module,
+        imports: &[Extern],
+    ) -> Result<Instance> {
+        instantiate(store.as_context_mut().0, module, imports)
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, store: impl AsContext, name: &str) -> Option<Extern> {
+        let store = store.as_context().0;
+        if store.inner.id != self.store {
+            return None;
+        }
+        let entry = store.inner.instances.get(self.index as usize)?;
+        let export = entry
+            .module
+            .inner
+            .compiled
+            .info
+            .exports
+            .iter()
+            .find(|e| e.name == name)?;
+        Some(export_extern(store.inner.id, entry, export.kind))
+    }
+
+    /// Every export, with its name.
+    pub fn exports<'a, C: AsContext + 'a>(
+        &self,
+        store: &'a C,
+    ) -> impl Iterator<Item = (&'a str, Extern)> + 'a {
+        let store = store.as_context().0;
+        let id = store.inner.id;
+        let entry = &store.inner.instances[self.index as usize];
+        entry
+            .module
+            .inner
+            .compiled
+            .info
+            .exports
+            .iter()
+            .map(move |e| (e.name.as_str(), export_extern(id, entry, e.kind)))
+    }
+
+    /// The exported function `name`.
+    pub fn get_func(&self, store: impl AsContext, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+
+    /// The exported function `name`, typed.
+    pub fn get_typed_func<Params: crate::WasmParams, Results: crate::WasmResults>(
+        &self,
+        store: impl AsContext,
+        name: &str,
+    ) -> Result<crate::TypedFunc<Params, Results>> {
+        let store = store.as_context();
+        let func = self
+            .get_func(&store, name)
+            .ok_or_else(|| Error::Usage(format!("no exported function {name:?}")))?;
+        func.typed(&store)
+    }
+
+    /// The exported memory `name`.
+    pub fn get_memory(&self, store: impl AsContext, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+
+    /// The exported global `name`.
+    pub fn get_global(&self, store: impl AsContext, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+
+    /// The exported table `name`.
+    pub fn get_table(&self, store: impl AsContext, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+
+    /// The module it instantiates.
+    pub fn module<'a, C: AsContext + 'a>(&self, store: &'a C) -> &'a Module {
+        &store.as_context().0.inner.instances[self.index as usize].module
+    }
+}
+
+fn export_extern(store: StoreId, entry: &InstanceEntry, kind: ExportKind) -> Extern {
+    match kind {
+        ExportKind::Func(f) => Extern::Func(Func {
+            store,
+            index: entry.funcs[f as usize],
+        }),
+        ExportKind::Table(t) => Extern::Table(Table {
+            store,
+            index: entry.tables[t as usize],
+        }),
+        ExportKind::Memory(_) => Extern::Memory(Memory {
+            store,
+            index: entry.memory.expect("a memory"),
+        }),
+        ExportKind::Global(g) => Extern::Global(Global {
+            store,
+            index: entry.globals[g as usize],
+        }),
+    }
+}
+
+/// Whether `actual` limits satisfy an import's `expected` limits.
+fn limits_match(actual: Limits, expected: Limits) -> bool {
+    actual.min >= expected.min
+        && match expected.max {
+            None => true,
+            Some(max) => actual.max.is_some_and(|actual| actual <= max),
+        }
+}
+
+fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> Result<Instance> {
+    module.check_runnable()?;
+    let info = &module.inner.compiled.info;
+    if imports.len() != info.imports.len() {
+        return Err(Error::Link(format!(
+            "the module has {} imports, {} were given",
+            info.imports.len(),
+            imports.len()
+        )));
+    }
+    if store.inner.instances.len() >= store.inner.engine.config().instances_limit() {
+        return Err(Error::ResourceLimit(
+            "too many instances in the store".into(),
+        ));
+    }
+    let id = store.inner.id;
+    let mut funcs = Vec::with_capacity(info.functions.len());
+    let mut tables = Vec::with_capacity(info.tables.len());
+    let mut memory = None;
+    let mut globals = Vec::with_capacity(info.globals.len());
+    for (import, external) in info.imports.iter().zip(imports) {
+        if external.store() != id {
+            return Err(Error::Usage("an import from another store".into()));
+        }
+        let incompatible = |what: &str| {
+            Error::Link(format!(
+                "incompatible import type for {}.{}: {what}",
+                import.module, import.name
+            ))
+        };
+        match (&import.kind, external) {
+            (ImportKind::Func(ty), Extern::Func(func)) => {
+                if *store.inner.funcs[func.index as usize].ty != info.types[*ty as usize] {
+                    return Err(incompatible("function types differ"));
+                }
+                funcs.push(func.index);
+            }
+            (ImportKind::Table(ty), Extern::Table(table)) => {
+                let entry = &store.inner.tables[table.index as usize];
+                let actual = Limits {
+                    min: entry.elements.len() as u64,
+                    max: entry.ty.limits.max,
+                };
+                if entry.ty.element != ty.element || !limits_match(actual, ty.limits) {
+                    return Err(incompatible("table types differ"));
+                }
+                tables.push(table.index);
+            }
+            (ImportKind::Memory(ty), Extern::Memory(mem)) => {
+                let entry = &store.inner.memories[mem.index as usize];
+                let actual = Limits {
+                    min: entry.pages(),
+                    max: entry.ty.limits.max,
+                };
+                if !limits_match(actual, ty.limits) {
+                    return Err(incompatible("memory types differ"));
+                }
+                memory = Some(mem.index);
+            }
+            (ImportKind::Global(ty), Extern::Global(global)) => {
+                if store.inner.globals[global.index as usize].ty != *ty {
+                    return Err(incompatible("global types differ"));
+                }
+                globals.push(global.index);
+            }
+            _ => return Err(incompatible("kinds differ")),
+        }
+    }
+
+    // The instance's own entities. Nothing is observable until the segments
+    // are applied, so failing here leaves no trace but unused store entries.
+    let instance = store.inner.instances.len() as u32;
+    let type_ids: Vec<u64> = module
+        .inner
+        .types
+        .iter()
+        .map(|ty| store.inner.types.id(ty))
+        .collect();
+    for defined in 0..info.defined_functions() {
+        let ty = info.functions[(info.imported_functions + defined) as usize];
+        let index = store.inner.push_func(
+            FuncKind::Wasm { instance, defined },
+            Arc::clone(&module.inner.types[ty as usize]),
+        );
+        funcs.push(index);
+    }
+    let func_refs: Vec<u64> = funcs.iter().map(|&f| u64::from(f) + 1).collect();
+    let config = store.inner.engine.config().clone();
+    for ty in &info.memories[info.imported_memories as usize..] {
+        store
+            .inner
+            .memories
+            .push(MemoryEntry::new(*ty, config.memory_pages_limit())?);
+        memory = Some((store.inner.memories.len() - 1) as u32);
+    }
+    for ty in &info.tables[info.imported_tables as usize..] {
+        store
+            .inner
+            .tables
+            .push(TableEntry::new(*ty, 0, config.table_elements_limit())?);
+        tables.push((store.inner.tables.len() - 1) as u32);
+    }
+    for (ty, init) in info.globals[info.imported_globals as usize..]
+        .iter()
+        .zip(&info.global_inits)
+    {
+        let value = evaluate(store, init, &globals, &func_refs)?;
+        store.inner.globals.push(GlobalEntry {
+            ty: *ty,
+            cell: Box::new([value, 0]),
+        });
+        globals.push((store.inner.globals.len() - 1) as u32);
+    }
+    let global_cells: Vec<*mut u64> = globals
+        .iter()
+        .map(|&g| store.inner.globals[g as usize].cell.as_mut_ptr())
+        .collect();
+    let mut elements = Vec::with_capacity(info.elements.len());
+    for segment in &info.elements {
+        let values = match &segment.items {
+            ElementItems::Functions(functions) => {
+                functions.iter().map(|&f| func_refs[f as usize]).collect()
+            }
+            ElementItems::Expressions(_, expressions) => {
+                let mut values = Vec::with_capacity(expressions.len());
+                for expression in expressions {
+                    values.push(evaluate(store, expression, &globals, &func_refs)?);
+                }
+                values
+            }
+        };
+        elements.push(Some(values));
+    }
+    let mut env = Box::new(Environment::new());
+    env.set_instance_id(u64::from(instance) + 1);
+    store.inner.instances.push(InstanceEntry {
+        module: module.clone(),
+        funcs,
+        memory,
+        table_views: vec![
+            TableView {
+                elements: core::ptr::null_mut(),
+                len: 0
+            };
+            tables.len()
+        ],
+        tables,
+        globals,
+        func_refs,
+        type_ids,
+        elements,
+        dropped_data: vec![false; info.data.len()],
+        global_cells,
+        env,
+    });
+
+    // Active segments, in order; a failure traps with earlier writes kept.
+    for (index, segment) in info.elements.iter().enumerate() {
+        match &segment.mode {
+            ElementMode::Active { table, offset } => {
+                let globals = store.inner.instances[instance as usize].globals.clone();
+                let func_refs = store.inner.instances[instance as usize].func_refs.clone();
+                let offset = evaluate(store, offset, &globals, &func_refs)? as u32;
+                let entry = &mut store.inner.instances[instance as usize];
+                let values = entry.elements[index].take().unwrap_or_default();
+                let table = &mut store.inner.tables[entry.tables[*table as usize] as usize];
+                let target = (offset as usize)
+                    .checked_add(values.len())
+                    .and_then(|end| table.elements.get_mut(offset as usize..end))
+                    .ok_or_else(|| Trap::new(TrapKind::TableOutOfBounds))?;
+                target.copy_from_slice(&values);
+            }
+            ElementMode::Declared => {
+                store.inner.instances[instance as usize].elements[index] = None
+            }
+            ElementMode::Passive => {}
+        }
+    }
+    for (index, segment) in info.data.iter().enumerate() {
+        if let DataMode::Active { offset, .. } = &segment.mode {
+            let globals = store.inner.instances[instance as usize].globals.clone();
+            let offset = evaluate(store, offset, &globals, &[])? as u32;
+            let entry = &mut store.inner.instances[instance as usize];
+            entry.dropped_data[index] = true;
+            let Some(memory) = entry.memory else {
+                return Err(Trap::new(TrapKind::MemoryOutOfBounds).into());
+            };
+            let bytes = &mut store.inner.memories[memory as usize].bytes;
+            let target = (offset as usize)
+                .checked_add(segment.bytes.len())
+                .and_then(|end| bytes.get_mut(offset as usize..end))
+                .ok_or_else(|| Trap::new(TrapKind::MemoryOutOfBounds))?;
+            target.copy_from_slice(&segment.bytes);
+        }
+    }
+    if let Some(start) = info.start {
+        let func = store.inner.instances[instance as usize].funcs[start as usize];
+        invoke(store, func, &[], Some(instance))?;
+    }
+    Ok(Instance {
+        store: id,
+        index: instance,
+    })
+}
+
+/// Evaluates a (consistency-checked) constant expression to a slot value.
+fn evaluate<T>(
+    store: &Store<T>,
+    expression: &ConstExpr,
+    globals: &[u32],
+    func_refs: &[u64],
+) -> Result<u64> {
+    let mut stack: Vec<u64> = Vec::with_capacity(2);
+    let malformed = || Error::Usage(String::from("malformed constant expression"));
+    for op in &expression.ops {
+        let value = match *op {
+            ConstOp::I32Const(v) => u64::from(v as u32),
+            ConstOp::I64Const(v) => v as u64,
+            ConstOp::F32Const(v) => u64::from(v),
+            ConstOp::F64Const(v) => v,
+            ConstOp::V128Const(_) => {
+                return Err(Error::Usage("SIMD (v128) is not supported yet".into()));
+            }
+            ConstOp::RefNull => 0,
+            ConstOp::RefFunc(f) => *func_refs.get(f as usize).ok_or_else(malformed)?,
+            ConstOp::GlobalGet(g) => {
+                let global = *globals.get(g as usize).ok_or_else(malformed)?;
+                store.inner.globals[global as usize].cell[0]
+            }
+            ConstOp::I32Add
+            | ConstOp::I32Sub
+            | ConstOp::I32Mul
+            | ConstOp::I64Add
+            | ConstOp::I64Sub
+            | ConstOp::I64Mul => {
+                let b = stack.pop().ok_or_else(malformed)?;
+                let a = stack.pop().ok_or_else(malformed)?;
+                match *op {
+                    ConstOp::I32Add => u64::from((a as u32).wrapping_add(b as u32)),
+                    ConstOp::I32Sub => u64::from((a as u32).wrapping_sub(b as u32)),
+                    ConstOp::I32Mul => u64::from((a as u32).wrapping_mul(b as u32)),
+                    ConstOp::I64Add => a.wrapping_add(b),
+                    ConstOp::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                }
+            }
+        };
+        stack.push(value);
+    }
+    stack.pop().ok_or_else(malformed)
+}

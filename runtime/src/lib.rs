@@ -1,0 +1,76 @@
+//! Pulley: a portable, interpreter-first WebAssembly runtime.
+//!
+//! The API follows Wasmtime's: an [`Engine`] compiles [`Module`]s, a
+//! [`Store`] owns everything instances create, a [`Linker`] resolves
+//! imports, and [`Func`], [`Memory`], [`Table`] and [`Global`] are handles
+//! into a store. Code runs on the Pulley interpreter (`pulley-interp`); the
+//! compiler (`pulley-emit`, feature `compiler`) turns wasm into its bytecode.
+//!
+//! ```
+//! use pulley::{Engine, Linker, Module, Store};
+//!
+//! let engine = Engine::default();
+//! let module = Module::new(&engine, r#"
+//!     (module
+//!       (import "host" "log" (func $log (param i32)))
+//!       (func (export "run") (param i32) (result i32)
+//!         (call $log (local.get 0))
+//!         (i32.mul (local.get 0) (i32.const 2))))
+//! "#)?;
+//! let mut linker = Linker::new(&engine);
+//! linker.func_wrap("host", "log", |mut caller: pulley::Caller<'_, Vec<i32>>, value: i32| {
+//!     caller.data_mut().push(value);
+//! })?;
+//! let mut store = Store::new(&engine, Vec::new());
+//! let instance = linker.instantiate(&mut store, &module)?;
+//! let run = instance.get_typed_func::<i32, i32>(&store, "run")?;
+//! assert_eq!(run.call(&mut store, 21)?, 42);
+//! assert_eq!(store.data(), &[21]);
+//! # Ok::<(), pulley::Error>(())
+//! ```
+//!
+//! Precompiled artifacts: [`Module::serialize`] writes one,
+//! [`Module::deserialize`] loads it after checking its header, checksum and
+//! bytecode. With `default-features = false, features = ["interp"]` this
+//! crate is `no_std` + `alloc` and loads artifacts without Cranelift.
+//!
+//! It depends on `pulley-isa`, `pulley-interp`, `pulley-module` and,
+//! optionally, `pulley-emit`; the upstream Pulley interpreter and Wasmtime
+//! are never part of its execution path.
+
+#![no_std]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod builtins;
+mod call;
+mod engine;
+mod error;
+mod func;
+mod global;
+mod instance;
+mod linker;
+mod memory;
+mod module;
+mod store;
+mod table;
+mod values;
+#[cfg(feature = "cli")]
+pub mod wast;
+
+pub use engine::{Config, Engine};
+pub use error::{Error, FrameInfo, Result, Trap, TrapKind};
+pub use func::{
+    Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WithCaller,
+};
+pub use global::Global;
+pub use instance::{Extern, Instance};
+pub use linker::Linker;
+pub use memory::{Memory, PAGE_SIZE};
+pub use module::{ExportType, ExternType, ImportType, Module};
+pub use pulley_module::{Flavour, FuncType, GlobalType, Limits, MemoryType, TableType};
+pub use store::{AsContext, AsContextMut, Caller, Store, StoreContext, StoreContextMut};
+pub use table::Table;
+pub use values::{ExternRef, Val, ValType};

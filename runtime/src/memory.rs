@@ -1,0 +1,149 @@
+//! Linear memories.
+
+use alloc::vec::Vec;
+
+use pulley_module::MemoryType;
+
+use crate::store::{AsContext, AsContextMut, MemoryEntry, StoreId};
+use crate::{Error, Result};
+
+/// Bytes in a wasm page.
+pub const PAGE_SIZE: u64 = 65_536;
+
+/// A linear memory of a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Memory {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
+}
+
+/// Zeroed bytes, or an error if they cannot be allocated.
+pub(crate) fn zeroed(len: u64) -> Result<Vec<u8>> {
+    let len = usize::try_from(len)
+        .map_err(|_| Error::ResourceLimit("memory larger than the address space".into()))?;
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(len).map_err(|_| {
+        Error::ResourceLimit(alloc::format!(
+            "could not allocate {len} bytes of linear memory"
+        ))
+    })?;
+    bytes.resize(len, 0);
+    Ok(bytes)
+}
+
+impl MemoryEntry {
+    /// A memory of type `ty`, at most `limit` pages.
+    pub(crate) fn new(ty: MemoryType, limit: u64) -> Result<MemoryEntry> {
+        let maximum = ty.limits.max.unwrap_or(limit).min(limit);
+        if ty.limits.min > maximum {
+            return Err(Error::ResourceLimit(alloc::format!(
+                "memory of {} pages exceeds the limit of {maximum} pages",
+                ty.limits.min
+            )));
+        }
+        Ok(MemoryEntry {
+            bytes: zeroed(ty.limits.min * PAGE_SIZE)?,
+            ty,
+            maximum,
+        })
+    }
+
+    /// Size in pages.
+    pub(crate) fn pages(&self) -> u64 {
+        self.bytes.len() as u64 / PAGE_SIZE
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` if it cannot.
+    pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta).filter(|&new| new <= self.maximum)?;
+        let additional = usize::try_from((new - old) * PAGE_SIZE).ok()?;
+        self.bytes.try_reserve_exact(additional).ok()?;
+        self.bytes.resize(self.bytes.len() + additional, 0);
+        Some(old)
+    }
+}
+
+impl Memory {
+    /// A new memory of type `ty` in the store.
+    pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: MemoryType) -> Result<Memory> {
+        let store = store.as_context_mut().0;
+        let limit = store.inner.engine.config().memory_pages_limit();
+        store.inner.memories.push(MemoryEntry::new(ty, limit)?);
+        Ok(Memory {
+            store: store.inner.id,
+            index: (store.inner.memories.len() - 1) as u32,
+        })
+    }
+
+    fn entry<'a, T: 'a>(&self, store: &'a crate::Store<T>) -> &'a MemoryEntry {
+        assert_eq!(store.inner.id, self.store, "memory used with another store");
+        &store.inner.memories[self.index as usize]
+    }
+
+    /// The memory's type (with its current size as minimum).
+    pub fn ty(&self, store: impl AsContext) -> MemoryType {
+        let entry = self.entry(store.as_context().0);
+        MemoryType {
+            limits: pulley_module::Limits {
+                min: entry.pages(),
+                max: entry.ty.limits.max,
+            },
+        }
+    }
+
+    /// Current size in pages.
+    pub fn size(&self, store: impl AsContext) -> u64 {
+        self.entry(store.as_context().0).pages()
+    }
+
+    /// The memory's bytes.
+    pub fn data<'a, C: AsContext + 'a>(&self, store: &'a C) -> &'a [u8] {
+        &self.entry(store.as_context().0).bytes
+    }
+
+    /// The memory's bytes, mutably.
+    pub fn data_mut<'a, T: 'a>(&self, store: &'a mut impl AsContextMut<Data = T>) -> &'a mut [u8] {
+        let store = store.as_context_mut().0;
+        assert_eq!(store.inner.id, self.store, "memory used with another store");
+        &mut store.inner.memories[self.index as usize].bytes
+    }
+
+    /// Copies bytes at `offset` into `buffer`; fails if out of bounds.
+    pub fn read(&self, store: impl AsContext, offset: usize, buffer: &mut [u8]) -> Result<()> {
+        let bytes = &self.entry(store.as_context().0).bytes;
+        let source = offset
+            .checked_add(buffer.len())
+            .and_then(|end| bytes.get(offset..end))
+            .ok_or_else(|| Error::Usage("memory read out of bounds".into()))?;
+        buffer.copy_from_slice(source);
+        Ok(())
+    }
+
+    /// Copies `data` to `offset`; fails if out of bounds.
+    pub fn write<T>(
+        &self,
+        mut store: impl AsContextMut<Data = T>,
+        offset: usize,
+        data: &[u8],
+    ) -> Result<()> {
+        let bytes = self.data_mut(&mut store);
+        let target = offset
+            .checked_add(data.len())
+            .and_then(|end| bytes.get_mut(offset..end))
+            .ok_or_else(|| Error::Usage("memory write out of bounds".into()))?;
+        target.copy_from_slice(data);
+        Ok(())
+    }
+
+    /// Grows by `delta` pages; returns the old size in pages.
+    pub fn grow<T>(&self, mut store: impl AsContextMut<Data = T>, delta: u64) -> Result<u64> {
+        let store = store.as_context_mut().0;
+        store.inner.check(self.store)?;
+        store.inner.memories[self.index as usize]
+            .grow(delta)
+            .ok_or_else(|| {
+                Error::ResourceLimit(alloc::format!("memory cannot grow by {delta} pages"))
+            })
+    }
+}

@@ -1,0 +1,266 @@
+//! Modules: compiled from wasm (or text), or loaded from an artifact.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+
+use pulley_interp::{EnvironmentShape, FunctionInfo, Program};
+use pulley_module::{
+    ArtifactHeader, CodeFeatures, CompiledModule, ExportKind, Flavour, FuncType, GlobalType,
+    ImportKind, MemoryType, TableType,
+};
+
+use crate::engine::Engine;
+use crate::{Error, Result};
+
+/// A compiled module, ready to instantiate. Cheap to clone.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+pub(crate) struct ModuleInner {
+    pub(crate) engine: Engine,
+    pub(crate) compiled: CompiledModule,
+    pub(crate) program: Arc<Program>,
+    pub(crate) flavour: Flavour,
+    pub(crate) features: CodeFeatures,
+    /// Every function type, shared with the store's functions.
+    pub(crate) types: Vec<Arc<FuncType>>,
+}
+
+impl core::fmt::Debug for Module {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Module")
+            .field("name", &self.name())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The type of an import or export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExternType {
+    /// A function.
+    Func(FuncType),
+    /// A table.
+    Table(TableType),
+    /// A memory.
+    Memory(MemoryType),
+    /// A global.
+    Global(GlobalType),
+}
+
+/// An import of a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportType {
+    /// The module name.
+    pub module: String,
+    /// The field name.
+    pub name: String,
+    /// What is imported.
+    pub ty: ExternType,
+}
+
+/// An export of a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportType {
+    /// The export name.
+    pub name: String,
+    /// What is exported.
+    pub ty: ExternType,
+}
+
+impl Module {
+    /// Compiles a module from the binary or text format, or loads an artifact
+    /// (recognized by its magic bytes).
+    #[cfg(feature = "compiler")]
+    pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
+        let bytes = bytes.as_ref();
+        if bytes.starts_with(&pulley_module::MAGIC) {
+            return Module::deserialize(engine, bytes);
+        }
+        #[cfg(feature = "wat")]
+        {
+            let wasm = wat::parse_bytes(bytes)
+                .map_err(|error| Error::Wat(alloc::string::ToString::to_string(&error)))?;
+            Module::from_binary(engine, &wasm)
+        }
+        #[cfg(not(feature = "wat"))]
+        Module::from_binary(engine, bytes)
+    }
+
+    /// Compiles a module from the binary format.
+    #[cfg(feature = "compiler")]
+    pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
+        let config = engine.config();
+        let compile_config = pulley_emit::Config {
+            flavour: config.get_target(),
+            optimize: config.get_optimize(),
+            fuel: config.get_consume_fuel(),
+            ..pulley_emit::Config::default()
+        };
+        let compiled = pulley_emit::compile(wasm, &compile_config)?;
+        let features = CodeFeatures {
+            fuel: config.get_consume_fuel(),
+        };
+        Module::from_compiled(engine, compiled, config.get_target(), features)
+    }
+
+    /// Loads a module from an artifact made by [`Module::serialize`].
+    ///
+    /// This is safe: a corrupt or foreign artifact is an error. The header
+    /// must match this build's opcode table, the host's flavour and the
+    /// engine's features; the payload must be intact; and every function's
+    /// bytecode must pass the structural verifier.
+    pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        let header = pulley_module::decode_header(bytes)?;
+        check_header(engine, &header)?;
+        let (header, compiled) = pulley_module::decode(bytes)?;
+        Module::from_compiled(engine, compiled, header.flavour, header.features)
+    }
+
+    fn from_compiled(
+        engine: &Engine,
+        compiled: CompiledModule,
+        flavour: Flavour,
+        features: CodeFeatures,
+    ) -> Result<Module> {
+        let info = &compiled.info;
+        let shape = EnvironmentShape {
+            imports: info.imported_functions,
+            globals: info.globals.len() as u32,
+            tables: info.tables.len() as u32,
+            types: info.types.len() as u32,
+            func_refs: info.functions.len() as u32,
+        };
+        let functions = compiled
+            .functions
+            .iter()
+            .map(|f| FunctionInfo {
+                code_start: f.code_start,
+                code_end: f.code_end,
+                frame_slots: f.frame_slots,
+                params: f.params,
+                results: f.results,
+            })
+            .collect();
+        let program = Program::new(compiled.code.clone(), functions, shape)?;
+        let types = info.types.iter().cloned().map(Arc::new).collect();
+        Ok(Module {
+            inner: Arc::new(ModuleInner {
+                engine: engine.clone(),
+                compiled,
+                program: Arc::new(program),
+                flavour,
+                features,
+                types,
+            }),
+        })
+    }
+
+    /// The artifact bytes of this module, loadable with [`Module::deserialize`]
+    /// on a host of the flavour it was compiled for.
+    pub fn serialize(&self) -> Vec<u8> {
+        let header = ArtifactHeader {
+            isa_hash: pulley_isa::ISA_HASH,
+            flavour: self.inner.flavour,
+            features: self.inner.features,
+        };
+        pulley_module::encode(&self.inner.compiled, &header)
+    }
+
+    /// The module's name from its name section.
+    pub fn name(&self) -> Option<&str> {
+        self.inner.compiled.info.name.as_deref()
+    }
+
+    /// The engine that made it.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The flavour it was compiled for.
+    pub fn flavour(&self) -> Flavour {
+        self.inner.flavour
+    }
+
+    /// The compiled form: module structure, bytecode, address map.
+    pub fn compiled(&self) -> &CompiledModule {
+        &self.inner.compiled
+    }
+
+    /// The imports, in order.
+    pub fn imports(&self) -> impl ExactSizeIterator<Item = ImportType> + '_ {
+        let info = &self.inner.compiled.info;
+        info.imports.iter().map(move |import| ImportType {
+            module: import.module.clone(),
+            name: import.name.clone(),
+            ty: match &import.kind {
+                ImportKind::Func(ty) => ExternType::Func(info.types[*ty as usize].clone()),
+                ImportKind::Table(table) => ExternType::Table(*table),
+                ImportKind::Memory(memory) => ExternType::Memory(*memory),
+                ImportKind::Global(global) => ExternType::Global(*global),
+            },
+        })
+    }
+
+    /// The exports, in order.
+    pub fn exports(&self) -> impl ExactSizeIterator<Item = ExportType> + '_ {
+        let info = &self.inner.compiled.info;
+        info.exports.iter().map(move |export| ExportType {
+            name: export.name.clone(),
+            ty: match export.kind {
+                ExportKind::Func(f) => {
+                    ExternType::Func(info.function_type(f).cloned().unwrap_or_default())
+                }
+                ExportKind::Table(t) => ExternType::Table(info.tables[t as usize]),
+                ExportKind::Memory(m) => ExternType::Memory(info.memories[m as usize]),
+                ExportKind::Global(g) => ExternType::Global(info.globals[g as usize]),
+            },
+        })
+    }
+
+    /// Fails unless this host can run the module's code.
+    pub(crate) fn check_runnable(&self) -> Result<()> {
+        if self.inner.flavour != Flavour::host() {
+            return Err(Error::Incompatible(format!(
+                "the module was compiled for {}, but this host is {}",
+                self.inner.flavour,
+                Flavour::host()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Checks an artifact header against this build, host and engine.
+fn check_header(engine: &Engine, header: &ArtifactHeader) -> Result<()> {
+    if header.isa_hash != pulley_isa::ISA_HASH {
+        return Err(Error::Incompatible(format!(
+            "the artifact's opcode table (ISA hash {:#018x}) differs from this build's ({:#018x}); recompile it",
+            header.isa_hash,
+            pulley_isa::ISA_HASH
+        )));
+    }
+    if header.flavour != Flavour::host() {
+        return Err(Error::Incompatible(format!(
+            "the artifact is for {}, but this host is {}",
+            header.flavour,
+            Flavour::host()
+        )));
+    }
+    let fuel = engine.config().get_consume_fuel();
+    if header.features.fuel != fuel {
+        return Err(Error::Incompatible(format!(
+            "the artifact was compiled {} fuel, but the engine has fuel {}",
+            if header.features.fuel {
+                "with"
+            } else {
+                "without"
+            },
+            if fuel { "enabled" } else { "disabled" }
+        )));
+    }
+    Ok(())
+}

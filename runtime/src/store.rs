@@ -1,0 +1,386 @@
+//! The store: everything instances own (functions, memories, tables,
+//! globals, external references), the interpreter that runs their code, and
+//! the host's data `T`.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::sync::Arc;
+use alloc::vec::Vec;
+use core::any::Any;
+use core::ptr::NonNull;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use pulley_interp::{Environment, FuncRefTarget, Interpreter, TableView};
+use pulley_module::{FuncType, GlobalType, MemoryType, TableType};
+
+use crate::engine::Engine;
+use crate::func::HostFunc;
+use crate::module::Module;
+use crate::{Error, Result};
+
+/// Identifies a store, so that objects of one store are not used with another.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct StoreId(usize);
+
+impl StoreId {
+    fn next() -> StoreId {
+        static NEXT: AtomicUsize = AtomicUsize::new(1);
+        StoreId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
+
+/// What a store function is.
+#[derive(Copy, Clone, Debug)]
+pub(crate) enum FuncKind {
+    /// Function `defined` of instance `instance`'s module.
+    Wasm { instance: u32, defined: u32 },
+    /// Host function `host` of the store.
+    Host { host: u32 },
+}
+
+/// A function of the store.
+#[derive(Clone, Debug)]
+pub(crate) struct FuncEntry {
+    pub(crate) kind: FuncKind,
+    pub(crate) ty: Arc<FuncType>,
+}
+
+/// A linear memory.
+pub(crate) struct MemoryEntry {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) ty: MemoryType,
+    /// The most pages it may grow to.
+    pub(crate) maximum: u64,
+}
+
+/// A table of references.
+pub(crate) struct TableEntry {
+    pub(crate) elements: Vec<u64>,
+    pub(crate) ty: TableType,
+    pub(crate) maximum: u64,
+}
+
+/// A global: its type and a 16-byte cell that never moves.
+pub(crate) struct GlobalEntry {
+    pub(crate) ty: GlobalType,
+    pub(crate) cell: Box<[u64; 2]>,
+}
+
+/// An instance: its module, the store entities it uses, and the
+/// interpreter environment pointing at them.
+pub(crate) struct InstanceEntry {
+    pub(crate) module: Module,
+    /// Store function of each wasm function index.
+    pub(crate) funcs: Vec<u32>,
+    pub(crate) memory: Option<u32>,
+    pub(crate) tables: Vec<u32>,
+    pub(crate) globals: Vec<u32>,
+    /// Function reference handle of each wasm function index.
+    pub(crate) func_refs: Vec<u64>,
+    /// Signature id of each type index.
+    pub(crate) type_ids: Vec<u64>,
+    /// Passive element segments' values; `None` once dropped.
+    pub(crate) elements: Vec<Option<Vec<u64>>>,
+    /// Whether each data segment was dropped.
+    pub(crate) dropped_data: Vec<bool>,
+    // What the environment points into; rewritten by `refresh_environments`.
+    pub(crate) table_views: Vec<TableView>,
+    pub(crate) global_cells: Vec<*mut u64>,
+    pub(crate) env: Box<Environment>,
+}
+
+/// Interns function types: equal types get equal signature ids.
+#[derive(Default)]
+pub(crate) struct TypeRegistry {
+    ids: BTreeMap<Arc<FuncType>, u64>,
+}
+
+impl TypeRegistry {
+    pub(crate) fn id(&mut self, ty: &Arc<FuncType>) -> u64 {
+        let next = self.ids.len() as u64 + 1;
+        *self.ids.entry(Arc::clone(ty)).or_insert(next)
+    }
+}
+
+/// The store's state, independent of the host data type.
+pub(crate) struct StoreInner {
+    pub(crate) id: StoreId,
+    pub(crate) engine: Engine,
+    pub(crate) interpreter: Interpreter,
+    pub(crate) funcs: Vec<FuncEntry>,
+    /// How each function reference handle resolves (handle = index + 1),
+    /// parallel to `funcs`; every environment points here.
+    pub(crate) funcref_targets: Vec<FuncRefTarget>,
+    pub(crate) instances: Vec<InstanceEntry>,
+    pub(crate) memories: Vec<MemoryEntry>,
+    pub(crate) tables: Vec<TableEntry>,
+    pub(crate) globals: Vec<GlobalEntry>,
+    pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
+    pub(crate) types: TypeRegistry,
+    /// Nesting of wasm calls through the host.
+    pub(crate) depth: u32,
+}
+
+// SAFETY: the raw pointers in `InstanceEntry` (and its environment) point
+// into memory owned by this same store, which moves with it; nothing is
+// shared with another thread.
+unsafe impl Send for StoreInner {}
+
+/// The deepest nesting of wasm -> host -> wasm calls: each level uses native
+/// stack in the runtime.
+pub(crate) const MAX_HOST_NESTING: u32 = 1000;
+
+impl StoreInner {
+    /// Points every instance's environment at the current memory, tables,
+    /// globals and function references. Called before the interpreter runs
+    /// or resumes, since host code may have grown a memory or added functions.
+    pub(crate) fn refresh_environments(&mut self) {
+        let targets = (self.funcref_targets.as_ptr(), self.funcref_targets.len());
+        for instance in &mut self.instances {
+            for (view, &table) in instance.table_views.iter_mut().zip(&instance.tables) {
+                let table = &mut self.tables[table as usize];
+                *view = TableView {
+                    elements: table.elements.as_mut_ptr(),
+                    len: table.elements.len(),
+                };
+            }
+            let env = &mut *instance.env;
+            // SAFETY: every pointer is into memory this store owns and keeps
+            // alive and in place until the next refresh: entity vectors are
+            // only resized outside interpreter runs, and every run is preceded
+            // by a refresh.
+            unsafe {
+                match instance.memory {
+                    Some(memory) => {
+                        let bytes = &mut self.memories[memory as usize].bytes;
+                        env.set_memory(bytes.as_mut_ptr(), bytes.len());
+                    }
+                    None => env.set_memory(NonNull::dangling().as_ptr(), 0),
+                }
+                env.set_tables(instance.table_views.as_ptr(), instance.table_views.len());
+                env.set_globals(instance.global_cells.as_ptr(), instance.global_cells.len());
+                env.set_func_refs(instance.func_refs.as_ptr(), instance.func_refs.len());
+                env.set_type_ids(instance.type_ids.as_ptr(), instance.type_ids.len());
+                env.set_funcref_targets(targets.0, targets.1);
+            }
+        }
+    }
+
+    /// Adds a function; returns its index.
+    pub(crate) fn push_func(&mut self, kind: FuncKind, ty: Arc<FuncType>) -> u32 {
+        let type_id = self.types.id(&ty);
+        let target = match kind {
+            FuncKind::Wasm { instance, defined } => FuncRefTarget {
+                type_id,
+                instance_id: u64::from(instance) + 1,
+                func: defined,
+            },
+            FuncKind::Host { host } => FuncRefTarget {
+                type_id,
+                instance_id: 0,
+                func: host,
+            },
+        };
+        self.funcs.push(FuncEntry { kind, ty });
+        self.funcref_targets.push(target);
+        (self.funcs.len() - 1) as u32
+    }
+
+    /// Fails unless `id` is this store's.
+    pub(crate) fn check(&self, id: StoreId) -> Result<()> {
+        if id == self.id {
+            Ok(())
+        } else {
+            Err(Error::Usage("an object from another store".into()))
+        }
+    }
+}
+
+/// Everything wasm code can touch, with the host's data `T`.
+pub struct Store<T> {
+    pub(crate) inner: StoreInner,
+    pub(crate) hosts: Vec<HostFunc<T>>,
+    data: T,
+}
+
+impl<T> Store<T> {
+    /// A store for `engine` holding `data`.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        let inner = StoreInner {
+            id: StoreId::next(),
+            engine: engine.clone(),
+            interpreter: Interpreter::new(engine.config().interpreter_config()),
+            funcs: Vec::new(),
+            funcref_targets: Vec::new(),
+            instances: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            externs: Vec::new(),
+            types: TypeRegistry::default(),
+            depth: 0,
+        };
+        Store {
+            inner,
+            hosts: Vec::new(),
+            data,
+        }
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// The host data.
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    /// Consumes the store, returning the host data.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    /// Sets the fuel left. Fails unless the engine consumes fuel.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<()> {
+        self.fuel_enabled()?;
+        self.inner.interpreter.set_fuel(fuel);
+        Ok(())
+    }
+
+    /// The fuel left. Fails unless the engine consumes fuel.
+    pub fn get_fuel(&self) -> Result<u64> {
+        self.fuel_enabled()?;
+        Ok(self.inner.interpreter.fuel())
+    }
+
+    fn fuel_enabled(&self) -> Result<()> {
+        if self.inner.engine.config().get_consume_fuel() {
+            Ok(())
+        } else {
+            Err(Error::Usage(
+                "fuel is not enabled: use Config::consume_fuel(true)".into(),
+            ))
+        }
+    }
+}
+
+/// Read access to a store (a `Store`, a `Caller`, or a reference to one).
+pub trait AsContext {
+    /// The host data type.
+    type Data;
+    /// The store.
+    fn as_context(&self) -> StoreContext<'_, Self::Data>;
+}
+
+/// Write access to a store.
+pub trait AsContextMut: AsContext {
+    /// The store.
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, Self::Data>;
+}
+
+/// A borrowed store.
+pub struct StoreContext<'a, T>(pub(crate) &'a Store<T>);
+
+/// A mutably borrowed store.
+pub struct StoreContextMut<'a, T>(pub(crate) &'a mut Store<T>);
+
+impl<T> AsContext for Store<T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self)
+    }
+}
+
+impl<T> AsContextMut for Store<T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self)
+    }
+}
+
+impl<C: AsContext + ?Sized> AsContext for &C {
+    type Data = C::Data;
+    fn as_context(&self) -> StoreContext<'_, C::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<C: AsContext + ?Sized> AsContext for &mut C {
+    type Data = C::Data;
+    fn as_context(&self) -> StoreContext<'_, C::Data> {
+        (**self).as_context()
+    }
+}
+
+impl<C: AsContextMut + ?Sized> AsContextMut for &mut C {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, C::Data> {
+        (**self).as_context_mut()
+    }
+}
+
+impl<T> AsContext for StoreContext<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+
+impl<T> AsContext for StoreContextMut<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.0)
+    }
+}
+
+impl<T> AsContextMut for StoreContextMut<'_, T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self.0)
+    }
+}
+
+/// What a host function gets: the store, and the instance that called it.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+    pub(crate) instance: Option<u32>,
+}
+
+impl<T> Caller<'_, T> {
+    /// The host data.
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+
+    /// The host data, mutably.
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+
+    /// An export of the calling instance (WASI uses this to reach `memory`).
+    pub fn get_export(&self, name: &str) -> Option<crate::Extern> {
+        let instance = self.instance?;
+        crate::Instance {
+            store: self.store.inner.id,
+            index: instance,
+        }
+        .get_export(&*self.store, name)
+    }
+}
+
+impl<T> AsContext for Caller<'_, T> {
+    type Data = T;
+    fn as_context(&self) -> StoreContext<'_, T> {
+        StoreContext(self.store)
+    }
+}
+
+impl<T> AsContextMut for Caller<'_, T> {
+    fn as_context_mut(&mut self) -> StoreContextMut<'_, T> {
+        StoreContextMut(self.store)
+    }
+}
