@@ -100,6 +100,7 @@ impl Config {
         self.fuel
     }
 
+    #[cfg(feature = "compiler")]
     pub(crate) fn get_optimize(&self) -> bool {
         self.optimize
     }
