@@ -13,6 +13,7 @@ extern crate alloc;
 
 mod artifact;
 mod builtins;
+mod disas;
 mod flavour;
 mod module;
 

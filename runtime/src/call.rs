@@ -9,7 +9,7 @@ use pulley_interp::{Exit, FramePosition};
 use pulley_isa::FuncIndex;
 
 use crate::error::{FrameInfo, Trap, TrapKind};
-use crate::store::{Caller, FuncKind, MAX_HOST_NESTING, Store};
+use crate::store::{Caller, FuncKind, Store};
 use crate::values::Val;
 use crate::{Error, Result, builtins};
 
@@ -28,7 +28,7 @@ pub(crate) fn invoke<T>(
     match entry.kind {
         FuncKind::Host { host } => call_host(store, host, func, args, caller),
         FuncKind::Wasm { instance, defined } => {
-            if store.inner.depth >= MAX_HOST_NESTING {
+            if store.inner.depth >= store.inner.engine.config().host_nesting_limit() {
                 return Err(Trap::new(TrapKind::StackOverflow).into());
             }
             store.inner.depth += 1;

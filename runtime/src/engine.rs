@@ -15,6 +15,7 @@ pub struct Config {
     max_memory_pages: u64,
     max_table_elements: u64,
     max_instances: usize,
+    max_host_nesting: u32,
 }
 
 impl Default for Config {
@@ -28,6 +29,7 @@ impl Default for Config {
             max_memory_pages: 65_536,
             max_table_elements: 10_000_000,
             max_instances: 10_000,
+            max_host_nesting: 1000,
         }
     }
 }
@@ -90,6 +92,14 @@ impl Config {
         self
     }
 
+    /// The deepest nesting of calls from wasm into the host and back into
+    /// wasm (default 1000); deeper is a stack-overflow trap. Each level uses
+    /// a few kilobytes of the native stack of the thread calling into wasm.
+    pub fn max_host_nesting(&mut self, depth: u32) -> &mut Self {
+        self.max_host_nesting = depth;
+        self
+    }
+
     /// The target flavour.
     pub fn get_target(&self) -> Flavour {
         self.target
@@ -122,6 +132,10 @@ impl Config {
 
     pub(crate) fn instances_limit(&self) -> usize {
         self.max_instances
+    }
+
+    pub(crate) fn host_nesting_limit(&self) -> u32 {
+        self.max_host_nesting
     }
 }
 

@@ -19,7 +19,8 @@ pub struct Func {
 }
 
 /// The signature of a host function over dynamically typed values.
-pub(crate) type HostCallback<T> = dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+pub(crate) type HostCallback<T> =
+    dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
 
 /// A host function's implementation.
 pub struct HostFunc<T> {

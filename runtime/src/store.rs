@@ -126,10 +126,6 @@ pub(crate) struct StoreInner {
 // shared with another thread.
 unsafe impl Send for StoreInner {}
 
-/// The deepest nesting of wasm -> host -> wasm calls: each level uses native
-/// stack in the runtime.
-pub(crate) const MAX_HOST_NESTING: u32 = 1000;
-
 impl StoreInner {
     /// Points every instance's environment at the current memory, tables,
     /// globals and function references. Called before the interpreter runs

@@ -109,16 +109,27 @@ impl OperandMapper<Virtual, Placed> for AllocationMapper<'_> {
     }
 }
 
-/// Resolves labels to offsets relative to each op.
+/// Resolves labels to offsets relative to each op (or to zero, when only
+/// sizes are wanted).
 struct LabelResolver<'a> {
-    offsets: &'a HashMap<Label, u32>,
+    offsets: Option<&'a HashMap<Label, u32>>,
     at: u32,
+    /// Set if a label has no offset: a bug in the emitter.
+    missing: bool,
 }
 
 impl LabelResolver<'_> {
-    fn resolve(&self, label: Label) -> PcRel {
-        let target = self.offsets.get(&label).copied().unwrap_or(self.at);
-        PcRel(target as i32 - self.at as i32)
+    fn resolve(&mut self, label: Label) -> PcRel {
+        let Some(offsets) = self.offsets else {
+            return PcRel(0);
+        };
+        match offsets.get(&label) {
+            Some(&target) => PcRel(target as i32 - self.at as i32),
+            None => {
+                self.missing = true;
+                PcRel(0)
+            }
+        }
     }
 }
 
@@ -194,26 +205,36 @@ pub(crate) fn emit(
     let threaded = thread_jumps(&blocks);
     let target_of = |block: u32| threaded[block as usize];
 
-    // Layout: every block that is not a pure jump, in VCode order (the entry
-    // block always stays first).
+    // Layout: every block that is not a pure jump, in VCode order, plus the
+    // entry block (always first) and the blocks where a chain of pure jumps
+    // ends in a cycle (an empty infinite loop).
+    let mut needed: Vec<bool> = blocks.iter().map(|block| !is_pure_jump(block)).collect();
+    needed[0] = true;
+    for &target in &threaded {
+        needed[target as usize] = true;
+    }
     let emitted: Vec<u32> = (0..blocks.len() as u32)
-        .filter(|&b| b == 0 || !is_pure_jump(&blocks[b as usize]))
+        .filter(|&b| needed[b as usize])
         .collect();
-    let mut ops: Vec<(PlacedOp, u32, Option<Label>)> = Vec::new();
+    // Each op with its wasm offset and the labels that point at it (an
+    // empty block's label points at whatever comes next).
+    let mut ops: Vec<(PlacedOp, u32, Vec<Label>)> = Vec::new();
+    let mut labels: Vec<Label> = Vec::new();
+    let push = |op: PlacedOp,
+                srcloc: u32,
+                labels: &mut Vec<Label>,
+                ops: &mut Vec<(PlacedOp, u32, Vec<Label>)>| {
+        ops.push((op, srcloc, std::mem::take(labels)));
+    };
     for (position, &block) in emitted.iter().enumerate() {
         let next = emitted.get(position + 1).copied();
-        let label = Some(Label::Block(block));
-        let mut first = true;
-        let mut push =
-            |op: PlacedOp, srcloc: u32, ops: &mut Vec<(PlacedOp, u32, Option<Label>)>| {
-                ops.push((op, srcloc, if first { label } else { None }));
-                first = false;
-            };
+        labels.push(Label::Block(block));
         let placed = &blocks[block as usize];
         for placement in &placed.ops {
             push(
                 retarget(&placement.op, &target_of),
                 placement.srcloc,
+                &mut labels,
                 &mut ops,
             );
         }
@@ -227,6 +248,7 @@ pub(crate) fn emit(
                             target: Label::Block(target),
                         },
                         0,
+                        &mut labels,
                         &mut ops,
                     );
                 }
@@ -239,32 +261,33 @@ pub(crate) fn emit(
             } => {
                 let (taken, not_taken) = (target_of(*taken), target_of(*not_taken));
                 if Some(not_taken) == next {
-                    push(with_target(op, Label::Block(taken)), *srcloc, &mut ops);
+                    push(
+                        with_target(op, Label::Block(taken)),
+                        *srcloc,
+                        &mut labels,
+                        &mut ops,
+                    );
                 } else if let Some(inverted) =
                     invert(op, Label::Block(not_taken)).filter(|_| Some(taken) == next)
                 {
-                    push(inverted, *srcloc, &mut ops);
+                    push(inverted, *srcloc, &mut labels, &mut ops);
                 } else {
-                    push(with_target(op, Label::Block(taken)), *srcloc, &mut ops);
+                    push(
+                        with_target(op, Label::Block(taken)),
+                        *srcloc,
+                        &mut labels,
+                        &mut ops,
+                    );
                     push(
                         Op::Jump {
                             target: Label::Block(not_taken),
                         },
                         *srcloc,
+                        &mut labels,
                         &mut ops,
                     );
                 }
             }
-        }
-        if first {
-            // An empty block (all its moves elided): it still needs a label.
-            ops.push((
-                Op::Jump {
-                    target: Label::Block(next.unwrap_or(block)),
-                },
-                0,
-                label,
-            ));
         }
     }
     // The trap sites, one per code and wasm offset, at the end.
@@ -274,22 +297,23 @@ pub(crate) fn emit(
         op.map(&mut collect);
     }
     for (&(_, srcloc), &code) in &traps {
-        ops.push((Op::Trap { code }, srcloc, Some(Label::Trap(code, srcloc))));
+        labels.push(Label::Trap(code, srcloc));
+        push(Op::Trap { code }, srcloc, &mut labels, &mut ops);
     }
 
     // Offsets (sizes do not depend on branch offsets), then encoding.
     let mut offsets: HashMap<Label, u32> = HashMap::new();
     let mut at = 0u32;
-    let placeholder: HashMap<Label, u32> = HashMap::new();
     let mut op_offsets = Vec::with_capacity(ops.len());
-    for (op, _, label) in &ops {
-        if let Some(label) = label {
-            offsets.insert(*label, at);
+    for (op, _, labels) in &ops {
+        for &label in labels {
+            offsets.insert(label, at);
         }
         op_offsets.push(at);
         let owned: OwnedOp = op.map(&mut LabelResolver {
-            offsets: &placeholder,
+            offsets: None,
             at,
+            missing: false,
         });
         at += owned
             .encoded_len()
@@ -305,10 +329,17 @@ pub(crate) fn emit(
     let mut code = Vec::with_capacity(at as usize);
     let mut address_map = Vec::new();
     for ((op, srcloc, _), &offset) in ops.iter().zip(&op_offsets) {
-        let owned: OwnedOp = op.map(&mut LabelResolver {
-            offsets: &offsets,
+        let mut resolver = LabelResolver {
+            offsets: Some(&offsets),
             at: offset,
-        });
+            missing: false,
+        };
+        let owned: OwnedOp = op.map(&mut resolver);
+        if resolver.missing {
+            return Err(CompileError::Internal(format!(
+                "function {wasm_func}: a branch to an unplaced block"
+            )));
+        }
         if records_position(&owned) {
             address_map.push((offset, *srcloc));
         }

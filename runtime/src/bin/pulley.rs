@@ -226,38 +226,7 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
                 .with_context(|| format!("no function {name:?}"))
         })
         .transpose()?;
-    for (defined, function) in compiled.functions.iter().enumerate() {
-        let index = info.imported_functions + defined as u32;
-        if selected.is_some_and(|s| s != index) {
-            continue;
-        }
-        let name = info
-            .function_name(index)
-            .map(|n| format!(" {n}"))
-            .unwrap_or_default();
-        println!(
-            "function {index}{name} (frame: {} slots):",
-            function.frame_slots
-        );
-        let start = function.code_start as usize;
-        let code = &compiled.code[start..function.code_end as usize];
-        let mut marks = compiled
-            .address_map
-            .iter()
-            .filter(|e| (start..function.code_end as usize).contains(&(e.code_offset as usize)))
-            .peekable();
-        for decoded in pulley_isa::decode_all(code) {
-            let (at, op) = decoded.context("invalid bytecode")?;
-            let absolute = start + at;
-            let mut wasm = String::new();
-            while let Some(mark) = marks.next_if(|m| m.code_offset as usize <= absolute) {
-                if mark.code_offset as usize == absolute {
-                    wasm = format!("  ; wasm {:#x}", mark.wasm_offset);
-                }
-            }
-            println!("  {at:#06x}: {}{wasm}", pulley_isa::format_op(&op, at));
-        }
-    }
+    print!("{}", compiled.disassemble(selected));
     Ok(ExitCode::SUCCESS)
 }
 

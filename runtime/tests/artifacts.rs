@@ -1,0 +1,299 @@
+//! Precompiled artifacts: round trips, headers that name what differs, and
+//! corruption: every single-byte flip and every truncation of real artifacts
+//! gives an error or a correct run, and corrupt payloads with valid checksums
+//! never crash the loader, the verifier or the runtime.
+
+use pulley::{Config, Engine, Error, Instance, Linker, Module, Store, Val};
+
+const MIX: &str = include_str!("programs/mix.wat");
+
+fn engine(fuel: bool) -> Engine {
+    let mut config = Config::new();
+    config.consume_fuel(fuel);
+    Engine::new(&config)
+}
+
+fn instantiate(engine: &Engine, module: &Module) -> pulley::Result<(Store<Vec<i32>>, Instance)> {
+    let mut linker = Linker::new(engine);
+    linker.func_wrap(
+        "host",
+        "record",
+        |mut caller: pulley::Caller<'_, Vec<i32>>, value: i32| {
+            caller.data_mut().push(value);
+        },
+    )?;
+    let mut store = Store::new(engine, Vec::new());
+    if engine.config().get_consume_fuel() {
+        store.set_fuel(1_000_000)?;
+    }
+    let instance = linker.instantiate(&mut store, module)?;
+    Ok((store, instance))
+}
+
+/// Calls every export of the `mix` program; each outcome as text.
+fn run_mix(store: &mut Store<Vec<i32>>, instance: Instance) -> Vec<String> {
+    let mut outcomes = Vec::new();
+    let mut call = |name: &str, args: &[Val]| {
+        let outcome = match instance.get_func(&*store, name) {
+            None => "missing".to_string(),
+            Some(func) => {
+                let ty = func.ty(&*store);
+                let mut results: Vec<Val> = ty
+                    .results
+                    .iter()
+                    .map(|&t| Val::default_for(t).unwrap())
+                    .collect();
+                match func.call(&mut *store, args, &mut results) {
+                    Ok(()) => format!("{results:?}"),
+                    Err(error) => format!("error: {error}"),
+                }
+            }
+        };
+        outcomes.push(format!("{name}{args:?} = {outcome}"));
+    };
+    for op in 0..5 {
+        call(
+            "apply",
+            &[
+                Val::I32(op),
+                Val::I32(84),
+                Val::I32(if op == 3 { 0 } else { 2 }),
+            ],
+        );
+    }
+    call("sort", &[]);
+    call("random", &[Val::I32(100)]);
+    for x in [0, 1, 2, 3, 7, -1] {
+        call("classify", &[Val::I32(x)]);
+    }
+    call("calls", &[]);
+    outcomes.push(format!("recorded {:?}", store.data()));
+    outcomes
+}
+
+fn reference_outcomes(engine: &Engine) -> (Module, Vec<String>) {
+    let module = Module::new(engine, MIX).unwrap();
+    let (mut store, instance) = instantiate(engine, &module).unwrap();
+    let outcomes = run_mix(&mut store, instance);
+    (module, outcomes)
+}
+
+#[test]
+fn serialized_modules_run_like_compiled_ones() {
+    let engine = engine(false);
+    let (module, expected) = reference_outcomes(&engine);
+    assert!(
+        expected
+            .iter()
+            .any(|o| o.contains("integer divide by zero")),
+        "{expected:?}"
+    );
+    assert!(
+        expected
+            .iter()
+            .any(|o| o.contains("undefined") || o.contains("out of bounds table")),
+        "{expected:?}"
+    );
+    let bytes = module.serialize();
+    let loaded = Module::deserialize(&engine, &bytes).unwrap();
+    let (mut store, instance) = instantiate(&engine, &loaded).unwrap();
+    assert_eq!(run_mix(&mut store, instance), expected);
+    // `Module::new` recognizes artifacts too.
+    let loaded = Module::new(&engine, &bytes).unwrap();
+    assert_eq!(loaded.compiled(), module.compiled());
+}
+
+/// The FNV-1a checksum the format uses, over the header before the
+/// checksum field and the payload.
+fn fix_checksum(bytes: &mut [u8]) {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &byte in bytes[..33].iter().chain(&bytes[41..]) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    bytes[33..41].copy_from_slice(&hash.to_le_bytes());
+}
+
+fn expect_error(bytes: &[u8], engine: &Engine, expected: &str) {
+    match Module::deserialize(engine, bytes) {
+        Ok(_) => panic!("accepted an artifact that should fail with {expected:?}"),
+        Err(error) => {
+            let message = error.to_string();
+            assert!(
+                message.contains(expected),
+                "{message:?} does not mention {expected:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn rejections_name_what_differs() {
+    let engine = engine(false);
+    let (module, _) = reference_outcomes(&engine);
+    let bytes = module.serialize();
+
+    expect_error(b"\0asm\x01\0\0\0", &engine, "wrong magic");
+    expect_error(&bytes[..20], &engine, "truncated");
+    let mut version = bytes.clone();
+    version[8] = 99;
+    fix_checksum(&mut version);
+    expect_error(&version, &engine, "format version 99");
+    let mut isa = bytes.clone();
+    isa[12] ^= 1;
+    fix_checksum(&mut isa);
+    expect_error(&isa, &engine, "opcode table");
+    let mut flavour = bytes.clone();
+    let other = pulley::Flavour::ALL
+        .into_iter()
+        .find(|&f| f != pulley::Flavour::host())
+        .unwrap();
+    flavour[20] = other.code();
+    fix_checksum(&mut flavour);
+    expect_error(&flavour, &engine, &format!("artifact is for {other}"));
+    expect_error(&bytes, &self::engine(true), "compiled without fuel");
+    let mut corrupt = bytes.clone();
+    let last = corrupt.len() - 1;
+    corrupt[last] ^= 0x40;
+    expect_error(&corrupt, &engine, "checksum");
+    let mut longer = bytes.clone();
+    longer.push(0);
+    expect_error(&longer, &engine, "unexpected bytes after");
+}
+
+#[test]
+fn artifacts_for_another_flavour_compile_but_do_not_run_here() {
+    let other = pulley::Flavour::ALL
+        .into_iter()
+        .find(|&f| f != pulley::Flavour::host())
+        .unwrap();
+    let mut config = Config::new();
+    config.target(other);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, MIX).unwrap();
+    assert_eq!(module.flavour(), other);
+    let error = instantiate(&engine, &module).err().unwrap();
+    assert!(matches!(error, Error::Incompatible(_)), "{error}");
+    let error = Module::deserialize(&engine, &module.serialize()).unwrap_err();
+    assert!(error.to_string().contains(other.name()), "{error}");
+}
+
+/// Every single-byte flip (two ways) and every truncation.
+fn check_every_corruption(
+    bytes: &[u8],
+    engine: &Engine,
+    expected: Option<&[String]>,
+    step: usize,
+) -> usize {
+    let mut accepted = 0;
+    let mut check = |corrupt: &[u8]| {
+        if let Ok(module) = Module::deserialize(engine, corrupt) {
+            accepted += 1;
+            if let Some(expected) = expected {
+                let (mut store, instance) = instantiate(engine, &module).unwrap();
+                assert_eq!(
+                    run_mix(&mut store, instance),
+                    expected,
+                    "a corrupt artifact ran differently"
+                );
+            }
+        }
+    };
+    for position in (0..bytes.len()).step_by(step) {
+        for mask in [0x01, 0xff] {
+            let mut corrupt = bytes.to_vec();
+            corrupt[position] ^= mask;
+            check(&corrupt);
+        }
+        check(&bytes[..position]);
+    }
+    accepted
+}
+
+#[test]
+fn every_byte_flip_and_truncation_is_rejected_or_runs_correctly() {
+    let engine = engine(false);
+    let (module, expected) = reference_outcomes(&engine);
+    let bytes = module.serialize();
+    let accepted = check_every_corruption(&bytes, &engine, Some(&expected), 1);
+    // The checksum catches every single-byte change.
+    assert_eq!(accepted, 0);
+}
+
+#[test]
+fn large_real_artifacts_sampled() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/bench-wasm/sightglass/shootout-gimli/shootout-gimli.wasm");
+    let Ok(wasm) = std::fs::read(&path) else {
+        eprintln!("skipped: {} is not present", path.display());
+        return;
+    };
+    let engine = engine(false);
+    let bytes = Module::new(&engine, &wasm).unwrap().serialize();
+    let step = (bytes.len() / 2000).max(1);
+    assert_eq!(check_every_corruption(&bytes, &engine, None, step), 0);
+}
+
+#[test]
+fn corrupt_payloads_with_valid_checksums_never_crash() {
+    // With fuel, any accepted artifact's run is bounded.
+    let engine = engine(true);
+    let module = Module::new(&engine, MIX).unwrap();
+    let original = module.compiled().clone();
+    let bytes = module.serialize();
+    let (mut rejected, mut ran) = (0, 0);
+    for position in 41..bytes.len() {
+        for mask in [0x01, 0x80, 0xff] {
+            let mut corrupt = bytes.clone();
+            corrupt[position] ^= mask;
+            fix_checksum(&mut corrupt);
+            let Ok(module) = Module::deserialize(&engine, &corrupt) else {
+                rejected += 1;
+                continue;
+            };
+            let Ok((mut store, instance)) = instantiate(&engine, &module) else {
+                rejected += 1;
+                continue;
+            };
+            // Bytecode changes may loop without charging fuel (a corrupted
+            // `consume_fuel`): only run artifacts whose code is intact.
+            if module.compiled().code == original.code {
+                run_mix(&mut store, instance);
+                ran += 1;
+            }
+        }
+    }
+    assert!(rejected > 0 && ran > 0, "rejected {rejected}, ran {ran}");
+}
+
+#[test]
+fn bytecode_that_fails_the_verifier_is_rejected() {
+    let engine = engine(false);
+    let module = Module::new(&engine, MIX).unwrap();
+    let mut compiled = module.compiled().clone();
+    // Point the first function's code end into the middle of its last op.
+    compiled.functions[0].code_end -= 1;
+    let header = pulley_module::ArtifactHeader {
+        isa_hash: pulley_isa::ISA_HASH,
+        flavour: pulley::Flavour::host(),
+        features: pulley_module::CodeFeatures::default(),
+    };
+    let bytes = pulley_module::encode(&compiled, &header);
+    let error = Module::deserialize(&engine, &bytes).unwrap_err();
+    assert!(matches!(error, Error::Verify(_)), "{error}");
+
+    // An invalid opcode inside a function.
+    let mut compiled = module.compiled().clone();
+    let start = compiled.functions[1].code_start as usize;
+    compiled.code[start] = 0xfe;
+    let error =
+        Module::deserialize(&engine, &pulley_module::encode(&compiled, &header)).unwrap_err();
+    assert!(error.to_string().contains("invalid opcode"), "{error}");
+
+    // An export naming a function that does not exist.
+    let mut compiled = module.compiled().clone();
+    compiled.info.exports[0].kind = pulley_module::ExportKind::Func(999);
+    let error =
+        Module::deserialize(&engine, &pulley_module::encode(&compiled, &header)).unwrap_err();
+    assert!(error.to_string().contains("inconsistent"), "{error}");
+}

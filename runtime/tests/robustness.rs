@@ -1,0 +1,210 @@
+//! Bad input never crashes the runtime: malformed wasm, deep recursion, huge
+//! allocations, traps and errors inside host calls, runaway nesting through
+//! the host, fuel exhaustion, API misuse.
+
+use pulley::{Caller, Config, Engine, Error, Func, Linker, Module, Store, TrapKind, Val};
+
+fn trap_kind(error: &Error) -> Option<&TrapKind> {
+    error.as_trap().map(|trap| trap.kind())
+}
+
+#[test]
+fn malformed_and_truncated_wasm_is_an_error() {
+    let engine = Engine::default();
+    let wasm = wat::parse_str(include_str!("programs/mix.wat")).unwrap();
+    // A truncation at a section boundary is a valid, smaller module; any
+    // other truncation is an error.
+    let accepted = (0..wasm.len())
+        .filter(|&len| Module::from_binary(&engine, &wasm[..len]).is_ok())
+        .count();
+    assert!(accepted <= 12, "{accepted} truncations accepted");
+    // Flipped bytes: rejected, or a module that still compiles.
+    let mut compiled = 0;
+    for position in 8..wasm.len() {
+        let mut corrupt = wasm.clone();
+        corrupt[position] ^= 0x5a;
+        if Module::from_binary(&engine, &corrupt).is_ok() {
+            compiled += 1;
+        }
+    }
+    assert!(compiled < wasm.len() / 2);
+    assert!(Module::new(&engine, b"\0asm\x02\0\0\0").is_err());
+    assert!(Module::new(&engine, "(module (func (result i32)))").is_err());
+    assert!(Module::new(&engine, "(module (func (i32.add)))").is_err());
+}
+
+#[test]
+fn deep_recursion_is_a_stack_overflow_trap_with_a_backtrace() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module (func $f (export "f") (param i32) (result i32)
+             (i32.add (call $f (i32.add (local.get 0) (i32.const 1))) (i32.const 1))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
+    let error = f.call(&mut store, 0).unwrap_err();
+    assert_eq!(trap_kind(&error), Some(&TrapKind::StackOverflow));
+    let backtrace = error.as_trap().unwrap().backtrace();
+    assert!(backtrace.len() > 1000, "{} frames", backtrace.len());
+    assert_eq!(backtrace[0].func_name.as_deref(), Some("f"));
+    // The store is usable afterwards.
+    let error = f.call(&mut store, 0).unwrap_err();
+    assert_eq!(trap_kind(&error), Some(&TrapKind::StackOverflow));
+}
+
+#[test]
+fn huge_memories_and_tables_are_errors_not_aborts() {
+    let mut config = Config::new();
+    config.max_memory_pages(256).max_table_elements(1000);
+    let engine = Engine::new(&config);
+    let mut store = Store::new(&engine, ());
+    let linker = Linker::new(&engine);
+    for text in [
+        "(module (memory 65536))",
+        "(module (memory 257))",
+        "(module (table 1001 funcref))",
+    ] {
+        let module = Module::new(&engine, text).unwrap();
+        let error = linker.instantiate(&mut store, &module).unwrap_err();
+        assert!(matches!(error, Error::ResourceLimit(_)), "{text}: {error}");
+    }
+    let module = Module::new(
+        &engine,
+        r#"(module (memory 1)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    )
+    .unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let grow = instance.get_typed_func::<i32, i32>(&store, "grow").unwrap();
+    assert_eq!(grow.call(&mut store, 100).unwrap(), 1);
+    assert_eq!(grow.call(&mut store, 1000).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, -1).unwrap(), -1);
+    assert_eq!(grow.call(&mut store, 0).unwrap(), 101);
+}
+
+#[test]
+fn traps_and_errors_in_host_calls_reach_the_caller() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "host" "check" (func $check (param i32)))
+             (func $inner (param i32) (call $check (local.get 0)))
+             (func (export "run") (param i32) (call $inner (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    linker
+        .func_wrap("host", "check", |value: i32| -> Result<(), pulley::Trap> {
+            if value < 0 {
+                Err(pulley::Trap::host("negative value"))
+            } else {
+                Ok(())
+            }
+        })
+        .unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_typed_func::<i32, ()>(&store, "run").unwrap();
+    run.call(&mut store, 1).unwrap();
+    let error = run.call(&mut store, -1).unwrap_err();
+    assert_eq!(
+        trap_kind(&error),
+        Some(&TrapKind::Host("negative value".into()))
+    );
+    // The wasm frames that led to the host call are in the backtrace.
+    assert_eq!(error.as_trap().unwrap().backtrace().len(), 2, "{error}");
+    run.call(&mut store, 2).unwrap();
+}
+
+#[test]
+fn runaway_nesting_through_the_host_is_a_stack_overflow() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "host" "again" (func $again))
+             (func (export "run") (call $again)))"#,
+    )
+    .unwrap();
+    let mut linker: Linker<Option<Func>> = Linker::new(&engine);
+    linker
+        .func_wrap(
+            "host",
+            "again",
+            |mut caller: Caller<'_, Option<Func>>| -> pulley::Result<()> {
+                let run = caller.data().expect("set before the first call");
+                run.call(&mut caller, &[], &mut [])
+            },
+        )
+        .unwrap();
+    let mut store = Store::new(&engine, None);
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let run = instance.get_func(&store, "run").unwrap();
+    *store.data_mut() = Some(run);
+    // A thread with a generous stack: each nesting level costs native stack.
+    let error = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn_scoped(scope, || run.call(&mut store, &[], &mut []).unwrap_err())
+            .unwrap()
+            .join()
+            .unwrap()
+    });
+    assert_eq!(trap_kind(&error), Some(&TrapKind::StackOverflow));
+}
+
+#[test]
+fn fuel_bounds_execution() {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let engine = Engine::new(&config);
+    let module = Module::new(&engine, r#"(module (func (export "spin") (loop (br 0))))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(10_000).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let spin = instance.get_func(&store, "spin").unwrap();
+    let error = spin.call(&mut store, &[], &mut []).unwrap_err();
+    assert_eq!(trap_kind(&error), Some(&TrapKind::OutOfFuel));
+    assert!(store.get_fuel().unwrap() < 10);
+    let unfueled = Store::new(&Engine::default(), ());
+    assert!(unfueled.get_fuel().is_err());
+}
+
+#[test]
+fn api_misuse_is_an_error() {
+    let engine = Engine::default();
+    let module = Module::new(&engine, r#"(module (import "m" "f" (func)) (func (export "id") (param i32) (result i32) (local.get 0)))"#).unwrap();
+    let mut store = Store::new(&engine, ());
+    let error = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Link(message) if message.contains("m.f")),
+        "{error}"
+    );
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("m", "f", |_: i32| {}).unwrap();
+    let error = linker.instantiate(&mut store, &module).unwrap_err();
+    assert!(
+        matches!(&error, Error::Link(message) if message.contains("incompatible")),
+        "{error}"
+    );
+    let mut linker = Linker::new(&engine);
+    linker.func_wrap("m", "f", || {}).unwrap();
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let id = instance.get_func(&store, "id").unwrap();
+    let mut results = [Val::I32(0)];
+    assert!(id.call(&mut store, &[Val::I64(1)], &mut results).is_err());
+    assert!(id.call(&mut store, &[], &mut results).is_err());
+    assert!(id.typed::<i64, i32>(&store).is_err());
+    id.call(&mut store, &[Val::I32(7)], &mut results).unwrap();
+    assert_eq!(results[0], Val::I32(7));
+}
