@@ -91,9 +91,21 @@ impl FunctionCompiler {
             })?;
         Ok(())
     }
+
+    /// Compiles function `func` down to bytecode.
+    fn compile(
+        &mut self,
+        env: &ModuleEnvironment<'_>,
+        body: BodyToCompile<'_>,
+        func: u32,
+    ) -> Result<lower::LoweredFunction, CompileError> {
+        self.translate(env, body, func)?;
+        self.lowering.lower(env, &self.context.func, func)
+    }
 }
 
-/// Compiles a module to Pulley bytecode.
+/// Compiles a module to Pulley bytecode (in parallel with the `parallel`
+/// feature; the output is the same either way).
 pub fn compile(wasm: &[u8], config: &Config) -> Result<CompiledModule, CompileError> {
     let parsed = environ::parse(wasm, config.features)?;
     let env = ModuleEnvironment {
@@ -102,16 +114,50 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<CompiledModule, CompileEr
         flavour: config.flavour,
         config,
     };
-    let mut compiler = FunctionCompiler::new(config.flavour, config.optimize)?;
+    let functions: Vec<(u32, BodyToCompile<'_>)> = (parsed.info.imported_functions..)
+        .zip(parsed.bodies)
+        .collect();
+    let lowered = compile_functions(&env, config, functions)?;
     let mut module = lower::ModuleEmitter::new(&env);
-    for (func, body) in (parsed.info.imported_functions..).zip(parsed.bodies) {
-        compiler.translate(&env, body, func)?;
-        let function = compiler
-            .lowering
-            .lower(&env, &compiler.context.func, func)?;
+    for function in lowered {
         module.push(function)?;
     }
     Ok(module.finish(parsed.info.clone()))
+}
+
+/// Translates, optimizes and lowers every function, in order.
+#[cfg(not(feature = "parallel"))]
+fn compile_functions(
+    env: &ModuleEnvironment<'_>,
+    config: &Config,
+    functions: Vec<(u32, BodyToCompile<'_>)>,
+) -> Result<Vec<lower::LoweredFunction>, CompileError> {
+    let mut compiler = FunctionCompiler::new(config.flavour, config.optimize)?;
+    functions
+        .into_iter()
+        .map(|(func, body)| compiler.compile(env, body, func))
+        .collect()
+}
+
+/// Translates, optimizes and lowers every function on rayon's threads, one
+/// compiler per thread; the results keep the functions' order.
+#[cfg(feature = "parallel")]
+fn compile_functions(
+    env: &ModuleEnvironment<'_>,
+    config: &Config,
+    functions: Vec<(u32, BodyToCompile<'_>)>,
+) -> Result<Vec<lower::LoweredFunction>, CompileError> {
+    use rayon::prelude::*;
+    functions
+        .into_par_iter()
+        .map_init(
+            || FunctionCompiler::new(config.flavour, config.optimize),
+            |compiler, (func, body)| match compiler {
+                Ok(compiler) => compiler.compile(env, body, func),
+                Err(error) => Err(CompileError::Internal(error.to_string())),
+            },
+        )
+        .collect()
 }
 
 /// The optimized Cranelift IR of function `func` (an index into all

@@ -101,3 +101,42 @@ fn every_spec_module_compiles_for_every_flavour() {
     );
     eprintln!("{compiled} module compilations");
 }
+
+/// Every program of `../shared/bench-wasm` (real C, C++ and Rust compiler
+/// output) compiles, when that directory is present. SIMD programs are
+/// rejected with a clear error until SIMD is implemented.
+#[test]
+fn every_bench_program_compiles() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench-wasm");
+    let Ok(manifest) = std::fs::read_to_string(root.join("manifest.json")) else {
+        eprintln!("skipped: {} is not present", root.display());
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut compiled = 0;
+    // The manifest lists "dir" and "wasm" for every program.
+    let field = |line: &str, name: &str| {
+        line.trim()
+            .strip_prefix(&format!("\"{name}\": \""))
+            .and_then(|rest| rest.strip_suffix("\","))
+            .map(str::to_string)
+    };
+    let mut directory = None;
+    for line in manifest.lines() {
+        if let Some(dir) = field(line, "dir") {
+            directory = Some(dir);
+        } else if let Some(wasm) = field(line, "wasm") {
+            let path = root
+                .join(directory.take().expect("dir before wasm"))
+                .join(wasm);
+            let binary = std::fs::read(&path).unwrap();
+            match compile(&binary, &Config::default()) {
+                Ok(_) => compiled += 1,
+                Err(CompileError::Invalid { message, .. }) if message.contains("SIMD") => {}
+                Err(error) => failures.push(format!("{}: {error}", path.display())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(compiled >= 35, "only {compiled} programs compiled");
+}

@@ -71,6 +71,8 @@ pub(crate) struct Selector<'a> {
     /// Whether the current instruction was a linear-memory access or a
     /// bounds check it made redundant.
     kept_last_access: bool,
+    /// Set when a 128-bit comparison had operands of an unknown form.
+    unsupported_wide: bool,
 }
 
 impl<'a> Selector<'a> {
@@ -98,6 +100,7 @@ impl<'a> Selector<'a> {
             srcloc: 0,
             last_access: None,
             kept_last_access: false,
+            unsupported_wide: false,
         }
     }
 
@@ -352,6 +355,10 @@ impl<'a> Selector<'a> {
             }
             self.kept_last_access = false;
             self.select_inst(inst, id)?;
+            if self.unsupported_wide {
+                return Err(self
+                    .error("a 128-bit comparison of values that are not pairs of 64-bit halves"));
+            }
             if effects && !self.kept_last_access {
                 self.last_access = None;
             }
@@ -881,7 +888,13 @@ impl<'a> Selector<'a> {
                 }
             }
             _ if ty.is_float() || from.is_float() => {
-                let src = self.vreg(arg);
+                // The optimizer narrows conversions of small values; widen
+                // them back to 32 bits.
+                let (src, from) = if from.is_int() && from.bits() < 32 {
+                    (self.widened(arg, opcode == Opcode::FcvtFromSint), I32)
+                } else {
+                    (self.vreg(arg), from)
+                };
                 match (opcode, from, ty) {
                     (Opcode::Fabs, F32, _) => Op::Fabs32 { dst, src },
                     (Opcode::Fneg, F32, _) => Op::Fneg32 { dst, src },
@@ -938,6 +951,9 @@ impl<'a> Selector<'a> {
 
     /// `dst = a <cond> b` (0 or 1).
     fn int_compare_value(&mut self, dst: VReg, cond: IntCC, a: Value, b: Value) {
+        if self.ty(a).bits() == 128 {
+            return self.wide_compare_value(dst, cond, a, b);
+        }
         let (cond, a, b) = self.constant_on_the_right(cond, a, b);
         let signed = cond.unsigned() != cond;
         let wide = self.ty(a).bits() == 64;
@@ -986,6 +1002,146 @@ impl<'a> Selector<'a> {
             (UnsignedLessThanOrEqual, true) => Op::Xule64 { dst, a, b },
             _ => unreachable!("normalized"),
         });
+    }
+
+    /// The (low, high) 64-bit halves of a 128-bit value built by `iconcat`
+    /// or by extending a 64-bit value (the optimizer fuses two-word
+    /// comparisons into 128-bit ones).
+    fn halves(&mut self, value: Value) -> Option<(VReg, VReg)> {
+        let (_, data) = self.def_inst_of(value)?;
+        match data {
+            InstructionData::Binary {
+                opcode: Opcode::Iconcat,
+                args: [low, high],
+            } => Some((self.vreg(low), self.vreg(high))),
+            InstructionData::Unary {
+                opcode: Opcode::Uextend,
+                arg,
+            } if self.ty(arg) == I64 => {
+                let high = self.fresh();
+                self.op(Op::Xconst8 { dst: high, imm: 0 });
+                Some((self.vreg(arg), high))
+            }
+            InstructionData::Unary {
+                opcode: Opcode::Sextend,
+                arg,
+            } if self.ty(arg) == I64 => {
+                let low = self.vreg(arg);
+                let high = self.fresh();
+                self.op(Op::Xshr64SImm {
+                    dst: high,
+                    a: low,
+                    b: 63,
+                });
+                Some((low, high))
+            }
+            _ => None,
+        }
+    }
+
+    /// A 128-bit comparison from 64-bit ones: the high halves decide unless
+    /// they are equal, then the low halves (unsigned) do.
+    fn wide_compare_value(&mut self, dst: VReg, cond: IntCC, a: Value, b: Value) {
+        use IntCC::*;
+        let (cond, a, b) = normalize_int_cond(cond, a, b);
+        let (Some((a_low, a_high)), Some((b_low, b_high))) = (self.halves(a), self.halves(b))
+        else {
+            // Only the optimizer's fused comparisons produce 128-bit values;
+            // an unknown form cannot be computed.
+            self.unsupported_wide = true;
+            return;
+        };
+        let (low, high) = (self.fresh(), self.fresh());
+        match cond {
+            Equal | NotEqual => {
+                let equal = cond == Equal;
+                self.op(if equal {
+                    Op::Xeq64 {
+                        dst: low,
+                        a: a_low,
+                        b: b_low,
+                    }
+                } else {
+                    Op::Xne64 {
+                        dst: low,
+                        a: a_low,
+                        b: b_low,
+                    }
+                });
+                self.op(if equal {
+                    Op::Xeq64 {
+                        dst: high,
+                        a: a_high,
+                        b: b_high,
+                    }
+                } else {
+                    Op::Xne64 {
+                        dst: high,
+                        a: a_high,
+                        b: b_high,
+                    }
+                });
+                self.op(if equal {
+                    Op::Xband64 {
+                        dst,
+                        a: low,
+                        b: high,
+                    }
+                } else {
+                    Op::Xbor64 {
+                        dst,
+                        a: low,
+                        b: high,
+                    }
+                });
+            }
+            _ => {
+                let signed = matches!(cond, SignedLessThan | SignedLessThanOrEqual);
+                let or_equal = matches!(cond, SignedLessThanOrEqual | UnsignedLessThanOrEqual);
+                let (same, low_holds) = (self.fresh(), self.fresh());
+                self.op(if signed {
+                    Op::Xslt64 {
+                        dst: high,
+                        a: a_high,
+                        b: b_high,
+                    }
+                } else {
+                    Op::Xult64 {
+                        dst: high,
+                        a: a_high,
+                        b: b_high,
+                    }
+                });
+                self.op(Op::Xeq64 {
+                    dst: same,
+                    a: a_high,
+                    b: b_high,
+                });
+                self.op(if or_equal {
+                    Op::Xule64 {
+                        dst: low,
+                        a: a_low,
+                        b: b_low,
+                    }
+                } else {
+                    Op::Xult64 {
+                        dst: low,
+                        a: a_low,
+                        b: b_low,
+                    }
+                });
+                self.op(Op::Xband64 {
+                    dst: low_holds,
+                    a: same,
+                    b: low,
+                });
+                self.op(Op::Xbor64 {
+                    dst,
+                    a: high,
+                    b: low_holds,
+                });
+            }
+        }
     }
 
     /// Swaps a constant left operand to the right.
@@ -1055,7 +1211,7 @@ impl<'a> Selector<'a> {
             match *self.data(inst) {
                 InstructionData::IntCompare {
                     cond, args: [a, b], ..
-                } => {
+                } if self.ty(a).bits() <= 64 => {
                     let cond = if when_true { cond } else { cond.complement() };
                     return self.compare_and_branch(cond, a, b, label);
                 }
