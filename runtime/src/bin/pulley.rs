@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
-use pulley::{Config, Engine, Flavour, Instance, Linker, Module, Store, Val, ValType};
+use pulley::wasi::{self, WasiCtx, WasiCtxBuilder};
+use pulley::{Config, Engine, Flavour, Instance, Linker, Module, Store, TrapKind, Val, ValType};
 use pulley_module::ExportKind;
 
 #[derive(Parser)]
@@ -67,11 +68,30 @@ struct RunArgs {
     /// The target to compile for (must be this host's to run).
     #[arg(long)]
     target: Option<Flavour>,
+    /// Grant access to a host directory, as HOST or HOST::GUEST (the path
+    /// the program sees; default: the host path).
+    #[arg(long = "dir", value_name = "HOST[::GUEST]")]
+    dirs: Vec<String>,
+    /// Set an environment variable for the program (NAME=VALUE).
+    #[arg(long = "env", value_name = "NAME=VALUE")]
+    envs: Vec<String>,
+    /// Pass the host's whole environment to the program (before --env).
+    #[arg(long)]
+    inherit_env: bool,
+    /// Instantiate another module first and make its exports importable
+    /// under NAME.
+    #[arg(long = "preload", value_name = "NAME=FILE")]
+    preloads: Vec<String>,
     /// The module.
     file: PathBuf,
     /// Arguments: the program's, or the invoked function's parameters.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     args: Vec<String>,
+}
+
+/// The store's data for `run`: the program's WASI context.
+struct Host {
+    wasi: WasiCtx,
 }
 
 fn main() -> ExitCode {
@@ -113,30 +133,88 @@ fn load(engine: &Engine, file: &Path) -> Result<Module> {
 fn run(args: RunArgs) -> Result<ExitCode> {
     let engine = engine(args.target, args.fuel.is_some());
     let module = load(&engine, &args.file)?;
-    let mut store = Store::new(&engine, ());
+    let wasi = wasi_context(&args)?;
+    let mut store = Store::new(&engine, Host { wasi });
     if let Some(fuel) = args.fuel {
         store.set_fuel(fuel)?;
     }
-    let linker = Linker::new(&engine);
-    let instance = linker.instantiate(&mut store, &module)?;
-    match &args.invoke {
-        Some(name) => invoke(&mut store, instance, name, &args.args),
-        None => {
-            let start = instance
-                .get_func(&store, "_start")
-                .context("the module exports no `_start`: use --invoke NAME to call an export")?;
-            start.call(&mut store, &[], &mut [])?;
-            Ok(ExitCode::SUCCESS)
-        }
+    let mut linker = Linker::new(&engine);
+    wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi)?;
+    for preload in &args.preloads {
+        let (name, file) = preload
+            .split_once('=')
+            .with_context(|| format!("--preload {preload:?} is not NAME=FILE"))?;
+        let preloaded = load(&engine, Path::new(file))?;
+        let instance = linker
+            .instantiate(&mut store, &preloaded)
+            .with_context(|| format!("cannot instantiate {file}"))?;
+        linker.instance(&mut store, name, instance)?;
+    }
+    let outcome = linker
+        .instantiate(&mut store, &module)
+        .map_err(anyhow::Error::from)
+        .and_then(|instance| match &args.invoke {
+            Some(name) => invoke(&mut store, instance, name, &args.args),
+            None => {
+                let start = instance.get_func(&store, "_start").context(
+                    "the module exports no `_start`: use --invoke NAME to call an export",
+                )?;
+                Ok(start.call(&mut store, &[], &mut [])?)
+            }
+        });
+    match outcome {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(error) => match exit_status(&error) {
+            // `proc_exit`: the status is the process's, as in a native
+            // program, where the shell reserves 126 and up.
+            Some(status) => match u8::try_from(status) {
+                Ok(status) if status < 126 => Ok(ExitCode::from(status)),
+                _ => bail!("the program exited with status {status}, outside [0, 126)"),
+            },
+            None => Err(error),
+        },
     }
 }
 
-fn invoke(
-    store: &mut Store<()>,
-    instance: Instance,
-    name: &str,
-    args: &[String],
-) -> Result<ExitCode> {
+/// The status of a program that ended by calling `proc_exit`.
+fn exit_status(error: &anyhow::Error) -> Option<u32> {
+    match error.downcast_ref::<pulley::Error>()?.as_trap()?.kind() {
+        TrapKind::Exit(status) => Some(*status as u32),
+        _ => None,
+    }
+}
+
+/// The WASI context `run` grants: the program's arguments (its file name
+/// first), the environment asked for, the pre-opened directories, and the
+/// host's standard streams.
+fn wasi_context(args: &RunArgs) -> Result<WasiCtx> {
+    let mut builder = WasiCtxBuilder::new();
+    builder.arg(args.file.display().to_string());
+    if args.invoke.is_none() {
+        builder.args(&args.args);
+    }
+    if args.inherit_env {
+        builder.inherit_env();
+    }
+    for env in &args.envs {
+        let (name, value) = env
+            .split_once('=')
+            .with_context(|| format!("--env {env:?} is not NAME=VALUE"))?;
+        builder.env(name, value);
+    }
+    for dir in &args.dirs {
+        let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+        builder
+            .preopened_dir(host, guest)
+            .with_context(|| format!("cannot grant --dir {dir}"))?;
+    }
+    builder.inherit_stdio();
+    Ok(builder.build())
+}
+
+/// Calls export `name` with parameters parsed from `args`, printing the
+/// results one per line.
+fn invoke(store: &mut Store<Host>, instance: Instance, name: &str, args: &[String]) -> Result<()> {
     let func = instance
         .get_func(&*store, name)
         .with_context(|| format!("the module exports no function {name:?}"))?;
@@ -162,7 +240,7 @@ fn invoke(
     for result in results {
         println!("{}", format_value(&result));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn parse_value(text: &str, ty: ValType) -> Result<Val> {

@@ -1,0 +1,109 @@
+//! The engines a test case runs on, and the verdict: Pulley (optimized and
+//! not) is under test, Wasmtime with Cranelift is the reference, and wasmi
+//! runs alongside as a second opinion whose divergences are reported but
+//! are not Pulley's failures.
+
+use std::time::{Duration, Instant};
+
+use crate::engines::{Pulley, Wasmi, Wasmtime};
+use crate::oracle::{Engine, Observation, difference};
+
+/// The engines, built once and reused for every test case.
+pub struct Panel {
+    pulley: Pulley,
+    pulley_unoptimized: Pulley,
+    wasmtime: Wasmtime,
+    wasmi: Wasmi,
+}
+
+/// What one engine made of a test case.
+pub struct Run {
+    /// The engine's name.
+    pub engine: &'static str,
+    /// What it observed, or why it could not run the module.
+    pub observation: Result<Observation, String>,
+    /// How long it took (compilation included).
+    pub time: Duration,
+}
+
+/// The outcome of one test case.
+pub struct Verdict {
+    /// The runs of the engines under test.
+    pub under_test: Vec<Run>,
+    /// The reference's run.
+    pub reference: Run,
+    /// The peers' runs.
+    pub peers: Vec<Run>,
+    /// How an engine under test differs from the reference: a failure.
+    pub failure: Option<String>,
+    /// Why the reference could not run the module (the case says nothing).
+    pub reference_error: Option<String>,
+    /// How peers differ from the reference: reported, not failures.
+    pub peer_divergences: Vec<String>,
+}
+
+impl Panel {
+    /// The panel, with its engines configured for generated test cases.
+    pub fn new() -> Panel {
+        Panel {
+            pulley: Pulley { optimize: true },
+            pulley_unoptimized: Pulley { optimize: false },
+            wasmtime: Wasmtime::new(),
+            wasmi: Wasmi,
+        }
+    }
+
+    /// Runs `wasm` on every engine and compares each with the reference.
+    pub fn judge(&self, wasm: &[u8], arguments: &[u8]) -> Verdict {
+        let run = |engine: &dyn Engine| {
+            let start = Instant::now();
+            let observation = engine.observe(wasm, arguments);
+            Run {
+                engine: engine.name(),
+                observation,
+                time: start.elapsed(),
+            }
+        };
+        let under_test = [run(&self.pulley), run(&self.pulley_unoptimized)];
+        let reference = run(&self.wasmtime);
+        let peers = [run(&self.wasmi)];
+        let compare = |run: &Run| match (&reference.observation, &run.observation) {
+            (Err(_), _) => None,
+            (Ok(_), Err(error)) => Some(format!("{}: {error}", run.engine)),
+            (Ok(expected), Ok(observed)) => {
+                difference(observed, expected).map(|d| format!("{}: {d}", run.engine))
+            }
+        };
+        let failure = under_test.iter().find_map(compare);
+        let peer_divergences = peers.iter().filter_map(compare).collect();
+        let reference_error = reference
+            .observation
+            .as_ref()
+            .err()
+            .map(|e| format!("{}: {e}", reference.engine));
+        Verdict {
+            under_test: Vec::from(under_test),
+            reference,
+            peers: Vec::from(peers),
+            failure,
+            reference_error,
+            peer_divergences,
+        }
+    }
+}
+
+impl Default for Panel {
+    fn default() -> Self {
+        Panel::new()
+    }
+}
+
+impl Verdict {
+    /// Every run: the engines under test, the reference, then the peers.
+    pub fn runs(&self) -> impl Iterator<Item = &Run> {
+        self.under_test
+            .iter()
+            .chain([&self.reference])
+            .chain(&self.peers)
+    }
+}

@@ -1,0 +1,264 @@
+//! The `pulley` command line: running WASI programs with their arguments,
+//! environment, directories and exit status; invoking exports; preloads;
+//! compiling, disassembling and running artifacts; spec scripts; errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pulley(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pulley"))
+        .args(args)
+        .output()
+        .expect("the pulley binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn repo_file(path: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+/// A fresh directory under the target directory.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn hello_world() {
+    let output = pulley(&["run", &repo_file("examples/hello.wat")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "Hello, world!\n");
+}
+
+#[test]
+fn arguments_environment_directories_and_exit_status() {
+    let dir = scratch("cli-probe");
+    std::fs::write(dir.join("data.txt"), "file contents\n").unwrap();
+    let probe = repo_file("runtime/tests/programs/wasi-probe.wat");
+    let granted = format!("{}::.", dir.display());
+    let output = pulley(&[
+        "run",
+        "--dir",
+        &granted,
+        "--env",
+        "A=1",
+        "--env",
+        "B=two words",
+        &probe,
+        "x",
+        "-y",
+        "z w",
+    ]);
+    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("{probe}\nx\n-y\nz w\nA=1\nB=two words\nfile contents\n")
+    );
+    // Nothing granted: no environment, no file.
+    let output = pulley(&["run", &probe]);
+    assert_eq!(output.status.code(), Some(7));
+    assert_eq!(stdout(&output), format!("{probe}\n"));
+}
+
+#[test]
+fn inherit_env_passes_the_host_environment() {
+    let probe = repo_file("runtime/tests/programs/wasi-probe.wat");
+    let output = Command::new(env!("CARGO_BIN_EXE_pulley"))
+        .args(["run", "--inherit-env", "--env", "EXTRA=1", &probe])
+        .env("PULLEY_CLI_TEST", "inherited")
+        .output()
+        .unwrap();
+    let printed = stdout(&output);
+    assert!(
+        printed.contains("\nPULLEY_CLI_TEST=inherited\n"),
+        "{printed}"
+    );
+    assert!(printed.contains("\nEXTRA=1\n"), "{printed}");
+}
+
+#[test]
+fn exit_statuses_outside_the_shells_range_are_an_error() {
+    let dir = scratch("cli-exit");
+    let exit = |status: u32| {
+        let file = dir.join(format!("exit{status}.wat"));
+        std::fs::write(
+            &file,
+            format!(
+                r#"(module
+                    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+                    (memory (export "memory") 1)
+                    (func (export "_start") (call $exit (i32.const {status}))))"#
+            ),
+        )
+        .unwrap();
+        pulley(&["run", &file.display().to_string()])
+    };
+    assert_eq!(exit(0).status.code(), Some(0));
+    assert_eq!(exit(125).status.code(), Some(125));
+    let output = exit(126);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("status 126"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(exit(u32::MAX).status.code(), Some(1));
+}
+
+#[test]
+fn invoke_parses_arguments_and_prints_results() {
+    let fib = repo_file("examples/fib.wat");
+    let output = pulley(&["run", "--invoke", "fib", &fib, "20"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "6765\n");
+    let output = pulley(&["run", "--invoke", "fib", &fib]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("takes 1 arguments, 0 given"));
+    let output = pulley(&["run", "--invoke", "fib", &fib, "twenty"]);
+    assert!(
+        stderr(&output).contains("not a valid i32"),
+        "{}",
+        stderr(&output)
+    );
+    let output = pulley(&["run", "--invoke", "nope", &fib, "1"]);
+    assert!(stderr(&output).contains("exports no function \"nope\""));
+}
+
+#[test]
+fn traps_are_reported_with_a_backtrace() {
+    let dir = scratch("cli-trap");
+    let file = dir.join("trap.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+            (func $inner (unreachable))
+            (func $outer (export "_start") (call $inner)))"#,
+    )
+    .unwrap();
+    let output = pulley(&["run", &file.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("unreachable"), "{message}");
+    assert!(
+        message.contains("inner") && message.contains("outer"),
+        "{message}"
+    );
+}
+
+#[test]
+fn preload_makes_a_modules_exports_importable() {
+    let dir = scratch("cli-preload");
+    let library = dir.join("library.wat");
+    std::fs::write(
+        &library,
+        r#"(module (func (export "answer") (result i32) (i32.const 42)))"#,
+    )
+    .unwrap();
+    let program = dir.join("program.wat");
+    std::fs::write(
+        &program,
+        r#"(module
+            (import "lib" "answer" (func $answer (result i32)))
+            (func (export "twice") (result i32) (i32.mul (call $answer) (i32.const 2))))"#,
+    )
+    .unwrap();
+    let preload = format!("lib={}", library.display());
+    let program = program.display().to_string();
+    let output = pulley(&["run", "--preload", &preload, "--invoke", "twice", &program]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "84\n");
+    let output = pulley(&["run", "--invoke", "twice", &program]);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("lib"), "{}", stderr(&output));
+    let output = pulley(&["run", "--preload", "no-equals-sign", &program]);
+    assert!(stderr(&output).contains("NAME=FILE"));
+}
+
+#[test]
+fn compiled_artifacts_run_and_disassemble() {
+    let dir = scratch("cli-artifact");
+    let artifact = dir.join("fib.pulley").display().to_string();
+    let fib = repo_file("examples/fib.wat");
+    let output = pulley(&["compile", &fib, "-o", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = pulley(&["run", "--invoke", "fib", &artifact, "10"]);
+    assert_eq!(stdout(&output), "55\n", "{}", stderr(&output));
+    let output = pulley(&["disas", "--func", "fib", &artifact]);
+    assert!(output.status.success());
+    assert!(stdout(&output).contains("ret"), "{}", stdout(&output));
+    // A corrupt artifact is an error, not a crash.
+    let mut bytes = std::fs::read(&artifact).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&artifact, bytes).unwrap();
+    let output = pulley(&["run", "--invoke", "fib", &artifact, "10"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("cannot load"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn wast_scripts_report_passes_and_failures() {
+    let dir = scratch("cli-wast");
+    let script = dir.join("script.wast");
+    std::fs::write(
+        &script,
+        r#"(module (func (export "add") (param i32 i32) (result i32)
+              (i32.add (local.get 0) (local.get 1))))
+           (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 3))
+           (assert_return (invoke "add" (i32.const 1) (i32.const 2)) (i32.const 4))"#,
+    )
+    .unwrap();
+    let output = pulley(&["wast", &script.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stdout(&output).ends_with("2 passed, 1 failed\n"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn missing_and_malformed_files_are_errors() {
+    let output = pulley(&["run", "/nonexistent/program.wasm"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("cannot read /nonexistent/program.wasm"));
+    let dir = scratch("cli-malformed");
+    let file = dir.join("bad.wasm");
+    std::fs::write(&file, b"\0asm\x01\0\0\0\x01\xff").unwrap();
+    let output = pulley(&["run", &file.display().to_string()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("cannot load"),
+        "{}",
+        stderr(&output)
+    );
+    let output = pulley(&[
+        "run",
+        "--dir",
+        "/nonexistent",
+        &repo_file("examples/hello.wat"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("--dir /nonexistent"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -1,0 +1,96 @@
+//! Programs the differential fuzzer (`fuzz/src/bin/diff.rs`) found the
+//! compiler rejecting or miscompiling, each reduced to the pattern at fault
+//! and run with and without Cranelift's optimizer.
+
+use pulley::{Config, Engine, Error, Instance, Linker, Module, Store, TrapKind, Val};
+
+/// Instantiates `wat` twice (optimized and not) and calls `f` on both.
+fn for_each_build(wat: &str, mut f: impl FnMut(&mut Store<()>, &Instance)) {
+    for optimize in [true, false] {
+        let engine = Engine::new(Config::new().optimize(optimize));
+        let module = Module::new(&engine, wat)
+            .unwrap_or_else(|error| panic!("optimize={optimize}: {error}"));
+        let mut store = Store::new(&engine, ());
+        let instance = Linker::new(&engine)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        f(&mut store, &instance);
+    }
+}
+
+fn call(
+    store: &mut Store<()>,
+    instance: &Instance,
+    name: &str,
+    args: &[Val],
+) -> Result<Val, Error> {
+    let func = instance.get_func(&*store, name).unwrap();
+    let mut results = [Val::I32(0)];
+    func.call(&mut *store, args, &mut results)?;
+    Ok(results[0].clone())
+}
+
+fn out_of_bounds(result: Result<Val, Error>) -> bool {
+    matches!(
+        result.unwrap_err().as_trap().map(|trap| trap.kind()),
+        Some(TrapKind::MemoryOutOfBounds)
+    )
+}
+
+/// A comparison used as an address: the lowering makes its zero extension
+/// an alias of the comparison's clean 0 or 1, an 8-bit value.
+#[test]
+fn comparison_as_address() {
+    let wat = r#"(module
+        (memory 1)
+        (data (i32.const 0) "\0a\0b")
+        (func (export "eqz") (param i64) (result i32)
+            (i32.load8_u (i64.eqz (local.get 0))))
+        (func (export "lt") (param i32 i32) (result i32)
+            (i32.load8_u offset=1 (i32.lt_s (local.get 0) (local.get 1)))))"#;
+    for_each_build(wat, |store, instance| {
+        let eqz = |store: &mut Store<()>, x| call(store, instance, "eqz", &[Val::I64(x)]).unwrap();
+        assert_eq!(eqz(store, 0), Val::I32(0x0b));
+        assert_eq!(eqz(store, 7), Val::I32(0x0a));
+        let lt = call(store, instance, "lt", &[Val::I32(-1), Val::I32(0)]).unwrap();
+        assert_eq!(lt, Val::I32(0));
+        let ge = call(store, instance, "lt", &[Val::I32(3), Val::I32(0)]).unwrap();
+        assert_eq!(ge, Val::I32(0x0b));
+    });
+}
+
+/// An address that is the low half of a 64-bit value: the wrap is an alias
+/// of the 64-bit value, and only its low 32 bits may index memory.
+#[test]
+fn wrapped_64_bit_value_as_address() {
+    let wat = r#"(module
+        (memory 1)
+        (data (i32.const 2) "\2a")
+        (func (export "f") (param i64) (result i32)
+            (i32.load8_u (i32.wrap_i64 (i64.shr_u (local.get 0) (i64.const 8))))))"#;
+    for_each_build(wat, |store, instance| {
+        let f = |store: &mut Store<()>, x| call(store, instance, "f", &[Val::I64(x)]);
+        assert_eq!(f(store, 0x0200).unwrap(), Val::I32(0x2a));
+        // Upper bits above the wrapped 32 never reach the address.
+        assert_eq!(f(store, 0x0100_0000_0000_0200).unwrap(), Val::I32(0x2a));
+        assert_eq!(f(store, 0x0100_0000_0000).unwrap(), Val::I32(0));
+        assert!(out_of_bounds(f(store, 0x00ff_ff00_0000)));
+    });
+}
+
+/// A constant index plus a static offset beyond 4 GiB, which the optimizer
+/// folds into one constant: always out of bounds, even in a full memory.
+#[test]
+fn constant_address_beyond_4_gib() {
+    let wat = r#"(module
+        (memory 1)
+        (func (export "load") (result i32)
+            (i32.load offset=0xfffffff0 (i32.const 0x100)))
+        (func (export "store") (result i32)
+            (i64.store8 offset=0xffffffff (i32.const 0xfffffffb) (i64.const 1))
+            (i32.const 0)))"#;
+    for_each_build(wat, |store, instance| {
+        assert!(out_of_bounds(call(store, instance, "load", &[])));
+        assert!(out_of_bounds(call(store, instance, "store", &[])));
+    });
+}
