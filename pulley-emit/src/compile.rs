@@ -53,6 +53,7 @@ struct FunctionCompiler {
     builder_context: FunctionBuilderContext,
     validator_allocations: Option<FuncValidatorAllocations>,
     lowering: lower::LoweringContext,
+    optimize: bool,
 }
 
 impl FunctionCompiler {
@@ -63,6 +64,7 @@ impl FunctionCompiler {
             builder_context: FunctionBuilderContext::new(),
             validator_allocations: Some(FuncValidatorAllocations::default()),
             lowering: lower::LoweringContext::default(),
+            optimize,
         })
     }
 
@@ -89,6 +91,16 @@ impl FunctionCompiler {
             .map_err(|error| {
                 CompileError::Internal(format!("optimizing function {func}: {error:?}"))
             })?;
+        if self.optimize {
+            self.context.compute_cfg();
+            self.context.compute_domtree();
+            self.context.compute_loop_analysis();
+            crate::hoist::hoist_loop_invariants(
+                &mut self.context.func,
+                &self.context.domtree,
+                &self.context.loop_analysis,
+            );
+        }
         Ok(())
     }
 

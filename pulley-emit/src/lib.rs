@@ -19,6 +19,7 @@ mod encoding;
 mod environ;
 mod error;
 mod flavour;
+mod hoist;
 mod intrinsics;
 mod lower;
 mod translate;

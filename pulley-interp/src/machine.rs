@@ -371,15 +371,16 @@ impl Machine<'_> {
         Stop
     }
 
-    /// The host address of `SIZE` bytes of memory 0 at wasm index
-    /// `addr + offset`, or a `memory_out_of_bounds` trap.
+    /// The host address of `SIZE` bytes of memory 0 at wasm address
+    /// `address` plus `offset` (summed in 64 bits, as wasm does), or a
+    /// `memory_out_of_bounds` trap.
     #[inline(always)]
     pub(crate) fn memory_address<const SIZE: usize>(
         &mut self,
-        addr: Reg,
+        address: u32,
         offset: u32,
     ) -> Result<*mut u8, Stop> {
-        let index = u64::from(self.u32(addr)) + u64::from(offset);
+        let index = u64::from(address) + u64::from(offset);
         if index + SIZE as u64 > self.memory_len as u64 {
             return Err(self.trap(TrapCode::MemoryOutOfBounds));
         }
@@ -399,19 +400,28 @@ impl Machine<'_> {
         Ok(unsafe { self.memory_base.add(start as usize) })
     }
 
-    /// Loads `N` little-endian bytes of memory 0.
+    /// Loads `N` little-endian bytes of memory 0 at `address + offset`.
     #[inline(always)]
-    pub(crate) fn load<const N: usize>(&mut self, addr: Reg, offset: u32) -> Result<[u8; N], Stop> {
-        let at = self.memory_address::<N>(addr, offset)?;
+    pub(crate) fn load<const N: usize>(
+        &mut self,
+        address: u32,
+        offset: u32,
+    ) -> Result<[u8; N], Stop> {
+        let at = self.memory_address::<N>(address, offset)?;
         // SAFETY: `memory_address` checked `N` bytes at `at`; wasm memory has
         // no alignment guarantee, hence the unaligned read.
         Ok(unsafe { at.cast::<[u8; N]>().read_unaligned() })
     }
 
-    /// Stores `N` bytes into memory 0.
+    /// Stores `N` bytes into memory 0 at `address + offset`.
     #[inline(always)]
-    pub(crate) fn store<const N: usize>(&mut self, addr: Reg, offset: u32, bytes: [u8; N]) -> Step {
-        let at = self.memory_address::<N>(addr, offset)?;
+    pub(crate) fn store<const N: usize>(
+        &mut self,
+        address: u32,
+        offset: u32,
+        bytes: [u8; N],
+    ) -> Step {
+        let at = self.memory_address::<N>(address, offset)?;
         // SAFETY: as in `load`.
         unsafe { at.cast::<[u8; N]>().write_unaligned(bytes) };
         Ok(())

@@ -771,3 +771,69 @@ proptest! {
         }
     }
 }
+
+/// Builds an indexed load `dst = memory[(base + index) mod 2^32 + offset]`.
+type MakeIndexedLoad = fn(Slot, Slot, Slot, u32) -> OwnedOp;
+/// Builds an indexed store `memory[(base + index) mod 2^32 + offset] = src`.
+type MakeIndexedStore = fn(Slot, Slot, u32, Slot) -> OwnedOp;
+
+proptest! {
+    /// The indexed forms access what the plain form does at the wrapped
+    /// 32-bit sum: the same bytes, the same traps.
+    #[test]
+    fn indexed_accesses_use_the_wrapping_sum(
+        bytes in any::<[u8; 8]>(),
+        base in any::<u32>(),
+        address in prop_oneof![0u32..24, any::<u32>()],
+        offset in prop_oneof![0u32..8, any::<u32>()],
+    ) {
+        let index = address.wrapping_sub(base);
+        let at = u64::from(address) + u64::from(offset);
+        let loads: [(MakeIndexedLoad, usize); 3] = [
+            (|dst, base, index, offset| OwnedOp::Load8UIndexed { dst, base, index, offset }, 1),
+            (|dst, base, index, offset| OwnedOp::Load32UIndexed { dst, base, index, offset }, 4),
+            (|dst, base, index, offset| OwnedOp::Load64Indexed { dst, base, index, offset }, 8),
+        ];
+        for (make, size) in loads {
+            let mut f = FunctionBuilder::new(4, 3, 1);
+            f.op(make(r(3), r(0), r(1), offset)).op(OwnedOp::Ret { values: vec![r(3)] });
+            let p = program(&[&f], EnvironmentShape::default());
+            let mut interpreter = Interpreter::default();
+            let mut env = TestEnv::new(32, 0);
+            if at < 32 {
+                let fits = 8.min(32 - at as usize);
+                env.memory[at as usize..at as usize + fits].copy_from_slice(&bytes[..fits]);
+            }
+            let (exit, results) = common::run(&mut interpreter, &p, &mut env, 0, &[u64::from(base), u64::from(index), 0]);
+            if at + size as u64 <= 32 {
+                let mut value = [0u8; 8];
+                value[..size].copy_from_slice(&bytes[..size]);
+                prop_assert_eq!((exit, results[0]), (Exit::Returned, u64::from_le_bytes(value)));
+            } else {
+                prop_assert_eq!(exit, Exit::Trap(TrapCode::MemoryOutOfBounds));
+            }
+        }
+        let stores: [(MakeIndexedStore, usize); 3] = [
+            (|base, index, offset, src| OwnedOp::Store8Indexed { base, index, offset, src }, 1),
+            (|base, index, offset, src| OwnedOp::Store32Indexed { base, index, offset, src }, 4),
+            (|base, index, offset, src| OwnedOp::Store64Indexed { base, index, offset, src }, 8),
+        ];
+        for (make, size) in stores {
+            let mut f = FunctionBuilder::new(4, 3, 0);
+            f.op(make(r(0), r(1), offset, r(2))).op(OwnedOp::Ret { values: vec![] });
+            let p = program(&[&f], EnvironmentShape::default());
+            let mut interpreter = Interpreter::default();
+            let mut env = TestEnv::new(32, 0);
+            let value = u64::from_le_bytes(bytes);
+            let (exit, _) = common::run(&mut interpreter, &p, &mut env, 0, &[u64::from(base), u64::from(index), value]);
+            if at + size as u64 <= 32 {
+                let at = at as usize;
+                prop_assert_eq!(exit, Exit::Returned);
+                prop_assert_eq!(&env.memory[at..at + size], &bytes[..size]);
+            } else {
+                prop_assert_eq!(exit, Exit::Trap(TrapCode::MemoryOutOfBounds));
+                prop_assert!(env.memory.iter().all(|&b| b == 0));
+            }
+        }
+    }
+}

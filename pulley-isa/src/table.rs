@@ -529,6 +529,19 @@ macro_rules! for_each_op {
                 Store32 = store32 { addr: Src, offset: U32, src: Src };
                 /// Stores all 64 bits of `src` at `addr + offset`.
                 Store64 = store64 { addr: Src, offset: U32, src: Src };
+                /// `load8_u` at the 32-bit (wrapping) sum `base + index`, plus
+                /// `offset`: wasm's `i32.add` of an address, fused.
+                Load8UIndexed = load8_u_indexed { dst: Dst, base: Src, index: Src, offset: U32 };
+                /// `load32_u` at `base + index` (see `load8_u_indexed`).
+                Load32UIndexed = load32_u_indexed { dst: Dst, base: Src, index: Src, offset: U32 };
+                /// `load64` at `base + index` (see `load8_u_indexed`).
+                Load64Indexed = load64_indexed { dst: Dst, base: Src, index: Src, offset: U32 };
+                /// `store8` at `base + index` (see `load8_u_indexed`).
+                Store8Indexed = store8_indexed { base: Src, index: Src, offset: U32, src: Src };
+                /// `store32` at `base + index` (see `load8_u_indexed`).
+                Store32Indexed = store32_indexed { base: Src, index: Src, offset: U32, src: Src };
+                /// `store64` at `base + index` (see `load8_u_indexed`).
+                Store64Indexed = store64_indexed { base: Src, index: Src, offset: U32, src: Src };
 
                 /// `dst` = the 64-bit value of the embedder's global cell `global`.
                 GlobalGet = global_get { dst: Dst, global: GlobalIndex };

@@ -256,6 +256,13 @@ impl<T> Store<T> {
         Ok(self.inner.interpreter.fuel())
     }
 
+    /// The interpreter's counts of executed ops and adjacent op pairs
+    /// (feature `profile`), for choosing super-instructions.
+    #[cfg(feature = "profile")]
+    pub fn profile(&mut self) -> &mut pulley_interp::Profile {
+        self.inner.interpreter.profile()
+    }
+
     fn fuel_enabled(&self) -> Result<()> {
         if self.inner.engine.config().get_consume_fuel() {
             Ok(())

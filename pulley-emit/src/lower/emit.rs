@@ -653,6 +653,12 @@ fn records_position(op: &OwnedOp) -> bool {
             | Op::Store16 { .. }
             | Op::Store32 { .. }
             | Op::Store64 { .. }
+            | Op::Load8UIndexed { .. }
+            | Op::Load32UIndexed { .. }
+            | Op::Load64Indexed { .. }
+            | Op::Store8Indexed { .. }
+            | Op::Store32Indexed { .. }
+            | Op::Store64Indexed { .. }
             | Op::Xdiv32S { .. }
             | Op::Xdiv32U { .. }
             | Op::Xrem32S { .. }

@@ -21,6 +21,20 @@ use crate::vmctx::VmctxField;
 /// A wasm index value (or none: a constant index) plus a constant.
 pub(crate) type IndexParts = (Option<Value>, u64);
 
+/// Where an access goes: `addr + offset`, or the 32-bit sum
+/// `base + index` (wrapping) plus `offset`.
+pub(crate) enum HeapAddress {
+    Plain {
+        addr: VReg,
+        offset: u32,
+    },
+    Indexed {
+        base: VReg,
+        index: VReg,
+        offset: u32,
+    },
+}
+
 /// An access's identity for bounds-check matching: index root and end
 /// (constant part + static offset + size).
 pub(crate) type AccessKey = (Option<Value>, u64);
@@ -115,14 +129,17 @@ impl Selector<'_> {
     }
 
     /// Decomposes a linear-memory address `base + index` at static offset
-    /// `offset` into an index register and a 32-bit offset. Records the
+    /// `offset` into an index register and a 32-bit offset, or, if
+    /// `indexed` (the access has an indexed form) and the index is a 32-bit
+    /// sum read nowhere else, into that sum's two operands. Records the
     /// access for bounds-check matching.
     pub(crate) fn heap_access(
         &mut self,
         address: Value,
         offset: i64,
         size: u32,
-    ) -> Result<(VReg, u32), CompileError> {
+        indexed: bool,
+    ) -> Result<HeapAddress, CompileError> {
         let index = if self.vmctx_field(address) == Some(VmctxField::MemoryBase) {
             // The optimizer folded a zero index away.
             None
@@ -156,20 +173,47 @@ impl Selector<'_> {
             .and_then(|offset| parts.1.checked_add(offset))
             .ok_or_else(|| self.unsupported_address(address))?;
         self.set_last_access(Some((parts.0, total.saturating_add(u64::from(size)))));
-        match u32::try_from(total) {
-            Ok(total) => Ok((self.index_register(parts), total)),
-            Err(_) => {
-                // The optimizer folded a constant index and offset into one
-                // constant beyond 4 GiB, so the access always traps: access
-                // at index and offset u32::MAX instead, whose end exceeds
-                // even a full 4 GiB memory whatever the index.
-                let index = self.fresh();
-                self.op(Op::Xconst32 {
-                    dst: index,
-                    imm: -1,
-                });
-                Ok((index, u32::MAX))
-            }
+        let Ok(total) = u32::try_from(total) else {
+            // The optimizer folded a constant index and offset into one
+            // constant beyond 4 GiB, so the access always traps: access at
+            // index and offset u32::MAX instead, whose end exceeds even a
+            // full 4 GiB memory whatever the index.
+            let index = self.fresh();
+            self.op(Op::Xconst32 {
+                dst: index,
+                imm: -1,
+            });
+            return Ok(HeapAddress::Plain {
+                addr: index,
+                offset: u32::MAX,
+            });
+        };
+        if indexed && let Some((base, index)) = parts.0.and_then(|root| self.fusable_sum(root)) {
+            return Ok(HeapAddress::Indexed {
+                base: self.vreg(base),
+                index: self.vreg(index),
+                offset: total,
+            });
+        }
+        Ok(HeapAddress::Plain {
+            addr: self.index_register(parts),
+            offset: total,
+        })
+    }
+
+    /// The operands of `root` if it is a 32-bit `iadd` whose only uses are
+    /// an access's address and bounds check (so that fusing it into the
+    /// access leaves it unemitted).
+    fn fusable_sum(&self, root: Value) -> Option<(Value, Value)> {
+        match self.def_inst_of(root)? {
+            (
+                _,
+                InstructionData::Binary {
+                    opcode: Opcode::Iadd,
+                    args: [a, b],
+                },
+            ) if self.value_type(root) == I32 && self.use_count(root) <= 2 => Some((a, b)),
+            _ => None,
         }
     }
 

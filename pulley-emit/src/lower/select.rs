@@ -19,6 +19,7 @@ use cranelift_codegen::ir::{
 use pulley_isa::{BuiltinIndex, FuncIndex, GenericOp as Op, ImportIndex, TableIndex, TypeIndex};
 use regalloc2::{RegClass, VReg};
 
+use super::memory::HeapAddress;
 use super::vcode::{Label, REGISTER_PARAMS, VInst, VirtualOp};
 use crate::intrinsics::{self, Intrinsic};
 use crate::translate::ModuleEnvironment;
@@ -1483,48 +1484,48 @@ impl<'a> Selector<'a> {
             Opcode::Uload32 | Opcode::Sload32 => 4,
             _ => ty.bytes(),
         };
-        let (index, static_offset) = self.heap_access(address, offset, size)?;
+        let indexed = matches!(
+            (opcode, ty.bytes()),
+            (Opcode::Load, 4 | 8) | (Opcode::Uload8 | Opcode::Uload32, _)
+        );
+        let (addr, offset) = match self.heap_access(address, offset, size, indexed)? {
+            HeapAddress::Plain { addr, offset } => (addr, offset),
+            HeapAddress::Indexed {
+                base,
+                index,
+                offset,
+            } => {
+                self.op(match (opcode, ty.bytes()) {
+                    (Opcode::Uload8, _) => Op::Load8UIndexed {
+                        dst,
+                        base,
+                        index,
+                        offset,
+                    },
+                    (Opcode::Load, 8) => Op::Load64Indexed {
+                        dst,
+                        base,
+                        index,
+                        offset,
+                    },
+                    _ => Op::Load32UIndexed {
+                        dst,
+                        base,
+                        index,
+                        offset,
+                    },
+                });
+                return Ok(());
+            }
+        };
         let op = match (opcode, ty.bytes()) {
-            (Opcode::Load, 4) => Op::Load32U {
-                dst,
-                addr: index,
-                offset: static_offset,
-            },
-            (Opcode::Load, 8) => Op::Load64 {
-                dst,
-                addr: index,
-                offset: static_offset,
-            },
-            (Opcode::Uload8, _) => Op::Load8U {
-                dst,
-                addr: index,
-                offset: static_offset,
-            },
-            (Opcode::Sload8, _) => Op::Load8S {
-                dst,
-                addr: index,
-                offset: static_offset,
-            },
-            (Opcode::Uload16, _) => Op::Load16U {
-                dst,
-                addr: index,
-                offset: static_offset,
-            },
-            (Opcode::Sload16, _) => Op::Load16S {
-                dst,
-                addr: index,
-                offset: static_offset,
-            },
-            (Opcode::Uload32, _) => Op::Load32U {
-                dst,
-                addr: index,
-                offset: static_offset,
-            },
-            (Opcode::Sload32, _) => Op::Load32S {
-                dst,
-                addr: index,
-                offset: static_offset,
-            },
+            (Opcode::Load, 4) | (Opcode::Uload32, _) => Op::Load32U { dst, addr, offset },
+            (Opcode::Load, 8) => Op::Load64 { dst, addr, offset },
+            (Opcode::Uload8, _) => Op::Load8U { dst, addr, offset },
+            (Opcode::Sload8, _) => Op::Load8S { dst, addr, offset },
+            (Opcode::Uload16, _) => Op::Load16U { dst, addr, offset },
+            (Opcode::Sload16, _) => Op::Load16S { dst, addr, offset },
+            (Opcode::Sload32, _) => Op::Load32S { dst, addr, offset },
             _ => return Err(self.error(format_args!("unsupported {opcode} of {ty}"))),
         };
         self.op(op);
@@ -1549,28 +1550,41 @@ impl<'a> Selector<'a> {
             Opcode::Istore32 => 4,
             _ => self.ty(value).bytes(),
         };
-        let (index, static_offset) = self.heap_access(address, offset, bytes)?;
+        let (addr, offset) = match self.heap_access(address, offset, bytes, bytes != 2)? {
+            HeapAddress::Plain { addr, offset } => (addr, offset),
+            HeapAddress::Indexed {
+                base,
+                index,
+                offset,
+            } => {
+                self.op(match bytes {
+                    1 => Op::Store8Indexed {
+                        base,
+                        index,
+                        offset,
+                        src,
+                    },
+                    4 => Op::Store32Indexed {
+                        base,
+                        index,
+                        offset,
+                        src,
+                    },
+                    _ => Op::Store64Indexed {
+                        base,
+                        index,
+                        offset,
+                        src,
+                    },
+                });
+                return Ok(());
+            }
+        };
         self.op(match bytes {
-            1 => Op::Store8 {
-                addr: index,
-                offset: static_offset,
-                src,
-            },
-            2 => Op::Store16 {
-                addr: index,
-                offset: static_offset,
-                src,
-            },
-            4 => Op::Store32 {
-                addr: index,
-                offset: static_offset,
-                src,
-            },
-            8 => Op::Store64 {
-                addr: index,
-                offset: static_offset,
-                src,
-            },
+            1 => Op::Store8 { addr, offset, src },
+            2 => Op::Store16 { addr, offset, src },
+            4 => Op::Store32 { addr, offset, src },
+            8 => Op::Store64 { addr, offset, src },
             _ => return Err(self.error(format_args!("unsupported {bytes}-byte store"))),
         });
         Ok(())
@@ -1593,6 +1607,11 @@ impl<'a> Selector<'a> {
     pub(crate) fn def_inst_of(&self, value: Value) -> Option<(Inst, InstructionData)> {
         let inst = self.def_inst(self.resolve(value))?;
         Some((inst, *self.data(inst)))
+    }
+
+    /// Static uses of `value` (alias-resolved) by non-alias instructions.
+    pub(crate) fn use_count(&self, value: Value) -> u32 {
+        self.uses.get(&self.resolve(value)).copied().unwrap_or(0)
     }
 
     pub(crate) fn value_type(&self, value: Value) -> Type {

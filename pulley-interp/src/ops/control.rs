@@ -1,5 +1,7 @@
 //! Branches, calls, returns, traps and exits to the embedder.
 
+use alloc::vec::Vec;
+
 use pulley_isa::{BuiltinIndex, FuncIndex, ImportIndex, TrapCode};
 
 use crate::machine::{Frame, JumpTable, Machine, Reg, RegList, Step, StopReason, next_frame};
@@ -189,12 +191,7 @@ pub(crate) fn call_ref(m: &mut Machine<'_>, callee: Reg, args: RegList, results:
 #[inline(always)]
 pub(crate) fn ret(m: &mut Machine<'_>, values: RegList) -> Step {
     if m.state.frames.len() <= m.state.frame_floor {
-        m.state.results.clear();
-        for i in 0..values.len {
-            // SAFETY: `i < len`.
-            let value = m.u64(unsafe { values.get(i) });
-            m.state.results.push(value);
-        }
+        collect_results(&mut m.state.results, m.regs, values);
         return Err(m.stop(StopReason::Returned));
     }
     let Some(frame) = m.state.frames.pop() else {
@@ -213,6 +210,21 @@ pub(crate) fn ret(m: &mut Machine<'_>, values: RegList) -> Step {
     m.state.frame_slots = frame.caller_frame_slots;
     m.pc = frame.results.end();
     Ok(())
+}
+
+/// Puts `values` (slots of the frame at `regs`) in `results`, for the
+/// embedder: the return from an activation's first frame. Out of line, and
+/// given everything by value, so that no handler's state escapes and
+/// dispatch stays a tail call.
+#[cold]
+#[inline(never)]
+fn collect_results(results: &mut Vec<u64>, regs: *const u64, values: RegList) {
+    results.clear();
+    for i in 0..values.len {
+        // SAFETY: `i < len`, and the list names verified slots of the frame
+        // at `regs`.
+        results.push(unsafe { regs.add(values.get(i).0).read() });
+    }
 }
 
 /// Replaces the current frame with one for `callee`.

@@ -82,6 +82,10 @@ struct RunArgs {
     /// under NAME.
     #[arg(long = "preload", value_name = "NAME=FILE")]
     preloads: Vec<String>,
+    /// Write the counts of executed ops and op pairs to this file (needs a
+    /// build with the `profile` feature).
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
     /// The module.
     file: PathBuf,
     /// Arguments: the program's, or the invoked function's parameters.
@@ -150,6 +154,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot instantiate {file}"))?;
         linker.instance(&mut store, name, instance)?;
     }
+    if args.profile.is_some() && !cfg!(feature = "profile") {
+        bail!("--profile needs a pulley built with `--features profile`");
+    }
     let outcome = linker
         .instantiate(&mut store, &module)
         .map_err(anyhow::Error::from)
@@ -162,6 +169,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
                 Ok(start.call(&mut store, &[], &mut [])?)
             }
         });
+    #[cfg(feature = "profile")]
+    if let Some(path) = &args.profile {
+        write_profile(store.profile(), path)?;
+    }
     match outcome {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(error) => match exit_status(&error) {
@@ -174,6 +185,21 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             None => Err(error),
         },
     }
+}
+
+/// Writes the op counts, then the op-pair counts, most frequent first.
+#[cfg(feature = "profile")]
+fn write_profile(profile: &pulley_interp::Profile, path: &Path) -> Result<()> {
+    use std::fmt::Write as _;
+    let mut text = String::from("# op count\n");
+    for (op, count) in profile.ops() {
+        writeln!(text, "{op} {count}")?;
+    }
+    text.push_str("# first second count\n");
+    for (first, second, count) in profile.pairs() {
+        writeln!(text, "{first} {second} {count}")?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// The status of a program that ended by calling `proc_exit`.
