@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "workspace tests (debug build: loop dispatch)"
-# (pulley-fuzz has no tests of its own: it runs below, optimized.)
+# (pulley-fuzz is tested below, optimized, beside its differential run.)
 cargo test --workspace --exclude pulley-fuzz
 
 step "interpreter tests, optimized (tail-call dispatch on x86_64/aarch64)"
@@ -23,6 +23,7 @@ cargo build -p pulley-interp --no-default-features
 cargo build -p pulley --no-default-features --features interp
 
 step "differential fuzzing against Wasmtime (bounded; PULLEY_FUZZ_SEED picks the cases)"
+cargo test --release -p pulley-fuzz --lib
 cargo run --release -p pulley-fuzz --bin diff -- --iterations 10000 --seed "${PULLEY_FUZZ_SEED:-1}" |
     grep -av "a peer diverges"
 

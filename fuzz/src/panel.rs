@@ -3,6 +3,7 @@
 //! runs alongside as a second opinion whose divergences are reported but
 //! are not Pulley's failures.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use crate::engines::{Pulley, Wasmi, Wasmtime};
@@ -55,15 +56,7 @@ impl Panel {
 
     /// Runs `wasm` on every engine and compares each with the reference.
     pub fn judge(&self, wasm: &[u8], arguments: &[u8]) -> Verdict {
-        let run = |engine: &dyn Engine| {
-            let start = Instant::now();
-            let observation = engine.observe(wasm, arguments);
-            Run {
-                engine: engine.name(),
-                observation,
-                time: start.elapsed(),
-            }
-        };
+        let run = |engine: &dyn Engine| Run::new(engine, wasm, arguments);
         let under_test = [run(&self.pulley), run(&self.pulley_unoptimized)];
         let reference = run(&self.wasmtime);
         let peers = [run(&self.wasmi)];
@@ -92,6 +85,22 @@ impl Panel {
     }
 }
 
+impl Run {
+    /// Runs `wasm` on `engine`. An engine that panics has failed the case,
+    /// whichever engine it is: the run records the panic instead of ending
+    /// the fuzzing session.
+    pub fn new(engine: &dyn Engine, wasm: &[u8], arguments: &[u8]) -> Run {
+        let start = Instant::now();
+        let observation = catch_unwind(AssertUnwindSafe(|| engine.observe(wasm, arguments)))
+            .unwrap_or_else(|payload| Err(format!("panicked: {}", panic_message(&*payload))));
+        Run {
+            engine: engine.name(),
+            observation,
+            time: start.elapsed(),
+        }
+    }
+}
+
 impl Default for Panel {
     fn default() -> Self {
         Panel::new()
@@ -105,5 +114,49 @@ impl Verdict {
             .iter()
             .chain([&self.reference])
             .chain(&self.peers)
+    }
+}
+
+/// The message a panic was raised with.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        message
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message
+    } else {
+        "(no message)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::oracle::{Outcome, Session};
+
+    /// An engine that panics while compiling, as wasmi 2.0 does on some
+    /// generated modules.
+    struct Panicking;
+
+    impl Engine for Panicking {
+        fn name(&self) -> &'static str {
+            "panicking"
+        }
+
+        fn instantiate(
+            &self,
+            _wasm: &[u8],
+        ) -> Result<Result<Box<dyn Session + '_>, Outcome>, String> {
+            panic!("entered unreachable code")
+        }
+    }
+
+    #[test]
+    fn a_panicking_engine_fails_its_run_without_ending_the_session() {
+        let run = Run::new(&Panicking, b"\0asm\x01\0\0\0", &[]);
+        assert_eq!(run.engine, "panicking");
+        assert_eq!(
+            run.observation.err().as_deref(),
+            Some("panicked: entered unreachable code")
+        );
     }
 }

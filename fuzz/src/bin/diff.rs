@@ -59,6 +59,12 @@ fn main() -> ExitCode {
     let mut only = None;
     let mut args = std::env::args().skip(1);
     let panel = Panel::new();
+    // A panicking engine is part of the verdict (see `Panel::judge`): one
+    // line where it happened, not a backtrace in the middle of the report.
+    std::panic::set_hook(Box::new(|info| {
+        let location = info.location().map(ToString::to_string);
+        eprintln!("panic at {}", location.unwrap_or_default());
+    }));
     while let Some(arg) = args.next() {
         let value = args.next();
         let number = value.as_deref().and_then(|v| v.parse().ok());
@@ -134,6 +140,7 @@ fn main() -> ExitCode {
         for divergence in &verdict.peer_divergences {
             // Not saved: `--only` regenerates the module.
             tally.peer_divergences += 1;
+            let divergence = divergence.replace('\n', "; ");
             println!("iteration {iteration}: a peer diverges (not a failure): {divergence}");
         }
         if (iteration + 1) % 1000 == 0 {
