@@ -3,23 +3,34 @@
 //! Cranelift's optimizer rematerializes constants, and ALU ops with a
 //! constant operand, in every block that uses them, loop bodies included:
 //! that suits a native target, where an immediate costs nothing and a
-//! register is scarce. In Pulley each costs one executed op per iteration,
-//! and registers are frame slots, which are plentiful. So after the
-//! optimizer, every pure, non-trapping instruction in a loop whose operands
-//! are all defined outside its outermost loop moves to the end of the
-//! nearest dominator of that loop's header that is in no loop (once its
-//! operands are available there), and equal constants moved to one block
-//! become one value. A constant only passed to block parameters stays: it
-//! would cost a move instead.
+//! register is scarce. In Pulley each costs one executed op per iteration.
+//! So after the optimizer, a pure, non-trapping instruction in a loop whose
+//! operands are available before it moves to the end of the immediate
+//! dominator of the loop's header, and equal constants moved to one block
+//! become one value.
+//!
+//! Registers are frame slots, plentiful but not free: a value live across a
+//! loop occupies one of regalloc's registers for the whole loop, and too
+//! many cause spills, which cost moves. So only small loops (where the
+//! values are likely used on every iteration) give up at most a few values
+//! each, out of the innermost loop only. A constant only passed to block
+//! parameters stays: it would cost a move instead.
 
 use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::ir::{self, Block, Inst, InstructionData, Opcode, Type, ValueDef};
-use cranelift_codegen::loop_analysis::LoopAnalysis;
+use cranelift_codegen::loop_analysis::{Loop, LoopAnalysis};
 
 /// A constant's identity: its block, opcode, type and bits.
 type ConstantKey = (Block, Opcode, Type, u64);
+
+/// Loops with more instructions than this (inner loops included) keep
+/// their invariants: in a large loop body most paths use few of them.
+const MAX_LOOP_INSTRUCTIONS: usize = 400;
+
+/// At most this many values leave one loop.
+const MAX_HOISTED_PER_LOOP: usize = 24;
 
 /// Moves the loop-invariant instructions of `func` out of its loops (see
 /// the module docs). `domtree` and `loops` must describe `func`.
@@ -29,25 +40,28 @@ pub(crate) fn hoist_loop_invariants(
     loops: &LoopAnalysis,
 ) {
     let operands = operand_values(func);
+    let sizes = loop_sizes(func, loops);
+    let mut hoisted: HashMap<Loop, usize> = HashMap::new();
     let mut constants: HashMap<ConstantKey, Inst> = HashMap::new();
-    let mut destinations: HashMap<Block, Block> = HashMap::new();
     let mut aliased = false;
-    // Blocks in dominator-tree preorder: an instruction's operands are
-    // visited (and perhaps hoisted) before it.
+    // Blocks in reverse postorder: an instruction's operands are visited
+    // (and perhaps hoisted) before it.
     for block in domtree.cfg_rpo().copied().collect::<Vec<_>>() {
-        let Some(mut outermost) = loops.innermost_loop(block) else {
+        let Some(lp) = loops.innermost_loop(block) else {
             continue;
         };
-        while let Some(parent) = loops.loop_parent(outermost) {
-            outermost = parent;
+        if sizes.get(&lp).copied().unwrap_or(0) > MAX_LOOP_INSTRUCTIONS {
+            continue;
         }
-        let header = loops.loop_header(outermost);
-        let destination = *destinations
-            .entry(header)
-            .or_insert_with(|| outside_loops(header, domtree, loops));
+        let Some(destination) = domtree.idom(loops.loop_header(lp)) else {
+            continue;
+        };
         let mut cursor = func.layout.first_inst(block);
         while let Some(inst) = cursor {
             cursor = func.layout.next_inst(inst);
+            if hoisted.get(&lp).copied().unwrap_or(0) >= MAX_HOISTED_PER_LOOP {
+                break;
+            }
             if !is_movable(func, inst) {
                 continue;
             }
@@ -75,6 +89,7 @@ pub(crate) fn hoist_loop_invariants(
                 }
                 constants.insert(key, inst);
             }
+            *hoisted.entry(lp).or_default() += 1;
             let terminator = func
                 .layout
                 .last_inst(destination)
@@ -116,16 +131,18 @@ fn is_movable(func: &ir::Function, inst: Inst) -> bool {
         || opcode.other_side_effects())
 }
 
-/// The nearest strict dominator of loop header `header` that is in no loop
-/// (the entry block at the latest: it has no predecessors, so no loop).
-fn outside_loops(header: Block, domtree: &DominatorTree, loops: &LoopAnalysis) -> Block {
-    let mut block = domtree
-        .idom(header)
-        .expect("a loop header is reachable and not the entry block");
-    while loops.innermost_loop(block).is_some() {
-        block = domtree.idom(block).expect("the entry block is in no loop");
+/// The number of instructions in each loop, inner loops included.
+fn loop_sizes(func: &ir::Function, loops: &LoopAnalysis) -> HashMap<Loop, usize> {
+    let mut sizes: HashMap<Loop, usize> = HashMap::new();
+    for block in func.layout.blocks() {
+        let count = func.layout.block_insts(block).count();
+        let mut lp = loops.innermost_loop(block);
+        while let Some(l) = lp {
+            *sizes.entry(l).or_default() += count;
+            lp = loops.loop_parent(l);
+        }
     }
-    block
+    sizes
 }
 
 /// The identity of a constant-defining instruction moved to `block`.

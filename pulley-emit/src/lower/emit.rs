@@ -242,7 +242,19 @@ pub(crate) fn emit(
             Ending::Op => {}
             Ending::Jump(target) => {
                 let target = target_of(*target);
-                if Some(target) != next {
+                if Some(target) == next {
+                } else if is_small_exit(&blocks[target as usize]) {
+                    // Tail duplication: the exit's few ops instead of a jump
+                    // to them.
+                    for placement in &blocks[target as usize].ops {
+                        push(
+                            retarget(&placement.op, &target_of),
+                            placement.srcloc,
+                            &mut labels,
+                            &mut ops,
+                        );
+                    }
+                } else {
                     push(
                         Op::Jump {
                             target: Label::Block(target),
@@ -499,6 +511,17 @@ fn place_blocks(vcode: &VCode, output: &Output, slots: &SlotMap) -> Vec<PlacedBl
 /// Whether a block does nothing but jump.
 fn is_pure_jump(block: &PlacedBlock) -> bool {
     block.ops.is_empty() && matches!(block.ending, Ending::Jump(_))
+}
+
+/// Whether a block is a few ops ending in a return or a tail call, cheaper
+/// to copy than to jump to.
+fn is_small_exit(block: &PlacedBlock) -> bool {
+    matches!(block.ending, Ending::Op)
+        && block.ops.len() <= 3
+        && matches!(
+            block.ops.last().map(|placement| &placement.op),
+            Some(Op::Ret { .. } | Op::ReturnCall { .. } | Op::ReturnCallRef { .. })
+        )
 }
 
 /// For every block, the block control really reaches: pure jumps followed.

@@ -402,24 +402,38 @@ impl<'a> Selector<'a> {
     }
 
     /// An edge block that jumps to `call`'s block with its arguments, after
-    /// the block `from`.
+    /// the block `from`. A constant argument used nowhere else is
+    /// materialized in the edge block, so that only this edge pays for it.
     fn edge(&mut self, from: u32, call: ir::BlockCall) -> u32 {
         let func = self.func;
         let target = self.block_ids[&call.block(&func.dfg.value_lists)];
-        let args: Vec<VReg> = call
+        let values: Vec<Value> = call
             .args(&func.dfg.value_lists)
             .filter_map(|arg| match arg {
                 BlockArg::Value(value) => Some(value),
                 _ => None,
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .map(|value| self.vreg(value))
             .collect();
+        let outer = std::mem::take(&mut self.pending);
+        let mut args = Vec::with_capacity(values.len());
+        for value in values {
+            match self.constant(value) {
+                Some(constant) if self.use_count(value) == 1 => {
+                    let dst = self.fresh();
+                    self.constant_into(dst, constant);
+                    args.push(dst);
+                }
+                _ => args.push(self.vreg(value)),
+            }
+        }
         let edge = self.new_block();
-        self.blocks[edge as usize]
-            .insts
-            .push((VInst::Jump { target, args }, self.srcloc));
+        let constants = std::mem::replace(&mut self.pending, outer);
+        let srcloc = self.srcloc;
+        self.blocks[edge as usize].insts = constants
+            .into_iter()
+            .chain([VInst::Jump { target, args }])
+            .map(|inst| (inst, srcloc))
+            .collect();
         self.edges.entry(from).or_default().push(edge);
         edge
     }
