@@ -2,10 +2,14 @@
 //! that wraps every WASI function in an exported wasm function so a test can
 //! call it with any arguments and look at memory afterwards.
 
+mod support;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
+
+use support::{Via, bench_dir, run_program};
 
 use pulley::wasi::{self, Errno, WasiCtx, WasiCtxBuilder, WasiError};
 use pulley::{Engine, Instance, Linker, Module, Store, TrapKind, Val, ValType};
@@ -1810,50 +1814,11 @@ fn snapshot_0_layouts() {
 // ---------------------------------------------------------------------------
 // Real programs from ../shared/bench-wasm, when that folder is there
 
-/// The benchmark programs' folder, if this checkout has it beside it.
-fn bench_dir() -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench-wasm");
-    if dir.join("manifest.json").is_file() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent", dir.display());
-        None
-    }
-}
-
-/// Runs `wasm` from `dir` (pre-opened as `.`) with `args` and `stdin`, with
-/// no-op `bench.start`/`bench.end`; returns the exit status and stdout.
-fn run_program(dir: &Path, wasm: &str, args: &[&str], stdin: Vec<u8>) -> (i32, Vec<u8>) {
-    let engine = Engine::default();
-    let bytes = fs::read(dir.join(wasm)).unwrap();
-    let module = Module::new(&engine, &bytes).expect("benchmark compiles");
-    let mut linker = Linker::new(&engine);
-    wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx).unwrap();
-    linker.func_wrap("bench", "start", || {}).unwrap();
-    linker.func_wrap("bench", "end", || {}).unwrap();
-    let mut builder = WasiCtxBuilder::new();
-    builder.arg(wasm).args(args).stdin(stdin);
-    builder.preopened_dir(dir, ".").unwrap();
-    let stdout = builder.stdout_buffer();
-    let _stderr = builder.stderr_buffer();
-    let mut store = Store::new(&engine, builder.build());
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let start = instance.get_typed_func::<(), ()>(&store, "_start").unwrap();
-    let status = match start.call(&mut store, ()) {
-        Ok(()) => 0,
-        Err(error) => match error.as_trap().map(|trap| trap.kind()) {
-            Some(TrapKind::Exit(status)) => *status,
-            _ => panic!("{wasm} failed: {error}"),
-        },
-    };
-    (status, stdout.take())
-}
-
 #[test]
 fn sightglass_noop() {
     let Some(bench) = bench_dir() else { return };
     let dir = bench.join("sightglass/noop");
-    let (status, stdout) = run_program(&dir, "benchmark.wasm", &[], Vec::new());
+    let (status, stdout) = run_program(&dir, "benchmark.wasm", &[], Vec::new(), Via::Wasm);
     assert_eq!(status, 0);
     assert_eq!(
         stdout,
@@ -1866,7 +1831,7 @@ fn wasm3_brotli_decompresses_stdin() {
     let Some(bench) = bench_dir() else { return };
     let dir = bench.join("wasm3/brotli");
     let compressed = fs::read(dir.join("alice29.txt.compressed")).unwrap();
-    let (status, stdout) = run_program(&dir, "brotli.wasm", &["-d", "-c"], compressed);
+    let (status, stdout) = run_program(&dir, "brotli.wasm", &["-d", "-c"], compressed, Via::Wasm);
     assert_eq!(status, 0);
     assert_eq!(stdout, fs::read(dir.join("alice29.txt")).unwrap());
 }
