@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace: unit, property, integration and doc tests,
 # the interpreter's tests in each of its dispatch modes, the no_std builds, a
-# bounded differential fuzzing run against Wasmtime, and real WASI programs.
+# bounded differential fuzzing run against Wasmtime, real WASI programs, and
+# the cross-host tests under qemu (armv7, i686, powerpc, s390x; a subset, see
+# scripts/cross-test.sh) with the no_std build for thumbv7em.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,8 +26,11 @@ cargo build -p pulley --no-default-features --features interp
 
 step "differential fuzzing against Wasmtime (bounded; PULLEY_FUZZ_SEED picks the cases)"
 cargo test --release -p pulley-fuzz --lib
-cargo run --release -p pulley-fuzz --bin diff -- --iterations 10000 --seed "${PULLEY_FUZZ_SEED:-1}" |
+cargo run --release -p pulley-fuzz --bin diff -- --iterations 30000 --seed "${PULLEY_FUZZ_SEED:-1}" |
     grep -av "a peer diverges"
 
 step "real WASI programs (the fast ones of ../shared/bench-wasm)"
 scripts/run-programs.sh --subset
+
+step "cross-host tests under qemu, and no_std for thumbv7em (subset)"
+scripts/cross-test.sh --subset
