@@ -1,0 +1,73 @@
+//! Our interpreter through the `pulley` crate's embedding API, wired as
+//! `pulley run --dir . PROGRAM` wires it (`pulley::wasi`, the host's standard
+//! streams), with `bench.start`/`bench.end` as host functions that time the
+//! measured region instead of the no-op `--preload bench=bench-stub.wasm`.
+
+use std::time::Instant;
+
+use anyhow::Context;
+use pulley::wasi::{self, WasiCtx, WasiCtxBuilder};
+use pulley::{Caller, Config, Engine, Linker, Module, Store, TrapKind};
+
+use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase};
+
+struct Host {
+    wasi: WasiCtx,
+    clock: BenchClock,
+}
+
+pub fn run(bytes: &[u8], invocation: &Invocation) -> Result<Measurement, Failed> {
+    // The `pulley` command's configuration: the host's flavour, optimized.
+    let engine = Engine::new(&Config::new());
+    let compile_started = Instant::now();
+    let module = Module::from_binary(&engine, bytes).in_phase(Phase::Compile)?;
+    let compile = compile_started.elapsed();
+
+    let mut builder = WasiCtxBuilder::new();
+    builder
+        .arg(invocation.wasm)
+        .args(invocation.args)
+        .preopened_dir(".", ".")
+        .in_phase(Phase::Link)?
+        .inherit_stdio();
+    let host = Host {
+        wasi: builder.build(),
+        clock: BenchClock::default(),
+    };
+    let mut store = Store::new(&engine, host);
+    let mut linker = Linker::new(&engine);
+    wasi::add_to_linker(&mut linker, |host: &mut Host| &mut host.wasi).in_phase(Phase::Link)?;
+    linker
+        .func_wrap("bench", "start", |mut caller: Caller<'_, Host>| {
+            caller.data_mut().clock.start();
+        })
+        .in_phase(Phase::Link)?;
+    linker
+        .func_wrap("bench", "end", |mut caller: Caller<'_, Host>| {
+            caller.data_mut().clock.end();
+        })
+        .in_phase(Phase::Link)?;
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .in_phase(Phase::Link)?;
+    let start = instance
+        .get_func(&store, "_start")
+        .context("the module exports no `_start`")
+        .in_phase(Phase::Link)?;
+
+    let run_started = Instant::now();
+    let outcome = start.call(&mut store, &[], &mut []);
+    let whole = run_started.elapsed();
+    let exit = match outcome {
+        Ok(()) => 0,
+        Err(error) => match error.as_trap().map(|trap| trap.kind()) {
+            Some(TrapKind::Exit(status)) => *status,
+            _ => return Err(error).in_phase(Phase::Trap),
+        },
+    };
+    Ok(Measurement {
+        compile,
+        run: store.data().clock.measured_or(whole),
+        exit,
+    })
+}

@@ -1,0 +1,433 @@
+//! Running each (program, engine) pair in a child process and collecting
+//! what it measured, its peak memory, and whether its output was right.
+//!
+//! The report file is the protocol between parent and child, shared with
+//! `benches/wasm3/driver.c`: lines `compile_ns N`, `run_ns N` and `exit N`,
+//! or `error PHASE MESSAGE` where PHASE is `compile`, `link` or `trap`.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::engines::{self, Engine, Invocation, Phase};
+use crate::known::KnownIssue;
+use crate::programs::{Program, sha1_hex};
+
+/// `pulley-benches child`: runs the program in the working directory and
+/// writes the report.
+pub fn child(engine: &str, report: &Path, wasm: &str, args: &[String]) -> Result<ExitCode> {
+    let engine = Engine::from_name(engine)?;
+    let mut file =
+        File::create(report).with_context(|| format!("cannot write {}", report.display()))?;
+    let text = match engines::run(engine, &Invocation { wasm, args }) {
+        Ok(measurement) => format!(
+            "compile_ns {}\nrun_ns {}\nexit {}\n",
+            measurement.compile.as_nanos(),
+            measurement.run.as_nanos(),
+            measurement.exit
+        ),
+        Err(failed) => format!(
+            "error {} {}\n",
+            failed.phase.name(),
+            format!("{:#}", failed.error).replace('\n', " / ")
+        ),
+    };
+    std::io::stdout().flush()?;
+    file.write_all(text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// How a run that reached its end compares with the manifest.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Verdict {
+    /// The expected exit status and output.
+    Correct,
+    /// The expected exit status; the output is not comparable
+    /// ([`KnownIssue::PrintsTimings`]).
+    Unchecked,
+    WrongExit {
+        expected: i32,
+        got: i32,
+    },
+    /// The expected exit status, another output: its SHA-1 and its start.
+    WrongOutput {
+        sha1: String,
+        start: String,
+    },
+}
+
+/// Why a (program, engine) pair has no measurement.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Failure {
+    /// The engine reported an error in this phase.
+    Engine(Phase),
+    /// Killed after `--timeout` seconds.
+    Timeout,
+    /// The child died without writing its report (a signal, an abort, a
+    /// stack overflow of the engine itself).
+    Crash,
+    /// The harness could not run the child at all.
+    Harness,
+}
+
+impl Failure {
+    /// The table cell.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Failure::Engine(Phase::Compile) => "CANNOT COMPILE",
+            Failure::Engine(Phase::Link) => "CANNOT LINK",
+            Failure::Engine(Phase::Trap) => "TRAP",
+            Failure::Timeout => "TIMEOUT",
+            Failure::Crash => "CRASH",
+            Failure::Harness => "NOT RUN",
+        }
+    }
+}
+
+/// One run's outcome as the parent sees it.
+struct Run {
+    compile: Duration,
+    run: Duration,
+    /// Peak resident memory of the child process, in KiB.
+    max_rss_kib: u64,
+    verdict: Verdict,
+}
+
+/// The medians over the repeated runs of one (program, engine) pair, or why
+/// they failed.
+pub enum Cell {
+    Measured {
+        compile: Duration,
+        run: Duration,
+        /// The largest peak over the runs, in KiB.
+        max_rss_kib: u64,
+        verdict: Verdict,
+    },
+    Failed {
+        failure: Failure,
+        message: String,
+    },
+}
+
+impl Cell {
+    /// Whether the run gave the manifest's exit status and output.
+    pub fn correct(&self) -> bool {
+        matches!(
+            self,
+            Cell::Measured {
+                verdict: Verdict::Correct,
+                ..
+            }
+        )
+    }
+
+    /// Whether the cell is what the manifest expects, or the known issue
+    /// of its program explains it.
+    pub fn expected(&self, known_issue: Option<KnownIssue>) -> bool {
+        match (self, known_issue) {
+            (
+                Cell::Measured {
+                    verdict: Verdict::Correct,
+                    ..
+                },
+                _,
+            ) => true,
+            (
+                Cell::Measured {
+                    verdict: Verdict::Unchecked,
+                    ..
+                },
+                Some(KnownIssue::PrintsTimings),
+            ) => true,
+            // wasm3 compiles lazily: its SIMD failure may come from the call.
+            (
+                Cell::Failed {
+                    failure: Failure::Engine(Phase::Compile | Phase::Trap),
+                    ..
+                },
+                Some(KnownIssue::NeedsSimd),
+            ) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Runs children: this executable (`pulley-benches child`) or the wasm3
+/// driver, each writing its report to a file in a private folder.
+pub struct Runner {
+    exe: PathBuf,
+    wasm3: PathBuf,
+    timeout: u32,
+    reports: PathBuf,
+}
+
+impl Runner {
+    pub fn new(wasm3: PathBuf, timeout: u32) -> Result<Runner> {
+        let reports = std::env::temp_dir().join(format!("pulley-benches-{}", std::process::id()));
+        std::fs::create_dir_all(&reports)
+            .with_context(|| format!("cannot create {}", reports.display()))?;
+        Ok(Runner {
+            exe: std::env::current_exe().context("cannot find this executable")?,
+            wasm3,
+            timeout,
+            reports,
+        })
+    }
+
+    /// Every program on every engine, `repeat` times each: `results[p][e]`.
+    /// Prints each pair's outcome to standard error as it comes.
+    pub fn compare(
+        &self,
+        programs: &[Program],
+        engines: &[Engine],
+        repeat: usize,
+    ) -> Vec<Vec<Cell>> {
+        programs
+            .iter()
+            .map(|program| {
+                engines
+                    .iter()
+                    .map(|&engine| {
+                        let cell = self.measure(program, engine, repeat);
+                        eprintln!(
+                            "{:<36} {:<16} {}",
+                            program.name,
+                            engine.name(),
+                            describe(&cell, program)
+                        );
+                        cell
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Runs the pair `repeat` times, stopping at the first run that fails
+    /// or gives a wrong result: that one is the cell.
+    fn measure(&self, program: &Program, engine: Engine, repeat: usize) -> Cell {
+        let mut runs = Vec::with_capacity(repeat);
+        for _ in 0..repeat {
+            match self.run_once(program, engine) {
+                Ok(run) => {
+                    let wrong = !matches!(run.verdict, Verdict::Correct | Verdict::Unchecked);
+                    runs.push(run);
+                    if wrong {
+                        break;
+                    }
+                }
+                Err((failure, message)) => return Cell::Failed { failure, message },
+            }
+        }
+        let verdict = runs
+            .iter()
+            .map(|run| run.verdict.clone())
+            .find(|verdict| *verdict != Verdict::Correct)
+            .unwrap_or(Verdict::Correct);
+        Cell::Measured {
+            compile: median(runs.iter().map(|run| run.compile).collect()),
+            run: median(runs.iter().map(|run| run.run).collect()),
+            max_rss_kib: runs.iter().map(|run| run.max_rss_kib).max().unwrap_or(0),
+            verdict,
+        }
+    }
+
+    fn run_once(&self, program: &Program, engine: Engine) -> Result<Run, (Failure, String)> {
+        let harness = |error: anyhow::Error| (Failure::Harness, format!("{error:#}"));
+        let report = self.reports.join("report");
+        let _ = std::fs::remove_file(&report);
+        let mut command = match engine {
+            Engine::Wasm3 => {
+                let mut command = Command::new(&self.wasm3);
+                command.arg(&report);
+                command
+            }
+            _ => {
+                let mut command = Command::new(&self.exe);
+                command
+                    .args(["child", "--engine", engine.name(), "--report"])
+                    .arg(&report)
+                    .arg("--");
+                command
+            }
+        };
+        command
+            .arg(&program.wasm)
+            .args(&program.args)
+            .current_dir(&program.dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match &program.stdin {
+            Some(path) => command.stdin(
+                File::open(path)
+                    .with_context(|| format!("cannot open {}", path.display()))
+                    .map_err(harness)?,
+            ),
+            None => command.stdin(Stdio::null()),
+        };
+        let timeout = self.timeout;
+        // SAFETY: between `fork` and `exec` the closure only calls `alarm`,
+        // which is async-signal-safe and touches no memory. The pending
+        // alarm survives `exec`, so SIGALRM (whose default action ends the
+        // process; neither child handles it) stops a run that outlasts the
+        // timeout.
+        unsafe {
+            command.pre_exec(move || {
+                libc::alarm(timeout);
+                Ok(())
+            });
+        }
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("cannot run {}", command.get_program().display()))
+            .map_err(harness)?;
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        let stderr = std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = stderr.read_to_end(&mut text);
+            text
+        });
+        let mut stdout = Vec::new();
+        let read = child
+            .stdout
+            .take()
+            .expect("stdout is piped")
+            .read_to_end(&mut stdout);
+        let (status, max_rss_kib) = wait(child.id()).map_err(harness)?;
+        read.context("cannot read the program's output")
+            .map_err(harness)?;
+        let stderr = stderr.join().unwrap_or_default();
+
+        if status.signal() == Some(libc::SIGALRM) {
+            return Err((Failure::Timeout, format!("killed after {timeout} s")));
+        }
+        let text = std::fs::read_to_string(&report).unwrap_or_default();
+        let field = |key: &str| {
+            text.lines()
+                .find_map(|line| line.strip_prefix(key)?.strip_prefix(' '))
+                .map(str::to_owned)
+        };
+        if let Some(error) = field("error") {
+            let (phase, message) = error.split_once(' ').unwrap_or((&error, ""));
+            let failure = Phase::ALL
+                .into_iter()
+                .find(|known| known.name() == phase)
+                .map_or(Failure::Crash, Failure::Engine);
+            return Err((failure, message.to_owned()));
+        }
+        let parsed = (|| -> Result<(Duration, Duration, i32)> {
+            let nanos = |key: &str| -> Result<Duration> {
+                let text = field(key).with_context(|| format!("no {key}"))?;
+                Ok(Duration::from_nanos(text.parse()?))
+            };
+            let exit = field("exit").context("no exit")?.parse()?;
+            Ok((nanos("compile_ns")?, nanos("run_ns")?, exit))
+        })();
+        let Ok((compile, run, exit)) = parsed else {
+            let stderr = String::from_utf8_lossy(&stderr);
+            let message = match stderr.lines().last().map(str::trim) {
+                Some(last) if !last.is_empty() => format!("{status}: {last}"),
+                _ => status.to_string(),
+            };
+            return Err((Failure::Crash, message));
+        };
+        let verdict = if exit != program.exit {
+            Verdict::WrongExit {
+                expected: program.exit,
+                got: exit,
+            }
+        } else if program.known_issue == Some(KnownIssue::PrintsTimings) {
+            Verdict::Unchecked
+        } else {
+            let sha1 = sha1_hex(&stdout);
+            if sha1 == program.stdout_sha1 {
+                Verdict::Correct
+            } else {
+                Verdict::WrongOutput {
+                    sha1,
+                    start: String::from_utf8_lossy(&stdout[..stdout.len().min(200)]).into_owned(),
+                }
+            }
+        };
+        Ok(Run {
+            compile,
+            run,
+            max_rss_kib,
+            verdict,
+        })
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.reports);
+    }
+}
+
+/// Reaps the child, returning its status and its peak resident memory.
+fn wait(pid: u32) -> Result<(ExitStatus, u64)> {
+    let mut status = 0;
+    // SAFETY: all-zero is a valid `rusage`.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        // SAFETY: the pointers are to live locals; `pid` is our unreaped
+        // child (std's `Child` never waits for it: we do it here, because
+        // std does not return the child's resource usage).
+        let reaped = unsafe { libc::wait4(pid as libc::pid_t, &mut status, 0, &mut usage) };
+        if reaped == pid as libc::pid_t {
+            break;
+        }
+        let error = std::io::Error::last_os_error();
+        if error.kind() != std::io::ErrorKind::Interrupted {
+            return Err(error).context("wait4");
+        }
+    }
+    // Linux reports ru_maxrss in KiB.
+    Ok((ExitStatus::from_raw(status), usage.ru_maxrss as u64))
+}
+
+fn median(mut values: Vec<Duration>) -> Duration {
+    values.sort();
+    match values.len() {
+        0 => Duration::ZERO,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2,
+    }
+}
+
+/// The progress line of a pair: its measurements, and for a wrong
+/// output what came instead (to update a kernel's manifest entry).
+fn describe(cell: &Cell, program: &Program) -> String {
+    use crate::report::format_duration;
+    match cell {
+        Cell::Measured {
+            compile,
+            run,
+            max_rss_kib,
+            verdict,
+        } => {
+            let verdict = match verdict {
+                Verdict::Correct => "ok".to_owned(),
+                Verdict::Unchecked => "exit ok, output not checked (prints timings)".to_owned(),
+                Verdict::WrongExit { expected, got } => {
+                    format!("WRONG EXIT STATUS {got} (expected {expected})")
+                }
+                Verdict::WrongOutput { sha1, start } => format!(
+                    "WRONG OUTPUT: sha1 {sha1} (expected {}), output starts {start:?}",
+                    program.stdout_sha1
+                ),
+            };
+            format!(
+                "run {:>10}  compile {:>10}  rss {:>7.1} MiB  {verdict}",
+                format_duration(*run),
+                format_duration(*compile),
+                *max_rss_kib as f64 / 1024.0,
+            )
+        }
+        Cell::Failed { failure, message } => format!("{}: {message}", failure.label()),
+    }
+}
