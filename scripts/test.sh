@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "workspace tests (debug build: loop dispatch)"
-# (pulley-fuzz is tested below, optimized, beside its differential run.)
-cargo test --workspace --exclude pulley-fuzz
+# (pulley-fuzz is tested below, optimized, beside its differential run;
+# pulley-benches is a measuring tool with no tests, linted by .ci/run.)
+cargo test --workspace --exclude pulley-fuzz --exclude pulley-benches
 
 step "interpreter tests, optimized (tail-call dispatch on x86_64/aarch64)"
 cargo test -p pulley-interp --release
