@@ -84,7 +84,7 @@ def main():
         default=os.environ.get("PULLEY_BENCH_WASMTIME") or shutil.which("wasmtime"),
     )
     args = parser.parse_args()
-    pulley = ROOT / "target" / "release" / "pulley"
+    pulley = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target") / "release" / "pulley"
     if not pulley.is_file():
         sys.exit(f"no {pulley}: cargo build --release -p pulley")
     if not args.wasmtime:

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 suite="${1:-../shared/wasm-testsuite-2.0}"
 [ -d "$suite" ] || { echo "no testsuite at $suite (see scripts/fetch-testsuite.sh)" >&2; exit 1; }
 cargo build --release --quiet -p pulley
-pulley=target/release/pulley
+pulley="${CARGO_TARGET_DIR:-target}/release/pulley"
 output=docs/conformance.md
 mkdir -p docs
 

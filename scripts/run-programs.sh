@@ -24,7 +24,9 @@ subset=(blake3-scalar bz2 noop pulldown-cmark quicksort regex richards
     shootout-switch shootout-xblabla20 shootout-xchacha20 wasm3/c-ray)
 
 cargo build --release -p pulley
-runtime="$(pwd)/target/release/pulley run --dir . --preload bench={stub} {wasm}"
+# Absolute: run.py runs the command in each program's folder.
+target_dir="$(realpath -m "${CARGO_TARGET_DIR:-target}")"
+runtime="$target_dir/release/pulley run --dir . --preload bench={stub} {wasm}"
 
 if [[ "${1:-}" == "--subset" ]]; then
     failed=0
