@@ -170,7 +170,7 @@ note "$(/usr/bin/rustc --version) (Debian), $(qemu-arm --version | head -n 1)"
 # The x86_64 reference: rustup's toolchain, an optimized build.
 step "host pulley (x86_64, release)"
 cargo build --release -p pulley
-host_pulley="$root/target/release/pulley"
+host_pulley="$(realpath -m "${CARGO_TARGET_DIR:-$root/target}")/release/pulley"
 
 # --- One target ------------------------------------------------------------
 
