@@ -11,6 +11,12 @@ use crate::{Error, Result};
 pub const PAGE_SIZE: u64 = 65_536;
 
 /// A linear memory of a store.
+///
+/// # Panics
+///
+/// Its methods panic when given a store other than the one that owns the
+/// memory: that is a programming error of the embedder (as in Wasmtime), not
+/// something wasm can cause.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Memory {
     pub(crate) store: StoreId,

@@ -9,6 +9,12 @@ use crate::values::Val;
 use crate::{Error, Result};
 
 /// A table of a store.
+///
+/// # Panics
+///
+/// Its methods panic when given a store other than the one that owns the
+/// table: that is a programming error of the embedder (as in Wasmtime), not
+/// something wasm can cause.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Table {
     pub(crate) store: StoreId,
