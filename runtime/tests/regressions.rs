@@ -1,6 +1,8 @@
 //! Programs the differential fuzzer (`fuzz/src/bin/diff.rs`) found the
-//! compiler rejecting or miscompiling, each reduced to the pattern at fault
-//! and run with and without Cranelift's optimizer.
+//! compiler rejecting or miscompiling, each reduced to the pattern at fault,
+//! and patterns that instruction selection rewrites on a proof (remainders
+//! by constants), checked against Rust's arithmetic; all run with and
+//! without Cranelift's optimizer.
 
 use pulley::{Config, Engine, Error, Instance, Linker, Module, Store, TrapKind, Val};
 
@@ -92,5 +94,68 @@ fn constant_address_beyond_4_gib() {
     for_each_build(wat, |store, instance| {
         assert!(out_of_bounds(call(store, instance, "load", &[])));
         assert!(out_of_bounds(call(store, instance, "store", &[])));
+    });
+}
+
+/// Remainders by constants: the optimizer's magic-number sequences, given
+/// back as one `xrem` by selection (`pulley-emit/src/lower/division.rs`),
+/// in the plain and the 33/65-bit "add" forms, at the edges of the range.
+#[test]
+fn remainders_by_constants() {
+    const DIVISORS_32: [u32; 9] = [
+        3,
+        7,
+        10,
+        641,
+        139_968,
+        1_000_000_007,
+        0x7fff_ffff,
+        0xffff_fffb,
+        u32::MAX,
+    ];
+    const DIVISORS_64: [u64; 8] = [
+        3,
+        7,
+        10,
+        641,
+        1_000_000_007,
+        0x7fff_ffff_ffff_ffff,
+        u64::MAX - 58,
+        u64::MAX,
+    ];
+    let mut wat = String::from("(module");
+    for d in DIVISORS_32 {
+        wat += &format!(
+            "(func (export \"r32_{d}\") (param i32) (result i32) (i32.rem_u (local.get 0) (i32.const {d})))"
+        );
+    }
+    for d in DIVISORS_64 {
+        wat += &format!(
+            "(func (export \"r64_{d}\") (param i64) (result i64) (i64.rem_u (local.get 0) (i64.const {d})))"
+        );
+    }
+    wat += ")";
+    let numerators = |d: u64, max: u64| {
+        let mut xs = vec![0, 1, max, max - 1, max / 2, max / 2 + 1, 123_456_789 & max];
+        for k in [1, 2, max / d - 1, max / d] {
+            let m = k.wrapping_mul(d) & max;
+            xs.extend([m.wrapping_sub(1) & max, m, m.wrapping_add(1) & max]);
+        }
+        xs
+    };
+    for_each_build(&wat, |store, instance| {
+        for d in DIVISORS_32 {
+            for x in numerators(d.into(), u32::MAX.into()) {
+                let x = x as u32;
+                let got = call(store, instance, &format!("r32_{d}"), &[Val::I32(x as i32)]);
+                assert_eq!(got.unwrap(), Val::I32((x % d) as i32), "{x} % {d}");
+            }
+        }
+        for d in DIVISORS_64 {
+            for x in numerators(d, u64::MAX) {
+                let got = call(store, instance, &format!("r64_{d}"), &[Val::I64(x as i64)]);
+                assert_eq!(got.unwrap(), Val::I64((x % d) as i64), "{x} % {d}");
+            }
+        }
     });
 }

@@ -4,6 +4,7 @@
 //! blocks for regalloc2, `emit` turns allocations into frame slots, lays out
 //! blocks and encodes. `memory` holds the address patterns.
 
+mod division;
 mod emit;
 mod memory;
 mod select;

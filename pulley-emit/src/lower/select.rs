@@ -691,6 +691,19 @@ impl<'a> Selector<'a> {
             self.op(op);
             return Ok(());
         }
+        // `x - d * (x / d)` with the quotient by magic multiply: `x % d`.
+        if opcode == Opcode::Isub
+            && matches!(ty.bits(), 32 | 64)
+            && let Some(divisor) = self.unsigned_remainder_divisor(a, b, ty.bits())
+        {
+            let (a, b) = (self.vreg(a), self.vreg(divisor));
+            self.op(if wide {
+                Op::Xrem64U { dst, a, b }
+            } else {
+                Op::Xrem32U { dst, a, b }
+            });
+            return Ok(());
+        }
         // Immediate forms (commutative ops take the constant on either side).
         let commutative = matches!(
             opcode,
