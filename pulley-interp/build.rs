@@ -2,8 +2,12 @@
 //!
 //! * `become`: `become` with `extern "rust-preserve-none"` handlers, when the
 //!   `nightly` feature is on;
-//! * `tail`: plain calls in tail position, on optimized builds for targets
-//!   where LLVM is known to turn them into jumps (the torture test checks);
+//! * `tail`: plain calls in tail position, on optimized builds without debug
+//!   assertions, for targets where LLVM is known to turn them into jumps (the
+//!   torture test checks). Debug assertions (the standard library's checks
+//!   of unsafe preconditions among them) keep LLVM from emitting sibling
+//!   calls even at opt-level 2: the torture test overflows the native stack
+//!   there;
 //! * `loop`: a loop over a match, everywhere else.
 //!
 //! `PULLEY_DISPATCH=loop|tail|become` overrides the choice (for benchmarks
@@ -11,14 +15,20 @@
 
 use std::env;
 
-/// Targets where optimized builds reliably emit sibling calls for handlers.
-const TAIL_CALL_ARCHES: &[&str] = &["x86_64", "aarch64"];
+/// Targets where optimized builds reliably emit sibling calls for handlers:
+/// `arm` (32-bit, in ARM mode: Thumb targets such as thumbv7em are not
+/// proven) passes the torture test under qemu in release builds
+/// (docs/portability.md; CI runs it); i686, powerpc and s390x do not.
+const TAIL_CALL_ARCHES: &[&str] = &["x86_64", "aarch64", "arm"];
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(pulley_dispatch, values(\"become\", \"tail\", \"loop\"))");
     println!("cargo::rerun-if-env-changed=PULLEY_DISPATCH");
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
-    let optimized = env::var("OPT_LEVEL").is_ok_and(|level| level != "0");
+    let optimized = env::var("OPT_LEVEL").is_ok_and(|level| level != "0")
+        && env::var_os("CARGO_CFG_DEBUG_ASSERTIONS").is_none();
+    // Thumb targets (thumbv7em-none-eabihf, ...) share `arm` but not the proof.
+    let thumb = env::var("TARGET").is_ok_and(|target| target.starts_with("thumb"));
     let nightly = env::var_os("CARGO_FEATURE_NIGHTLY").is_some();
     let mode = match env::var("PULLEY_DISPATCH") {
         Ok(mode) => {
@@ -33,7 +43,9 @@ fn main() {
             mode
         }
         Err(_) if nightly => "become".to_string(),
-        Err(_) if optimized && TAIL_CALL_ARCHES.contains(&arch.as_str()) => "tail".to_string(),
+        Err(_) if optimized && !thumb && TAIL_CALL_ARCHES.contains(&arch.as_str()) => {
+            "tail".to_string()
+        }
         Err(_) => "loop".to_string(),
     };
     println!("cargo::rustc-cfg=pulley_dispatch=\"{mode}\"");

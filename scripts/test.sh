@@ -17,6 +17,9 @@ cargo test --workspace --exclude pulley-fuzz --exclude pulley-benches
 step "interpreter tests, optimized (tail-call dispatch on x86_64/aarch64)"
 cargo test -p pulley-interp --release
 
+step "interpreter tests, optimized with debug assertions (loop dispatch: they defeat sibling calls)"
+CARGO_PROFILE_DEV_OPT_LEVEL=1 cargo test -p pulley-interp --target-dir target/opt1
+
 step "interpreter tests on nightly (become dispatch)"
 rustup run nightly cargo test -p pulley-interp --features nightly --target-dir target/nightly
 
