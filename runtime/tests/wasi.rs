@@ -96,6 +96,22 @@ struct Guest {
 }
 
 impl Guest {
+    /// Asserts that `path`, relative to the preopen at fd 3, can be neither
+    /// opened nor stat'ed: both fail with `EPERM` (an escape is refused).
+    fn assert_unreachable(&mut self, path: &str) {
+        assert_eq!(
+            self.open(3, true, path, 0, RIGHT_FD_READ, 0).0,
+            Errno::Perm,
+            "{path}"
+        );
+        let (ptr, len) = self.string(PATH, path);
+        assert_eq!(
+            self.errno("path_filestat_get", &[3, 1, ptr, len, STAT.into()]),
+            Errno::Perm,
+            "{path}"
+        );
+    }
+
     /// Instantiates `wat` with `ctx`.
     fn new(wat: &str, ctx: WasiCtx) -> Guest {
         let engine = Engine::default();
@@ -1271,17 +1287,7 @@ fn dot_dot_cannot_leave_the_preopen() {
         "..",
         "./sub/../..",
     ] {
-        assert_eq!(
-            guest.open(3, true, path, 0, RIGHT_FD_READ, 0).0,
-            Errno::Perm,
-            "{path}"
-        );
-        let (ptr, len) = guest.string(PATH, path);
-        assert_eq!(
-            guest.errno("path_filestat_get", &[3, 1, ptr, len, STAT.into()]),
-            Errno::Perm,
-            "{path}"
-        );
+        guest.assert_unreachable(path);
     }
     for path in ["../evil", "sub/../../evil"] {
         let (ptr, len) = guest.string(PATH, path);
@@ -1330,17 +1336,8 @@ fn absolute_paths_are_refused() {
     fs::write(&outside, b"secret").unwrap();
     let outside = outside.to_str().unwrap().to_owned();
     for path in [outside.as_str(), "/", "/etc/passwd"] {
-        assert_eq!(
-            guest.open(3, true, path, 0, RIGHT_FD_READ, 0).0,
-            Errno::Perm,
-            "{path}"
-        );
+        guest.assert_unreachable(path);
         let (ptr, len) = guest.string(PATH, path);
-        assert_eq!(
-            guest.errno("path_filestat_get", &[3, 1, ptr, len, STAT.into()]),
-            Errno::Perm,
-            "{path}"
-        );
         assert_eq!(
             guest.errno("path_unlink_file", &[3, ptr, len]),
             Errno::Perm,
@@ -1371,17 +1368,7 @@ fn symlinks_cannot_leave_the_preopen() {
         "parent_abs/outside.txt",
         "parent",
     ] {
-        assert_eq!(
-            guest.open(3, true, path, 0, RIGHT_FD_READ, 0).0,
-            Errno::Perm,
-            "{path}"
-        );
-        let (ptr, len) = guest.string(PATH, path);
-        assert_eq!(
-            guest.errno("path_filestat_get", &[3, 1, ptr, len, STAT.into()]),
-            Errno::Perm,
-            "{path}"
-        );
+        guest.assert_unreachable(path);
     }
     // Writing through a link is refused the same way, and changes nothing.
     assert_eq!(
