@@ -12,6 +12,9 @@
 //!    branches, bounds checks into memory ops), allocates frame slots with
 //!    regalloc2 and emits bytecode with an address map.
 //!
+//! With the `native` feature, [`native`] compiles the same IR for the host
+//! CPU instead of step 4.
+//!
 //! It depends on `pulley-isa` and `pulley-module`, never on the interpreter.
 
 mod compile;
@@ -22,6 +25,8 @@ mod flavour;
 mod hoist;
 mod intrinsics;
 mod lower;
+#[cfg(feature = "native")]
+pub mod native;
 mod translate;
 mod traps;
 pub mod vmctx;

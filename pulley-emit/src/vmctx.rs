@@ -12,9 +12,14 @@
 //! |---|---|
 //! | 0 | memory 0 base (pointer) |
 //! | 8 | memory 0 length in bytes (`u64`) |
-//! | 16 | signature ids: one `u64` per type of the module |
+//! | 16 | native context (pointer; native code only) |
+//! | 24 | instance index (`u64`; native code only) |
+//! | 32 | signature ids: one `u64` per type of the module |
 //! | ... | function references: one `u64` handle per function |
 //! | ... | global cells: one pointer per global |
+//!
+//! The fields before the signature ids have the same offsets in every
+//! module, so the runtime finds them from a bare vmctx pointer.
 
 use pulley_module::ModuleInfo;
 
@@ -31,6 +36,11 @@ pub enum VmctxField {
     FuncRef(u32),
     /// A pointer to a global's 16-byte cell.
     GlobalPointer(u32),
+    /// Native code only: a pointer to the store's native context (see
+    /// `native::abi`), where traps are recorded and host calls found.
+    NativeContext,
+    /// Native code only: the store's index of the instance.
+    InstanceIndex,
 }
 
 /// Offsets of the vmctx fields for one module and pointer width.
@@ -53,7 +63,7 @@ impl VmctxLayout {
         let types = module.types.len() as u32;
         let functions = module.functions.len() as u32;
         let globals = module.globals.len() as u32;
-        let type_ids = 16;
+        let type_ids = 32;
         let func_refs = type_ids + 8 * types;
         let global_pointers = func_refs + 8 * functions;
         let size = global_pointers + pointer_bytes * globals;
@@ -77,6 +87,8 @@ impl VmctxLayout {
             VmctxField::TypeId(ty) => self.type_ids + 8 * ty,
             VmctxField::FuncRef(func) => self.func_refs + 8 * func,
             VmctxField::GlobalPointer(global) => self.global_pointers + self.pointer_bytes * global,
+            VmctxField::NativeContext => 16,
+            VmctxField::InstanceIndex => 24,
         };
         offset as i32
     }
@@ -91,6 +103,8 @@ impl VmctxLayout {
         match offset {
             0 => Some(VmctxField::MemoryBase),
             8 => Some(VmctxField::MemoryLength),
+            16 => Some(VmctxField::NativeContext),
+            24 => Some(VmctxField::InstanceIndex),
             _ => indexed(self.type_ids, 8, self.types)
                 .map(VmctxField::TypeId)
                 .or_else(|| indexed(self.func_refs, 8, self.functions).map(VmctxField::FuncRef))
@@ -132,7 +146,8 @@ mod tests {
                 .into_iter()
                 .chain((0..3).map(VmctxField::TypeId))
                 .chain((0..4).map(VmctxField::FuncRef))
-                .chain((0..5).map(VmctxField::GlobalPointer));
+                .chain((0..5).map(VmctxField::GlobalPointer))
+                .chain([VmctxField::NativeContext, VmctxField::InstanceIndex]);
             for field in fields {
                 assert_eq!(
                     layout.field_at(i64::from(layout.offset(field))),

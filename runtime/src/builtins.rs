@@ -144,7 +144,7 @@ pub(crate) fn perform<T>(
     Ok(results)
 }
 
-fn out_of_bounds_memory() -> Trap {
+pub(crate) fn out_of_bounds_memory() -> Trap {
     Trap::new(TrapKind::MemoryOutOfBounds)
 }
 
@@ -153,7 +153,7 @@ fn out_of_bounds_table() -> Trap {
 }
 
 /// The store memory of the instance (memory 0).
-fn memory(inner: &StoreInner, instance: u32) -> Result<usize, Trap> {
+pub(crate) fn memory(inner: &StoreInner, instance: u32) -> Result<usize, Trap> {
     inner.instances[instance as usize]
         .memory
         .map(|m| m as usize)
@@ -161,7 +161,7 @@ fn memory(inner: &StoreInner, instance: u32) -> Result<usize, Trap> {
 }
 
 /// The store table of the instance's table `index`.
-fn table(inner: &StoreInner, instance: u32, index: u32) -> Result<usize, Trap> {
+pub(crate) fn table(inner: &StoreInner, instance: u32, index: u32) -> Result<usize, Trap> {
     inner.instances[instance as usize]
         .tables
         .get(index as usize)

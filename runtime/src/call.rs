@@ -32,6 +32,18 @@ pub(crate) fn invoke<T>(
                 return Err(Trap::new(TrapKind::StackOverflow).into());
             }
             store.inner.depth += 1;
+            #[cfg(feature = "native")]
+            let result = if store.inner.instances[instance as usize]
+                .module
+                .inner
+                .native
+                .is_some()
+            {
+                crate::native::run(store, instance, defined, args)
+            } else {
+                run_wasm(store, instance, defined, args)
+            };
+            #[cfg(not(feature = "native"))]
             let result = run_wasm(store, instance, defined, args);
             store.inner.depth -= 1;
             result

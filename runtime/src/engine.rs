@@ -16,6 +16,7 @@ pub struct Config {
     max_table_elements: u64,
     max_instances: usize,
     max_host_nesting: u32,
+    native: bool,
 }
 
 impl Default for Config {
@@ -30,6 +31,7 @@ impl Default for Config {
             max_table_elements: 10_000_000,
             max_instances: 10_000,
             max_host_nesting: 1000,
+            native: false,
         }
     }
 }
@@ -100,6 +102,21 @@ impl Config {
         self
     }
 
+    /// Compiles modules to host machine code instead of bytecode (feature
+    /// `native`; x86_64 and s390x hosts). Native modules behave as
+    /// interpreted ones (traps, host calls, fuel, limits) but cannot be
+    /// serialized; `max_wasm_stack` bounds their native stack use.
+    #[cfg(feature = "native")]
+    pub fn native(&mut self, native: bool) -> &mut Self {
+        self.native = native;
+        self
+    }
+
+    /// Whether modules are compiled to host machine code.
+    pub fn get_native(&self) -> bool {
+        self.native
+    }
+
     /// The target flavour.
     pub fn get_target(&self) -> Flavour {
         self.target
@@ -120,6 +137,11 @@ impl Config {
             stack_slots: self.max_wasm_stack / 8,
             max_frames: self.max_frames,
         }
+    }
+
+    #[cfg(feature = "native")]
+    pub(crate) fn max_wasm_stack_bytes(&self) -> usize {
+        self.max_wasm_stack
     }
 
     pub(crate) fn memory_pages_limit(&self) -> u64 {

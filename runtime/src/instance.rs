@@ -363,6 +363,18 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     }
     let mut env = Box::new(Environment::new());
     env.set_instance_id(u64::from(instance) + 1);
+    #[cfg(feature = "native")]
+    let vmctx = module.inner.native.as_ref().map(|code| {
+        let context = store.inner.native_context();
+        crate::native::Vmctx::new(
+            code,
+            instance,
+            &type_ids,
+            &func_refs,
+            &global_cells,
+            context,
+        )
+    });
     store.inner.instances.push(InstanceEntry {
         module: module.clone(),
         funcs,
@@ -382,6 +394,8 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         dropped_data: vec![false; info.data.len()],
         global_cells,
         env,
+        #[cfg(feature = "native")]
+        vmctx,
     });
 
     // Active segments, in order; a failure traps with earlier writes kept.

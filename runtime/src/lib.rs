@@ -5,6 +5,9 @@
 //! imports, and [`Func`], [`Memory`], [`Table`] and [`Global`] are handles
 //! into a store. Code runs on the Pulley interpreter (`pulley-interp`); the
 //! compiler (`pulley-emit`, feature `compiler`) turns wasm into its bytecode.
+//! With the `native` feature, [`Config::native`] compiles the same IR to host
+//! machine code instead (x86_64 and s390x hosts): the same traps, host calls,
+//! fuel and limits, as a faster mode and as the interpreter's fuzzing oracle.
 //!
 //! ```
 //! use pulley::{Engine, Linker, Module, Store};
@@ -54,6 +57,8 @@ mod instance;
 mod linker;
 mod memory;
 mod module;
+#[cfg(feature = "native")]
+mod native;
 mod store;
 mod table;
 mod values;

@@ -28,6 +28,9 @@ pub(crate) struct ModuleInner {
     pub(crate) features: CodeFeatures,
     /// Every function type, shared with the store's functions.
     pub(crate) types: Vec<Arc<FuncType>>,
+    /// Machine code, for a module compiled natively (its bytecode is empty).
+    #[cfg(feature = "native")]
+    pub(crate) native: Option<crate::native::NativeCode>,
 }
 
 impl core::fmt::Debug for Module {
@@ -94,6 +97,10 @@ impl Module {
     #[cfg(feature = "compiler")]
     pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
         let config = engine.config();
+        #[cfg(feature = "native")]
+        if config.get_native() {
+            return Module::from_binary_native(engine, wasm);
+        }
         let compile_config = pulley_emit::Config {
             flavour: config.get_target(),
             optimize: config.get_optimize(),
@@ -105,6 +112,33 @@ impl Module {
             fuel: config.get_consume_fuel(),
         };
         Module::from_compiled(engine, compiled, config.get_target(), features)
+    }
+
+    /// Compiles `wasm` to host machine code.
+    #[cfg(feature = "native")]
+    fn from_binary_native(engine: &Engine, wasm: &[u8]) -> Result<Module> {
+        let config = engine.config();
+        let compile_config = pulley_emit::Config {
+            optimize: config.get_optimize(),
+            fuel: config.get_consume_fuel(),
+            ..pulley_emit::Config::default()
+        };
+        let native = pulley_emit::native::compile_native(wasm, &compile_config)?;
+        let code = crate::native::NativeCode::new(&native)?;
+        let compiled = CompiledModule {
+            info: native.info,
+            code: Vec::new(),
+            functions: Vec::new(),
+            address_map: Vec::new(),
+        };
+        let features = CodeFeatures {
+            fuel: config.get_consume_fuel(),
+        };
+        let mut module = Module::from_compiled(engine, compiled, Flavour::host(), features)?;
+        Arc::get_mut(&mut module.inner)
+            .expect("a module just made is not shared")
+            .native = Some(code);
+        Ok(module)
     }
 
     /// Loads a module from an artifact made by [`Module::serialize`].
@@ -155,19 +189,28 @@ impl Module {
                 flavour,
                 features,
                 types,
+                #[cfg(feature = "native")]
+                native: None,
             }),
         })
     }
 
     /// The artifact bytes of this module, loadable with [`Module::deserialize`]
-    /// on a host of the flavour it was compiled for.
-    pub fn serialize(&self) -> Vec<u8> {
+    /// on a host of the flavour it was compiled for. Fails for a module
+    /// compiled to machine code ([`Config::native`](crate::Config)).
+    pub fn serialize(&self) -> Result<Vec<u8>> {
+        #[cfg(feature = "native")]
+        if self.inner.native.is_some() {
+            return Err(Error::Usage(
+                "a natively compiled module cannot be serialized: artifacts hold bytecode".into(),
+            ));
+        }
         let header = ArtifactHeader {
             isa_hash: pulley_isa::ISA_HASH,
             flavour: self.inner.flavour,
             features: self.inner.features,
         };
-        pulley_module::encode(&self.inner.compiled, &header)
+        Ok(pulley_module::encode(&self.inner.compiled, &header))
     }
 
     /// The module's name from its name section.

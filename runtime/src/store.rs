@@ -87,6 +87,9 @@ pub(crate) struct InstanceEntry {
     pub(crate) table_views: Vec<TableView>,
     pub(crate) global_cells: Vec<*mut u64>,
     pub(crate) env: Box<Environment>,
+    /// The vmctx native code uses, for an instance of a native module.
+    #[cfg(feature = "native")]
+    pub(crate) vmctx: Option<crate::native::Vmctx>,
 }
 
 /// Interns function types: equal types get equal signature ids.
@@ -119,6 +122,10 @@ pub(crate) struct StoreInner {
     pub(crate) types: TypeRegistry,
     /// Nesting of wasm calls through the host.
     pub(crate) depth: u32,
+    /// Where native code records traps and finds the host; made when the
+    /// first native instance is.
+    #[cfg(feature = "native")]
+    pub(crate) native: Option<Box<crate::native::NativeContext>>,
 }
 
 // SAFETY: the raw pointers in `InstanceEntry` (and its environment) point
@@ -146,12 +153,17 @@ impl StoreInner {
             // only resized outside interpreter runs, and every run is preceded
             // by a refresh.
             unsafe {
-                match instance.memory {
+                let (base, length) = match instance.memory {
                     Some(memory) => {
                         let bytes = &mut self.memories[memory as usize].bytes;
-                        env.set_memory(bytes.as_mut_ptr(), bytes.len());
+                        (bytes.as_mut_ptr(), bytes.len())
                     }
-                    None => env.set_memory(NonNull::dangling().as_ptr(), 0),
+                    None => (NonNull::dangling().as_ptr(), 0),
+                };
+                env.set_memory(base, length);
+                #[cfg(feature = "native")]
+                if let Some(vmctx) = &mut instance.vmctx {
+                    vmctx.set_memory(base, length);
                 }
                 env.set_tables(instance.table_views.as_ptr(), instance.table_views.len());
                 env.set_globals(instance.global_cells.as_ptr(), instance.global_cells.len());
@@ -215,6 +227,8 @@ impl<T> Store<T> {
             externs: Vec::new(),
             types: TypeRegistry::default(),
             depth: 0,
+            #[cfg(feature = "native")]
+            native: None,
         };
         Store {
             inner,

@@ -94,7 +94,7 @@ fn serialized_modules_run_like_compiled_ones() {
             .any(|o| o.contains("undefined") || o.contains("out of bounds table")),
         "{expected:?}"
     );
-    let bytes = module.serialize();
+    let bytes = module.serialize().unwrap();
     let loaded = Module::deserialize(&engine, &bytes).unwrap();
     let (mut store, instance) = instantiate(&engine, &loaded).unwrap();
     assert_eq!(run_mix(&mut store, instance), expected);
@@ -131,7 +131,7 @@ fn expect_error(bytes: &[u8], engine: &Engine, expected: &str) {
 fn rejections_name_what_differs() {
     let engine = engine(false);
     let (module, _) = reference_outcomes(&engine);
-    let bytes = module.serialize();
+    let bytes = module.serialize().unwrap();
 
     expect_error(b"\0asm\x01\0\0\0", &engine, "wrong magic");
     expect_error(&bytes[..20], &engine, "truncated");
@@ -174,7 +174,7 @@ fn artifacts_for_another_flavour_compile_but_do_not_run_here() {
     assert_eq!(module.flavour(), other);
     let error = instantiate(&engine, &module).err().unwrap();
     assert!(matches!(error, Error::Incompatible(_)), "{error}");
-    let error = Module::deserialize(&engine, &module.serialize()).unwrap_err();
+    let error = Module::deserialize(&engine, &module.serialize().unwrap()).unwrap_err();
     assert!(error.to_string().contains(other.name()), "{error}");
 }
 
@@ -214,7 +214,7 @@ fn check_every_corruption(
 fn every_byte_flip_and_truncation_is_rejected_or_runs_correctly() {
     let engine = engine(false);
     let (module, expected) = reference_outcomes(&engine);
-    let bytes = module.serialize();
+    let bytes = module.serialize().unwrap();
     let accepted = check_every_corruption(&bytes, &engine, Some(&expected), 1);
     // The checksum catches every single-byte change.
     assert_eq!(accepted, 0);
@@ -229,7 +229,7 @@ fn large_real_artifacts_sampled() {
         return;
     };
     let engine = engine(false);
-    let bytes = Module::new(&engine, &wasm).unwrap().serialize();
+    let bytes = Module::new(&engine, &wasm).unwrap().serialize().unwrap();
     let step = (bytes.len() / 2000).max(1);
     assert_eq!(check_every_corruption(&bytes, &engine, None, step), 0);
 }
@@ -240,7 +240,7 @@ fn corrupt_payloads_with_valid_checksums_never_crash() {
     let engine = engine(true);
     let module = Module::new(&engine, MIX).unwrap();
     let original = module.compiled().clone();
-    let bytes = module.serialize();
+    let bytes = module.serialize().unwrap();
     let (mut rejected, mut ran) = (0, 0);
     for position in 41..bytes.len() {
         for mask in [0x01, 0x80, 0xff] {

@@ -1492,7 +1492,10 @@ impl<'a> Selector<'a> {
                     dst,
                     func: pulley_isa::FuncRefIndex(func),
                 },
-                VmctxField::MemoryBase | VmctxField::GlobalPointer(_) => {
+                VmctxField::MemoryBase
+                | VmctxField::GlobalPointer(_)
+                | VmctxField::NativeContext
+                | VmctxField::InstanceIndex => {
                     return Err(
                         self.error(format_args!("unsupported use of vmctx field {field:?}"))
                     );

@@ -54,6 +54,10 @@ enum Command {
         /// The scripts.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// `native` to run them as host machine code (default: this host's
+        /// Pulley flavour).
+        #[arg(long)]
+        target: Option<Target>,
     },
 }
 
@@ -65,9 +69,10 @@ struct RunArgs {
     /// Bound execution to this much fuel.
     #[arg(long)]
     fuel: Option<u64>,
-    /// The target to compile for (must be this host's to run).
+    /// The target to compile for: this host's Pulley flavour (the default)
+    /// or `native` (host machine code, with the `native` feature).
     #[arg(long)]
-    target: Option<Flavour>,
+    target: Option<Target>,
     /// Grant access to a host directory, as HOST or HOST::GUEST (the path
     /// the program sees; default: the host path).
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
@@ -109,7 +114,7 @@ fn main() -> ExitCode {
             fuel,
         } => compile(&file, target, &output, fuel),
         Command::Disas { file, func, target } => disas(&file, func.as_deref(), target),
-        Command::Wast { files } => wast(&files),
+        Command::Wast { files, target } => wast(&files, target),
     };
     match result {
         Ok(code) => code,
@@ -120,13 +125,50 @@ fn main() -> ExitCode {
     }
 }
 
+/// What `run` and `wast` compile for: a Pulley flavour, or host machine
+/// code.
+#[derive(Copy, Clone, Debug)]
+enum Target {
+    Pulley(Flavour),
+    Native,
+}
+
+impl std::str::FromStr for Target {
+    type Err = String;
+
+    fn from_str(name: &str) -> Result<Target, String> {
+        if name == "native" {
+            Ok(Target::Native)
+        } else {
+            name.parse()
+                .map(Target::Pulley)
+                .map_err(|error| format!("{error} (or `native` for host machine code)"))
+        }
+    }
+}
+
 fn engine(target: Option<Flavour>, fuel: bool) -> Engine {
+    Engine::new(&config(target.map(Target::Pulley), fuel).expect("a Pulley target"))
+}
+
+fn config(target: Option<Target>, fuel: bool) -> Result<Config> {
     let mut config = Config::new();
-    if let Some(target) = target {
-        config.target(target);
+    match target {
+        None => {}
+        Some(Target::Pulley(flavour)) => {
+            config.target(flavour);
+        }
+        #[cfg(feature = "native")]
+        Some(Target::Native) => {
+            config.native(true);
+        }
+        #[cfg(not(feature = "native"))]
+        Some(Target::Native) => {
+            anyhow::bail!("this build has no native code: build with `--features native`")
+        }
     }
     config.consume_fuel(fuel);
-    Engine::new(&config)
+    Ok(config)
 }
 
 fn load(engine: &Engine, file: &Path) -> Result<Module> {
@@ -135,7 +177,7 @@ fn load(engine: &Engine, file: &Path) -> Result<Module> {
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
-    let engine = engine(args.target, args.fuel.is_some());
+    let engine = Engine::new(&config(args.target, args.fuel.is_some())?);
     let module = load(&engine, &args.file)?;
     let wasi = wasi_context(&args)?;
     let mut store = Store::new(&engine, Host { wasi });
@@ -303,7 +345,7 @@ fn format_value(value: &Val) -> String {
 fn compile(file: &Path, target: Option<Flavour>, output: &Path, fuel: bool) -> Result<ExitCode> {
     let engine = engine(target, fuel);
     let module = load(&engine, file)?;
-    std::fs::write(output, module.serialize())
+    std::fs::write(output, module.serialize()?)
         .with_context(|| format!("cannot write {}", output.display()))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -334,8 +376,8 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-fn wast(files: &[PathBuf]) -> Result<ExitCode> {
-    let config = Config::new();
+fn wast(files: &[PathBuf], target: Option<Target>) -> Result<ExitCode> {
+    let config = config(target, false)?;
     let (mut passed, mut failed) = (0, 0);
     for file in files {
         let text = std::fs::read_to_string(file)

@@ -45,7 +45,11 @@ pub fn run_program(
     let bytes = fs::read(dir.join(wasm)).unwrap();
     let mut module = Module::new(&engine, &bytes).expect("the program compiles");
     if let Via::Artifact = via {
-        module = Module::deserialize(&engine, &module.serialize()).expect("its artifact loads");
+        module = Module::deserialize(
+            &engine,
+            &module.serialize().expect("a bytecode module serializes"),
+        )
+        .expect("its artifact loads");
     }
     let mut linker = Linker::new(&engine);
     wasi::add_to_linker(&mut linker, |ctx: &mut WasiCtx| ctx).unwrap();

@@ -1,0 +1,92 @@
+//! Executable memory: machine code copied into a fresh anonymous mapping,
+//! then made read-and-execute (never writable and executable at once), and
+//! unmapped on drop. The only place the runtime asks for executable memory.
+
+use core::ffi::c_void;
+
+use rustix::mm::{MapFlags, MprotectFlags, ProtFlags, mmap_anonymous, mprotect, munmap};
+
+use alloc::format;
+
+use crate::{Error, Result};
+
+/// Read-only, executable machine code.
+pub(crate) struct ExecutableCode {
+    start: *mut c_void,
+    mapped: usize,
+}
+
+// SAFETY: the mapping is immutable after construction and owned by this
+// value; sharing its address between threads is sharing read-only memory.
+unsafe impl Send for ExecutableCode {}
+// SAFETY: as above; nothing mutates the mapping through `&self`.
+unsafe impl Sync for ExecutableCode {}
+
+impl ExecutableCode {
+    /// Maps `code` executable. Only architectures whose instruction fetch
+    /// sees ordinary stores without cache maintenance are accepted.
+    pub(crate) fn new(code: &[u8]) -> Result<ExecutableCode> {
+        if !cfg!(any(target_arch = "x86_64", target_arch = "s390x")) {
+            return Err(Error::Usage(
+                "native code is not supported on this host yet (it needs instruction-cache \
+                 maintenance after writing code)"
+                    .into(),
+            ));
+        }
+        let page = rustix::param::page_size();
+        let mapped = code.len().max(1).next_multiple_of(page);
+        let mapping_error =
+            |what: &str, error: rustix::io::Errno| Error::Usage(format!("{what}: {error}"));
+        // SAFETY: a fresh private anonymous mapping at an address the kernel
+        // chooses aliases nothing.
+        let start = unsafe {
+            mmap_anonymous(
+                core::ptr::null_mut(),
+                mapped,
+                ProtFlags::READ | ProtFlags::WRITE,
+                MapFlags::PRIVATE,
+            )
+        }
+        .map_err(|error| mapping_error("mapping memory for native code", error))?;
+        let executable = ExecutableCode { start, mapped };
+        // SAFETY: the mapping is `mapped >= code.len()` bytes, writable, and
+        // not yet shared.
+        unsafe { core::ptr::copy_nonoverlapping(code.as_ptr(), start.cast::<u8>(), code.len()) };
+        // SAFETY: the range is exactly the mapping made above.
+        unsafe { mprotect(start, mapped, MprotectFlags::READ | MprotectFlags::EXEC) }
+            .map_err(|error| mapping_error("making native code executable", error))?;
+        Ok(executable)
+    }
+
+    /// The address of byte `offset` of the code.
+    pub(crate) fn at(&self, offset: u32) -> *const u8 {
+        self.start
+            .cast::<u8>()
+            .wrapping_add(offset as usize)
+            .cast_const()
+    }
+}
+
+impl Drop for ExecutableCode {
+    fn drop(&mut self) {
+        // SAFETY: the mapping was made in `new` with this length and is
+        // unmapped once; every module using the code holds this value.
+        let _ = unsafe { munmap(self.start, self.mapped) };
+    }
+}
+
+#[cfg(all(test, any(target_arch = "x86_64", target_arch = "s390x")))]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn mapped_code_holds_the_bytes_on_whole_pages() {
+        let bytes: Vec<u8> = (0..5000u32).map(|i| i as u8).collect();
+        let code = ExecutableCode::new(&bytes).unwrap();
+        // SAFETY: the mapping is readable and at least `bytes.len()` long.
+        let copy = unsafe { core::slice::from_raw_parts(code.at(0), bytes.len()) };
+        assert_eq!(copy, &bytes[..]);
+        assert_eq!(code.mapped % rustix::param::page_size(), 0);
+    }
+}

@@ -1,0 +1,258 @@
+//! The functions native code calls through its context: the dispatcher
+//! (imports, builtins, and what the interpreter has ops for) and the
+//! function-reference resolver. Both are `extern "C"`, never unwind (a panic
+//! is caught and rethrown once native code has returned), and report
+//! failures in the trap word.
+
+use alloc::vec::Vec;
+
+use pulley_emit::native::abi::HostCall;
+use pulley_isa::TrapCode;
+
+use super::NativeContext;
+use crate::builtins;
+use crate::call::invoke;
+use crate::error::{Trap, TrapKind};
+use crate::store::FuncKind;
+use crate::{Error, Result, Store};
+
+/// The context and store instance of a vmctx.
+///
+/// # Safety
+/// `vmctx` must be a live instance's vmctx (native code passes its own).
+unsafe fn context_of(vmctx: *mut u64) -> (*mut NativeContext, u32) {
+    // SAFETY: words 2 and 3 of every vmctx are the context pointer and the
+    // instance index (`pulley_emit::vmctx`), written by `Vmctx::new`.
+    unsafe {
+        let context =
+            core::ptr::with_exposed_provenance_mut::<NativeContext>(*vmctx.add(2) as usize);
+        (context, *vmctx.add(3) as u32)
+    }
+}
+
+/// Performs a host call for native code (`abi::CONTEXT_DISPATCH`).
+///
+/// # Safety
+/// Called by native code only: `vmctx` is the caller's, the context's store
+/// is a live `Store<T>` that nothing else references during the call, and
+/// `values` holds as many words as the call has arguments or results.
+pub(super) unsafe extern "C" fn dispatch<T>(
+    vmctx: *mut u64,
+    namespace: u32,
+    index: u32,
+    values: *mut u64,
+) {
+    // SAFETY: see the function's contract.
+    let (context, instance) = unsafe { context_of(vmctx) };
+    // SAFETY: the store pointer was set by `native::run` for this store,
+    // whose frames below hold no reference into it while native code runs.
+    let store = unsafe { &mut *(*context).store.cast::<Store<T>>() };
+    let outcome = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| {
+        let call = HostCall::decode(namespace, index)
+            .ok_or_else(|| Error::from(Trap::host("native code made an unknown host call")))?;
+        let arity = arity(store, instance, call)?;
+        // SAFETY: `values` holds `arity.0` argument words (the contract).
+        let args = unsafe { core::slice::from_raw_parts(values, arity.0) }.to_vec();
+        let results = perform(store, instance, call, &args)?;
+        if results.len() != arity.1 {
+            return Err(Trap::host("a host call returned the wrong number of results").into());
+        }
+        // SAFETY: `values` has room for `arity.1` result words (the contract).
+        unsafe { core::ptr::copy_nonoverlapping(results.as_ptr(), values, results.len()) };
+        Ok(())
+    }));
+    store.inner.refresh_environments();
+    // SAFETY: the context outlives the store's native activations.
+    let context = unsafe { &mut *context };
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => context.fail(error),
+        Err(payload) => {
+            context.panic = Some(payload);
+            context.trap = pulley_emit::native::abi::TrapWord::Host.encode();
+        }
+    }
+}
+
+/// The argument and result counts of `call`.
+fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, usize)> {
+    let info = &store.inner.instances[instance as usize]
+        .module
+        .inner
+        .compiled
+        .info;
+    let function_type = |ty: Option<u32>| {
+        ty.and_then(|ty| info.types.get(ty as usize))
+            .ok_or_else(|| Error::from(Trap::host("a host call of an unknown type")))
+    };
+    Ok(match call {
+        HostCall::Import(func) => {
+            let ty = function_type(info.functions.get(func as usize).copied())?;
+            (ty.params.len(), ty.results.len())
+        }
+        HostCall::Builtin(id) => {
+            let builtin = pulley_module::Builtin::from_index(id)
+                .ok_or_else(|| Error::from(Trap::host("an unknown builtin")))?;
+            (builtin.params().len(), builtin.results().len())
+        }
+        HostCall::TableGet(_) => (1, 1),
+        HostCall::TableSet(_) => (2, 0),
+        HostCall::TableSize(_) => (0, 1),
+        HostCall::FuncrefType => (1, 1),
+        HostCall::MemoryCopy | HostCall::MemoryFill => (3, 0),
+        HostCall::ConsumeFuel(_) => (0, 0),
+        HostCall::CallRef(ty) => {
+            let ty = function_type(Some(ty))?;
+            (1 + ty.params.len(), ty.results.len())
+        }
+    })
+}
+
+/// Performs `call` for `instance` with `args`.
+fn perform<T>(
+    store: &mut Store<T>,
+    instance: u32,
+    call: HostCall,
+    args: &[u64],
+) -> Result<Vec<u64>> {
+    let trap = |code| -> Error { Trap::new(TrapKind::from_code(code)).into() };
+    let inner = &mut store.inner;
+    Ok(match call {
+        HostCall::Import(func) => {
+            let target = *inner.instances[instance as usize]
+                .funcs
+                .get(func as usize)
+                .ok_or_else(|| Error::Usage("call to an import that does not exist".into()))?;
+            return invoke(store, target, args, Some(instance));
+        }
+        HostCall::Builtin(id) => return builtins::perform(store, instance, id, args),
+        HostCall::TableGet(table) => {
+            let table = builtins::table(inner, instance, table)?;
+            let element = inner.tables[table].elements.get(args[0] as u32 as usize);
+            alloc::vec![*element.ok_or_else(|| trap(TrapCode::TableOutOfBounds))?]
+        }
+        HostCall::TableSet(table) => {
+            let table = builtins::table(inner, instance, table)?;
+            let element = inner.tables[table]
+                .elements
+                .get_mut(args[0] as u32 as usize);
+            *element.ok_or_else(|| trap(TrapCode::TableOutOfBounds))? = args[1];
+            Vec::new()
+        }
+        HostCall::TableSize(table) => {
+            let table = builtins::table(inner, instance, table)?;
+            alloc::vec![inner.tables[table].elements.len() as u64]
+        }
+        HostCall::FuncrefType => {
+            let handle = args[0];
+            if handle == 0 {
+                return Err(trap(TrapCode::IndirectCallToNull));
+            }
+            let target = inner.funcref_targets.get(handle as usize - 1);
+            alloc::vec![target.ok_or_else(|| trap(TrapCode::BadSignature))?.type_id]
+        }
+        HostCall::MemoryCopy => {
+            let memory = builtins::memory(inner, instance)?;
+            let bytes = &mut inner.memories[memory].bytes;
+            let (dst, src, len) = (
+                args[0] as u32 as usize,
+                args[1] as u32 as usize,
+                args[2] as u32 as usize,
+            );
+            let fits = |start: usize| start.checked_add(len).is_some_and(|end| end <= bytes.len());
+            if !fits(dst) || !fits(src) {
+                return Err(trap(TrapCode::MemoryOutOfBounds));
+            }
+            bytes.copy_within(src..src + len, dst);
+            Vec::new()
+        }
+        HostCall::MemoryFill => {
+            let memory = builtins::memory(inner, instance)?;
+            let (dst, value, len) = (
+                args[0] as u32 as usize,
+                args[1] as u8,
+                args[2] as u32 as usize,
+            );
+            let target = dst
+                .checked_add(len)
+                .and_then(|end| inner.memories[memory].bytes.get_mut(dst..end))
+                .ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
+            target.fill(value);
+            Vec::new()
+        }
+        HostCall::ConsumeFuel(amount) => {
+            // As the interpreter's `consume_fuel`: too little fuel traps and
+            // leaves it as it was.
+            let left = inner.interpreter.fuel().checked_sub(u64::from(amount));
+            inner
+                .interpreter
+                .set_fuel(left.ok_or_else(|| Error::from(Trap::new(TrapKind::OutOfFuel)))?);
+            Vec::new()
+        }
+        HostCall::CallRef(_) => {
+            let handle = args[0];
+            if handle == 0 {
+                return Err(trap(TrapCode::IndirectCallToNull));
+            }
+            let target = (handle - 1) as u32;
+            if inner.funcs.get(target as usize).is_none() {
+                return Err(trap(TrapCode::BadSignature));
+            }
+            return invoke(store, target, &args[1..], Some(instance));
+        }
+    })
+}
+
+/// Resolves a function reference for native code (`abi::CONTEXT_RESOLVE`).
+///
+/// # Safety
+/// As for [`dispatch`]; `callee_vmctx` is writable.
+pub(super) unsafe extern "C" fn resolve<T>(
+    vmctx: *mut u64,
+    funcref: u64,
+    type_index: u32,
+    callee_vmctx: *mut u64,
+) -> *const u8 {
+    // SAFETY: see the function's contract.
+    let (context, instance) = unsafe { context_of(vmctx) };
+    // SAFETY: as in `dispatch`.
+    let store = unsafe { &mut *(*context).store.cast::<Store<T>>() };
+    let inner = &mut store.inner;
+    let outcome = (|| {
+        if funcref == 0 {
+            return Err(TrapCode::IndirectCallToNull);
+        }
+        let target = (funcref - 1) as usize;
+        let expected = inner.instances[instance as usize]
+            .type_ids
+            .get(type_index as usize);
+        let actual = inner.funcref_targets.get(target).map(|t| t.type_id);
+        if expected.is_none() || expected.copied() != actual {
+            return Err(TrapCode::BadSignature);
+        }
+        let FuncKind::Wasm { instance, defined } = inner.funcs[target].kind else {
+            return Ok(core::ptr::null());
+        };
+        let callee = &mut inner.instances[instance as usize];
+        let module = &callee.module.inner;
+        match (module.native.as_ref(), callee.vmctx.as_mut()) {
+            (Some(code), Some(vmctx)) => {
+                Ok(code
+                    .function(defined)
+                    .map_or(core::ptr::null(), |function| {
+                        // SAFETY: `callee_vmctx` is writable (the contract).
+                        unsafe {
+                            callee_vmctx.write(vmctx.as_mut_ptr().expose_provenance() as u64)
+                        };
+                        function
+                    }))
+            }
+            _ => Ok(core::ptr::null()),
+        }
+    })();
+    outcome.unwrap_or_else(|code| {
+        // SAFETY: the context outlives the store's native activations.
+        unsafe { (*context).trap(code) };
+        core::ptr::null()
+    })
+}
