@@ -9,10 +9,10 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "workspace tests (debug build: loop dispatch)"
+step "workspace tests (debug build: loop dispatch; the spec suite also as native code)"
 # (pulley-fuzz is tested below, optimized, beside its differential run;
 # pulley-benches is a measuring tool with no tests, linted by .ci/run.)
-cargo test --workspace --exclude pulley-fuzz --exclude pulley-benches
+cargo test --workspace --exclude pulley-fuzz --exclude pulley-benches --features pulley/native
 
 step "interpreter tests, optimized (tail-call dispatch on x86_64/aarch64)"
 cargo test -p pulley-interp --release
@@ -28,7 +28,7 @@ cargo build -p pulley-isa --no-default-features
 cargo build -p pulley-interp --no-default-features
 cargo build -p pulley --no-default-features --features interp
 
-step "differential fuzzing against Wasmtime (bounded; PULLEY_FUZZ_SEED picks the cases)"
+step "differential fuzzing: interpreter and native code against Wasmtime (bounded; PULLEY_FUZZ_SEED picks the cases)"
 cargo test --release -p pulley-fuzz --lib
 cargo run --release -p pulley-fuzz --bin diff -- --iterations 30000 --seed "${PULLEY_FUZZ_SEED:-1}" |
     grep -av "a peer diverges"

@@ -1,5 +1,5 @@
-//! The engines a test case runs on, and the verdict: Pulley (optimized and
-//! not) is under test, Wasmtime with Cranelift is the reference, and wasmi
+//! The engines a test case runs on, and the verdict: Pulley (the interpreter
+//! on optimized and unoptimized code, and native code) is under test, Wasmtime with Cranelift is the reference, and wasmi
 //! runs alongside as a second opinion whose divergences are reported but
 //! are not Pulley's failures.
 
@@ -13,6 +13,7 @@ use crate::oracle::{Engine, Observation, difference};
 pub struct Panel {
     pulley: Pulley,
     pulley_unoptimized: Pulley,
+    pulley_native: Pulley,
     wasmtime: Wasmtime,
     wasmi: Wasmi,
 }
@@ -47,8 +48,18 @@ impl Panel {
     /// The panel, with its engines configured for generated test cases.
     pub fn new() -> Panel {
         Panel {
-            pulley: Pulley { optimize: true },
-            pulley_unoptimized: Pulley { optimize: false },
+            pulley: Pulley {
+                optimize: true,
+                native: false,
+            },
+            pulley_unoptimized: Pulley {
+                optimize: false,
+                native: false,
+            },
+            pulley_native: Pulley {
+                optimize: true,
+                native: true,
+            },
             wasmtime: Wasmtime::new(),
             wasmi: Wasmi,
         }
@@ -57,7 +68,11 @@ impl Panel {
     /// Runs `wasm` on every engine and compares each with the reference.
     pub fn judge(&self, wasm: &[u8], arguments: &[u8]) -> Verdict {
         let run = |engine: &dyn Engine| Run::new(engine, wasm, arguments);
-        let under_test = [run(&self.pulley), run(&self.pulley_unoptimized)];
+        let under_test = [
+            run(&self.pulley),
+            run(&self.pulley_unoptimized),
+            run(&self.pulley_native),
+        ];
         let reference = run(&self.wasmtime);
         let peers = [run(&self.wasmi)];
         let compare = |run: &Run| match (&reference.observation, &run.observation) {

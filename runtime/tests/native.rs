@@ -262,6 +262,42 @@ fn results_of_every_type_cross_the_trampoline() {
     );
 }
 
+/// Found by the differential fuzzer: more results than return registers
+/// made Cranelift refuse the function and the trampoline.
+#[test]
+fn functions_with_more_results_than_return_registers() {
+    let results = "i64 ".repeat(20) + &"f64 ".repeat(20);
+    let values: String = (0..20)
+        .map(|i| format!("(i64.const {i}) "))
+        .chain((0..20).map(|i| format!("(f64.const {i}.5) ")))
+        .collect();
+    let text = format!(
+        r#"(module
+             (func $many (result {results}) {values})
+             (func (export "many") (result {results}) (call $many))
+             (func (export "sum") (result i64)
+               (call $many)
+               (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop)
+               (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop) (drop)
+               (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add)
+               (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add)
+               (i64.add) (i64.add) (i64.add) (i64.add) (i64.add)))"#
+    );
+    let engine = native_engine(false);
+    let module = Module::new(&engine, &text).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let sum = instance.get_typed_func::<(), i64>(&store, "sum").unwrap();
+    assert_eq!(sum.call(&mut store, ()).unwrap(), (0..20).sum::<i64>());
+    let many = instance.get_func(&store, "many").unwrap();
+    let mut out = vec![Val::I32(0); 40];
+    many.call(&mut store, &[], &mut out).unwrap();
+    assert_eq!(out[19], Val::I64(19));
+    assert_eq!(out[39], Val::F64(19.5f64.to_bits()));
+}
+
 #[test]
 fn native_modules_are_not_serialized() {
     let engine = native_engine(false);

@@ -1,13 +1,17 @@
-//! The engine under test: Pulley's interpreter.
+//! The engines under test: Pulley's interpreter, and the same IR as host
+//! machine code (the runtime's `native` mode).
 
 use pulley::{Extern, Instance, Linker, Module, Store, TrapKind, Val, ValType};
 
 use crate::oracle::{Engine, Export, Outcome, Session, TrapClass, Value, ValueType};
 
-/// The Pulley interpreter, on code Cranelift optimized (or not).
+/// Pulley: the interpreter, on code Cranelift optimized (or not), or native
+/// code.
 pub struct Pulley {
     /// Whether Cranelift's optimizer runs.
     pub optimize: bool,
+    /// Whether the code is host machine code instead of bytecode.
+    pub native: bool,
 }
 
 struct PulleySession {
@@ -17,16 +21,16 @@ struct PulleySession {
 
 impl Engine for Pulley {
     fn name(&self) -> &'static str {
-        if self.optimize {
-            "pulley"
-        } else {
-            "pulley (unoptimized)"
+        match (self.native, self.optimize) {
+            (true, _) => "pulley (native)",
+            (false, true) => "pulley",
+            (false, false) => "pulley (unoptimized)",
         }
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Result<Box<dyn Session + '_>, Outcome>, String> {
         let mut config = pulley::Config::new();
-        config.optimize(self.optimize);
+        config.optimize(self.optimize).native(self.native);
         let engine = pulley::Engine::new(&config);
         let module = Module::from_binary(&engine, wasm).map_err(|e| format!("compile: {e}"))?;
         let mut store = Store::new(&engine, ());

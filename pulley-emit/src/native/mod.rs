@@ -112,6 +112,9 @@ fn host_isa(optimize: bool) -> Result<OwnedTargetIsa, CompileError> {
                 "false"
             },
         ),
+        // Functions with more results than the ABI has return registers
+        // return the rest through a hidden area (found by fuzzing).
+        ("enable_multi_ret_implicit_sret", "true"),
         // Cranelift's tail calls (`return_call_indirect`) rely on them.
         ("preserve_frame_pointers", "true"),
         // Large frames probe the stack page by page, inline (no libcall).
