@@ -4,6 +4,7 @@
 # hosts and runs them under qemu-user, then checks the no_std builds.
 #
 #   scripts/cross-test.sh [--subset] [TARGET...]
+#   scripts/cross-test.sh --native [TARGET...]
 #
 # On each target (default: all four below):
 #   * the tests of pulley-isa and pulley-interp, recording the interpreter's
@@ -24,7 +25,12 @@
 # of ../shared/bench-wasm as artifacts, and the torture test in an optimized
 # build, in its default dispatch and with tail calls forced (the second is a
 # probe of whether LLVM keeps sibling calls on that architecture: reported,
-# not required).
+# not required). On s390x, whose Cranelift backend the runtime's `native`
+# feature accepts, the full run also tests native mode: runtime/tests/native.rs
+# and the spec suite as native code.
+#
+# --native runs only those native-mode tests, on s390x and aarch64 (default)
+# or the targets given (docs/native.md).
 #
 # Installs what it needs with apt when missing (about 45 s, 1.6 GB). Builds
 # go to target/cross (PULLEY_CROSS_TARGET_DIR overrides); logs and a summary
@@ -35,9 +41,13 @@ root="$(pwd)"
 
 all_targets=(armv7-unknown-linux-gnueabihf i686-unknown-linux-gnu
     powerpc-unknown-linux-gnu s390x-unknown-linux-gnu)
+# Hosts where the runtime's `native` feature runs (--native; aarch64 only
+# there).
+native_targets=(s390x-unknown-linux-gnu aarch64-unknown-linux-gnu)
 declare -A flavour=(
     [armv7-unknown-linux-gnueabihf]=pulley32 [i686-unknown-linux-gnu]=pulley32
-    [powerpc-unknown-linux-gnu]=pulley32be [s390x-unknown-linux-gnu]=pulley64be)
+    [powerpc-unknown-linux-gnu]=pulley32be [s390x-unknown-linux-gnu]=pulley64be
+    [aarch64-unknown-linux-gnu]=pulley64)
 # An artifact flavour each target must refuse.
 declare -A foreign=(
     [armv7-unknown-linux-gnueabihf]=pulley32be [i686-unknown-linux-gnu]=pulley64
@@ -46,23 +56,31 @@ declare -A gnu=(
     [armv7-unknown-linux-gnueabihf]=arm-linux-gnueabihf
     [i686-unknown-linux-gnu]=i686-linux-gnu
     [powerpc-unknown-linux-gnu]=powerpc-linux-gnu
-    [s390x-unknown-linux-gnu]=s390x-linux-gnu)
+    [s390x-unknown-linux-gnu]=s390x-linux-gnu
+    [aarch64-unknown-linux-gnu]=aarch64-linux-gnu)
 declare -A libc_arch=(
     [armv7-unknown-linux-gnueabihf]=armhf [i686-unknown-linux-gnu]=i386
-    [powerpc-unknown-linux-gnu]=powerpc [s390x-unknown-linux-gnu]=s390x)
+    [powerpc-unknown-linux-gnu]=powerpc [s390x-unknown-linux-gnu]=s390x
+    [aarch64-unknown-linux-gnu]=arm64)
 declare -A qemu=(
     [armv7-unknown-linux-gnueabihf]=qemu-arm [i686-unknown-linux-gnu]=qemu-i386
-    [powerpc-unknown-linux-gnu]=qemu-ppc [s390x-unknown-linux-gnu]=qemu-s390x)
+    [powerpc-unknown-linux-gnu]=qemu-ppc [s390x-unknown-linux-gnu]=qemu-s390x
+    [aarch64-unknown-linux-gnu]=qemu-aarch64)
 # Targets whose optimized builds dispatch by tail calls (pulley-interp's
 # build.rs): CI runs their optimized torture test.
 declare -A optimized_tail=([armv7-unknown-linux-gnueabihf]=1)
+# Targets where the runtime's `native` feature runs (docs/native.md): the full
+# run tests native mode there.
+declare -A native_host=([s390x-unknown-linux-gnu]=1 [aarch64-unknown-linux-gnu]=1)
 no_std_target=thumbv7em-none-eabihf
 
 subset=0
+native_only=0
 targets=()
 for arg in "$@"; do
     case "$arg" in
         --subset) subset=1 ;;
+        --native) native_only=1 ;;
         -h | --help)
             sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
             exit 0
@@ -80,7 +98,13 @@ for arg in "$@"; do
             ;;
     esac
 done
-[[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
+if [[ ${#targets[@]} -eq 0 ]]; then
+    if [[ $native_only == 1 ]]; then
+        targets=("${native_targets[@]}")
+    else
+        targets=("${all_targets[@]}")
+    fi
+fi
 
 cross_dir="${PULLEY_CROSS_TARGET_DIR:-$root/target/cross}"
 logs="$cross_dir/logs"
@@ -171,9 +195,12 @@ install_tools
 step "tools"
 note "$(/usr/bin/rustc --version) (Debian), $(qemu-arm --version | head -n 1)"
 
-# The x86_64 reference: rustup's toolchain, an optimized build.
-step "host pulley (x86_64, release)"
-cargo build --release -p pulley
+# The x86_64 reference: rustup's toolchain, an optimized build (not needed
+# for --native).
+if [[ $native_only == 0 ]]; then
+    step "host pulley (x86_64, release)"
+    cargo build --release -p pulley
+fi
 host_pulley="$(realpath -m "${CARGO_TARGET_DIR:-$root/target}")/release/pulley"
 
 # --- One target ------------------------------------------------------------
@@ -356,6 +383,22 @@ binary_result() {
         found && /^test result:/ { print $3; exit }' "$1" | tr -d .
 }
 
+# Native mode on a host Cranelift has a backend for: runtime/tests/native.rs,
+# then the spec suite as native code.
+native_checks() {
+    local t="$1" phase=$SECONDS
+    local common=(--locked -Zbuild-std --target "$t")
+    local log="$logs/$t-native.log"
+    {
+        xcargo test "${common[@]}" -p pulley --features native --test native &&
+            xcargo test "${common[@]}" -p pulley --features native --test spec \
+                -- --nocapture as_native_code
+    } >"$log" 2>&1 || fail "$t: native mode (log: $log)"
+    grep -aE '^test result:|directives passed' "$log" || true
+    note "$t: native mode (native.rs, spec suite as native code): $(results_line "$log");" \
+        "spec: $(grep -aE '[0-9]+ scripts, [0-9]+ directives passed' "$log" | paste -sd ';' -) ($(took $phase))"
+}
+
 test_target() {
     local t="$1" start=$SECONDS phase
     step "$t (${flavour[$t]})"
@@ -405,6 +448,8 @@ test_target() {
         fail "$t: runtime tests"
     note "$t: runtime tests: $(results_line "$log");" \
         "spec: $(grep -aE '[0-9]+ scripts, [0-9]+ directives passed' "$log" | paste -sd ';' -) ($(took $phase))"
+
+    [[ $subset == 1 || -z "${native_host[$t]:-}" ]] || native_checks "$t"
 
     phase=$SECONDS
     artifact_checks "$t"
@@ -459,12 +504,22 @@ no_std_builds() {
 }
 
 overall=$SECONDS
-for t in "${targets[@]}"; do
-    test_target "$t"
-done
-no_std_builds
+if [[ $native_only == 1 ]]; then
+    for t in "${targets[@]}"; do
+        step "$t: native mode"
+        native_checks "$t"
+    done
+else
+    for t in "${targets[@]}"; do
+        test_target "$t"
+    done
+    no_std_builds
+fi
 
-step "summary ($([[ $subset == 1 ]] && echo subset || echo full), $(took $overall))"
+mode=full
+[[ $subset == 0 ]] || mode=subset
+[[ $native_only == 0 ]] || mode=native
+step "summary ($mode, $(took $overall))"
 cat "$summary"
 echo "logs: $logs"
 if [[ $failures -gt 0 ]]; then

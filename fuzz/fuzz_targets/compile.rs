@@ -1,4 +1,5 @@
-//! Any valid module compiles for all four flavours without a panic.
+//! Any valid module compiles for all four flavours, and to native code,
+//! without a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -15,5 +16,10 @@ fuzz_target!(|data: &[u8]| {
         if let Err(error) = Module::from_binary(&Engine::new(&config), &case.wasm) {
             panic!("a valid module failed to compile for {flavour}: {error}");
         }
+    }
+    let mut config = Config::new();
+    config.native(true);
+    if let Err(error) = Module::from_binary(&Engine::new(&config), &case.wasm) {
+        panic!("a valid module failed to compile to native code: {error}");
     }
 });

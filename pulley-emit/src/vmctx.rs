@@ -14,7 +14,9 @@
 //! | 8 | memory 0 length in bytes (`u64`) |
 //! | 16 | native context (pointer; native code only) |
 //! | 24 | instance index (`u64`; native code only) |
-//! | 32 | signature ids: one `u64` per type of the module |
+//! | 32 | table views: pointer to one (elements, length) pair per table (native code only) |
+//! | 40 | function code: pointer to one code address per defined function (native code only) |
+//! | 48 | signature ids: one `u64` per type of the module |
 //! | ... | function references: one `u64` handle per function |
 //! | ... | global cells: one pointer per global |
 //!
@@ -41,6 +43,12 @@ pub enum VmctxField {
     NativeContext,
     /// Native code only: the store's index of the instance.
     InstanceIndex,
+    /// Native code only: a pointer to the instance's table views (see
+    /// `native::abi::TABLE_VIEW_SIZE`), one per table.
+    TableViews,
+    /// Native code only: a pointer to the code address of each defined
+    /// function.
+    FunctionCode,
 }
 
 /// Offsets of the vmctx fields for one module and pointer width.
@@ -63,7 +71,7 @@ impl VmctxLayout {
         let types = module.types.len() as u32;
         let functions = module.functions.len() as u32;
         let globals = module.globals.len() as u32;
-        let type_ids = 32;
+        let type_ids = 48;
         let func_refs = type_ids + 8 * types;
         let global_pointers = func_refs + 8 * functions;
         let size = global_pointers + pointer_bytes * globals;
@@ -89,6 +97,8 @@ impl VmctxLayout {
             VmctxField::GlobalPointer(global) => self.global_pointers + self.pointer_bytes * global,
             VmctxField::NativeContext => 16,
             VmctxField::InstanceIndex => 24,
+            VmctxField::TableViews => 32,
+            VmctxField::FunctionCode => 40,
         };
         offset as i32
     }
@@ -105,6 +115,8 @@ impl VmctxLayout {
             8 => Some(VmctxField::MemoryLength),
             16 => Some(VmctxField::NativeContext),
             24 => Some(VmctxField::InstanceIndex),
+            32 => Some(VmctxField::TableViews),
+            40 => Some(VmctxField::FunctionCode),
             _ => indexed(self.type_ids, 8, self.types)
                 .map(VmctxField::TypeId)
                 .or_else(|| indexed(self.func_refs, 8, self.functions).map(VmctxField::FuncRef))
@@ -147,7 +159,12 @@ mod tests {
                 .chain((0..3).map(VmctxField::TypeId))
                 .chain((0..4).map(VmctxField::FuncRef))
                 .chain((0..5).map(VmctxField::GlobalPointer))
-                .chain([VmctxField::NativeContext, VmctxField::InstanceIndex]);
+                .chain([
+                    VmctxField::NativeContext,
+                    VmctxField::InstanceIndex,
+                    VmctxField::TableViews,
+                    VmctxField::FunctionCode,
+                ]);
             for field in fields {
                 assert_eq!(
                     layout.field_at(i64::from(layout.offset(field))),

@@ -144,7 +144,7 @@ pub(crate) fn perform<T>(
     Ok(results)
 }
 
-pub(crate) fn out_of_bounds_memory() -> Trap {
+fn out_of_bounds_memory() -> Trap {
     Trap::new(TrapKind::MemoryOutOfBounds)
 }
 
@@ -161,7 +161,7 @@ pub(crate) fn memory(inner: &StoreInner, instance: u32) -> Result<usize, Trap> {
 }
 
 /// The store table of the instance's table `index`.
-pub(crate) fn table(inner: &StoreInner, instance: u32, index: u32) -> Result<usize, Trap> {
+fn table(inner: &StoreInner, instance: u32, index: u32) -> Result<usize, Trap> {
     inner.instances[instance as usize]
         .tables
         .get(index as usize)

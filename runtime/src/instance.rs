@@ -363,29 +363,28 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     }
     let mut env = Box::new(Environment::new());
     env.set_instance_id(u64::from(instance) + 1);
+    let table_views = vec![
+        TableView {
+            elements: core::ptr::null_mut(),
+            len: 0
+        };
+        tables.len()
+    ];
     #[cfg(feature = "native")]
     let vmctx = module.inner.native.as_ref().map(|code| {
-        let context = store.inner.native_context();
-        crate::native::Vmctx::new(
-            code,
-            instance,
-            &type_ids,
-            &func_refs,
-            &global_cells,
-            context,
-        )
+        let entities = crate::native::VmctxEntities {
+            type_ids: &type_ids,
+            func_refs: &func_refs,
+            global_cells: &global_cells,
+            table_views: &table_views,
+        };
+        crate::native::Vmctx::new(code, instance, entities, store.inner.native_context())
     });
     store.inner.instances.push(InstanceEntry {
         module: module.clone(),
         funcs,
         memory,
-        table_views: vec![
-            TableView {
-                elements: core::ptr::null_mut(),
-                len: 0
-            };
-            tables.len()
-        ],
+        table_views,
         tables,
         globals,
         func_refs,

@@ -139,6 +139,10 @@ impl StoreInner {
     /// or resumes, since host code may have grown a memory or added functions.
     pub(crate) fn refresh_environments(&mut self) {
         let targets = (self.funcref_targets.as_ptr(), self.funcref_targets.len());
+        #[cfg(feature = "native")]
+        if let Some(context) = &mut self.native {
+            context.set_funcref_targets(&self.funcref_targets);
+        }
         for instance in &mut self.instances {
             for (view, &table) in instance.table_views.iter_mut().zip(&instance.tables) {
                 let table = &mut self.tables[table as usize];

@@ -13,9 +13,9 @@ use anyhow::{Context, Result, anyhow, bail};
 pub enum Engine {
     /// Our interpreter through the `pulley` crate's API.
     Pulley,
-    // `PulleyNative` goes here once the runtime's `native` feature exists
-    // (design.md, "Native accelerator"): the same compiler's optimized CLIF
-    // through Cranelift's host backend.
+    /// The same IR compiled to host machine code (the runtime's `native`
+    /// feature, docs/native.md).
+    PulleyNative,
     /// Wasmtime 48 compiling to native code with Cranelift.
     Wasmtime,
     /// Wasmtime 48 compiling to its own Pulley bytecode and interpreting it.
@@ -28,8 +28,9 @@ pub enum Engine {
 }
 
 impl Engine {
-    pub const ALL: [Engine; 5] = [
+    pub const ALL: [Engine; 6] = [
         Engine::Pulley,
+        Engine::PulleyNative,
         Engine::Wasmtime,
         Engine::WasmtimePulley,
         Engine::Wasmi,
@@ -39,6 +40,7 @@ impl Engine {
     pub fn name(self) -> &'static str {
         match self {
             Engine::Pulley => "pulley",
+            Engine::PulleyNative => "pulley-native",
             Engine::Wasmtime => "wasmtime",
             Engine::WasmtimePulley => "wasmtime-pulley",
             Engine::Wasmi => "wasmi",
@@ -50,6 +52,7 @@ impl Engine {
     pub fn description(self) -> &'static str {
         match self {
             Engine::Pulley => "Pulley's interpreter (this repository, `pulley` crate API)",
+            Engine::PulleyNative => "Pulley's native mode: the same IR, Cranelift to host code",
             Engine::Wasmtime => "Wasmtime 48, Cranelift to native code",
             Engine::WasmtimePulley => {
                 "Wasmtime 48, Cranelift to Wasmtime's own Pulley bytecode (`pulley64`)"
@@ -62,9 +65,6 @@ impl Engine {
     pub fn from_name(name: &str) -> Result<Engine> {
         if let Some(engine) = Engine::ALL.into_iter().find(|engine| engine.name() == name) {
             return Ok(engine);
-        }
-        if name == "pulley-native" {
-            bail!("pulley-native does not exist yet: the runtime has no native backend");
         }
         let names: Vec<_> = Engine::ALL.iter().map(|engine| engine.name()).collect();
         bail!(
@@ -144,7 +144,8 @@ pub fn run(engine: Engine, invocation: &Invocation) -> Result<Measurement, Faile
         .with_context(|| format!("cannot read {}", invocation.wasm))
         .in_phase(Phase::Compile)?;
     match engine {
-        Engine::Pulley => pulley::run(&bytes, invocation),
+        Engine::Pulley => pulley::run(&bytes, invocation, false),
+        Engine::PulleyNative => pulley::run(&bytes, invocation, true),
         Engine::Wasmtime => wasmtime::run(&bytes, invocation, false),
         Engine::WasmtimePulley => wasmtime::run(&bytes, invocation, true),
         Engine::Wasmi => wasmi::run(&bytes, invocation),

@@ -1,4 +1,5 @@
-//! Our interpreter through the `pulley` crate's embedding API, wired as
+//! Pulley (the interpreter, or native code) through the `pulley` crate's
+//! embedding API, wired as
 //! `pulley run --dir . PROGRAM` wires it (`pulley::wasi`, the host's standard
 //! streams), with `bench.start`/`bench.end` as host functions that time the
 //! measured region instead of the no-op `--preload bench=bench-stub.wasm`.
@@ -16,9 +17,10 @@ struct Host {
     clock: BenchClock,
 }
 
-pub fn run(bytes: &[u8], invocation: &Invocation) -> Result<Measurement, Failed> {
-    // The `pulley` command's configuration: the host's flavour, optimized.
-    let engine = Engine::new(&Config::new());
+pub fn run(bytes: &[u8], invocation: &Invocation, native: bool) -> Result<Measurement, Failed> {
+    // The `pulley` command's configuration: the host's flavour (or native
+    // code), optimized.
+    let engine = Engine::new(Config::new().native(native));
     let compile_started = Instant::now();
     let module = Module::from_binary(&engine, bytes).in_phase(Phase::Compile)?;
     let compile = compile_started.elapsed();

@@ -1495,7 +1495,9 @@ impl<'a> Selector<'a> {
                 VmctxField::MemoryBase
                 | VmctxField::GlobalPointer(_)
                 | VmctxField::NativeContext
-                | VmctxField::InstanceIndex => {
+                | VmctxField::InstanceIndex
+                | VmctxField::TableViews
+                | VmctxField::FunctionCode => {
                     return Err(
                         self.error(format_args!("unsupported use of vmctx field {field:?}"))
                     );

@@ -33,8 +33,32 @@ pub const CONTEXT_DISPATCH: i32 = 16;
 /// through `callee_vmctx`; for a host function, returns null, and the call
 /// goes through the dispatcher instead.
 pub const CONTEXT_RESOLVE: i32 = 24;
-/// Size of the part of the native context native code reads.
-pub const CONTEXT_SIZE: i32 = 32;
+/// Offset of the store's function-reference targets (a pointer): what each
+/// handle `h != 0` resolves to is entry `h - 1`, of [`FUNCREF_TARGET_SIZE`]
+/// bytes. Changes only while the host runs.
+pub const CONTEXT_FUNCREF_TARGETS: i32 = 32;
+/// Offset of the number of function-reference targets (pointer-sized).
+pub const CONTEXT_FUNCREF_COUNT: i32 = 40;
+
+/// Size of a function-reference target: its signature id (`u64`), its
+/// instance's id (`u64`: the store's instance index plus one, zero for a host
+/// function), and its defined-function index there (`u32`).
+pub const FUNCREF_TARGET_SIZE: i32 = 24;
+/// Offset of a target's signature id.
+pub const FUNCREF_TARGET_TYPE_ID: i32 = 0;
+/// Offset of a target's instance id.
+pub const FUNCREF_TARGET_INSTANCE: i32 = 8;
+/// Offset of a target's function index.
+pub const FUNCREF_TARGET_FUNC: i32 = 16;
+
+/// Size of a table view (`VmctxField::TableViews`): the elements' address,
+/// then their number (both pointer-sized), updated by the host when the
+/// table moves or grows.
+pub const TABLE_VIEW_SIZE: i32 = 16;
+/// Offset of a table view's elements address.
+pub const TABLE_VIEW_ELEMENTS: i32 = 0;
+/// Offset of a table view's length.
+pub const TABLE_VIEW_LEN: i32 = 8;
 
 /// The value of the trap word.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

@@ -11,9 +11,13 @@
 //!   every call is followed by a check of the word that returns as well. A
 //!   trap thus unwinds by plain returns to the entry trampoline.
 //! * Function entry compares the stack pointer with the context's limit.
-//! * Calls to imports, builtins and intrinsics go through the host
-//!   dispatcher; `call_ref` asks the resolver for the callee's code and
-//!   calls it directly when it is wasm.
+//! * Table accesses and function-reference signature lookups become loads
+//!   (through the instance's table views and the store's targets).
+//! * Calls to imports, builtins and the other intrinsics go through the host
+//!   dispatcher. `call_ref` calls a function of its own instance directly,
+//!   found through the targets; any other reference is resolved by the host:
+//!   wasm code is called directly with its own vmctx, a host function through
+//!   the dispatcher.
 //!
 //! See [`abi`](super::abi) for the context's layout and entry points.
 
@@ -29,7 +33,12 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::isa::CallConv;
 
-use super::abi::{CONTEXT_DISPATCH, CONTEXT_RESOLVE, CONTEXT_STACK_LIMIT, CONTEXT_TRAP, TrapWord};
+use super::abi::{
+    CONTEXT_DISPATCH, CONTEXT_FUNCREF_COUNT, CONTEXT_FUNCREF_TARGETS, CONTEXT_RESOLVE,
+    CONTEXT_STACK_LIMIT, CONTEXT_TRAP, FUNCREF_TARGET_FUNC, FUNCREF_TARGET_INSTANCE,
+    FUNCREF_TARGET_SIZE, FUNCREF_TARGET_TYPE_ID, HostCall, TABLE_VIEW_ELEMENTS, TABLE_VIEW_LEN,
+    TABLE_VIEW_SIZE, TrapWord,
+};
 use crate::CompileError;
 use crate::intrinsics::{self, Intrinsic};
 use crate::traps;
@@ -43,13 +52,14 @@ pub(crate) fn legalize(
     host: CallConv,
     pointer: Type,
 ) -> Result<(), CompileError> {
-    make_implicit_traps_explicit(func);
     let entry = func
         .layout
         .entry_block()
         .ok_or_else(|| CompileError::Internal("a function without an entry block".into()))?;
     let vmctx = func.dfg.block_params(entry)[0];
+    make_implicit_traps_explicit(func, layout, vmctx, pointer)?;
     let mut rewriter = Rewriter {
+        layout: *layout,
         vmctx,
         context: vmctx,
         pointer,
@@ -67,7 +77,7 @@ pub(crate) fn legalize(
         dispatch: None,
         resolve: None,
     };
-    rewriter.enter(func, layout, entry)?;
+    rewriter.enter(func, entry)?;
     let mut block = Some(entry);
     while let Some(current) = block {
         let mut inst = func.layout.first_inst(current);
@@ -80,13 +90,30 @@ pub(crate) fn legalize(
 }
 
 /// Inserts, before each instruction that traps implicitly, the explicit
-/// check that traps first, so the instruction itself never does.
-fn make_implicit_traps_explicit(func: &mut Function) {
+/// check that traps first, so the instruction itself never does; replaces
+/// the table and signature intrinsics by loads with explicit checks.
+fn make_implicit_traps_explicit(
+    func: &mut Function,
+    layout: &VmctxLayout,
+    vmctx: Value,
+    pointer: Type,
+) -> Result<(), CompileError> {
     let mut pos = FuncCursor::new(func);
     while let Some(_block) = pos.next_block() {
         while let Some(inst) = pos.next_inst() {
             let data = pos.func.dfg.insts[inst];
             match data {
+                InstructionData::Call {
+                    opcode: Opcode::Call,
+                    func_ref,
+                    ..
+                } => {
+                    if let Callee::Host { namespace, index } = callee(pos.func, func_ref)?
+                        && let Some(call) = HostCall::decode(namespace, index)
+                    {
+                        inline_intrinsic(&mut pos, inst, call, layout, vmctx, pointer);
+                    }
+                }
                 InstructionData::Binary {
                     opcode,
                     args: [a, b],
@@ -140,6 +167,123 @@ fn make_implicit_traps_explicit(func: &mut Function) {
             }
         }
     }
+    Ok(())
+}
+
+/// Replaces intrinsic call `inst` (the cursor's instruction) by loads and
+/// stores, if it is one of the table or signature intrinsics.
+fn inline_intrinsic(
+    pos: &mut FuncCursor,
+    inst: Inst,
+    call: HostCall,
+    layout: &VmctxLayout,
+    vmctx: Value,
+    pointer: Type,
+) {
+    let args = pos.func.dfg.inst_args(inst).to_vec();
+    // The elements and length of table `table`, and the checked address of
+    // element `index`.
+    let table_view = |pos: &mut FuncCursor, table: u32| {
+        let views = pos.ins().load(
+            pointer,
+            fixed(),
+            vmctx,
+            layout.offset(VmctxField::TableViews),
+        );
+        let view = TABLE_VIEW_SIZE * table as i32;
+        let elements = pos
+            .ins()
+            .load(pointer, trusted(), views, view + TABLE_VIEW_ELEMENTS);
+        let length = pos.ins().load(I64, trusted(), views, view + TABLE_VIEW_LEN);
+        (elements, length)
+    };
+    let element = |pos: &mut FuncCursor, table: u32, index: Value| {
+        let (elements, length) = table_view(pos, table);
+        let index = pos.ins().uextend(I64, index);
+        let outside = pos
+            .ins()
+            .icmp(IntCC::UnsignedGreaterThanOrEqual, index, length);
+        pos.ins().trapnz(outside, traps::TABLE_OUT_OF_BOUNDS);
+        let offset = pos.ins().imul_imm_u(index, 8);
+        pos.ins().iadd(elements, offset)
+    };
+    let results = match call {
+        HostCall::TableSize(table) => {
+            let (_, length) = table_view(pos, table);
+            vec![pos.ins().ireduce(I32, length)]
+        }
+        HostCall::TableGet(table) => {
+            let address = element(pos, table, args[1]);
+            vec![pos.ins().load(I64, trusted(), address, 0)]
+        }
+        HostCall::TableSet(table) => {
+            let address = element(pos, table, args[1]);
+            pos.ins().store(trusted(), args[2], address, 0);
+            vec![]
+        }
+        HostCall::FuncrefType => {
+            let handle = args[1];
+            pos.ins().trapz(handle, traps::INDIRECT_CALL_TO_NULL);
+            let target = funcref_target(pos, layout, vmctx, pointer, handle);
+            pos.ins().trapz(target.known, traps::BAD_SIGNATURE);
+            vec![target.load(pos, FUNCREF_TARGET_TYPE_ID)]
+        }
+        _ => return,
+    };
+    let old = pos.func.dfg.inst_results(inst).to_vec();
+    pos.func.dfg.detach_inst_results(inst);
+    for (old, new) in old.into_iter().zip(results) {
+        pos.func.dfg.change_to_alias(old, new);
+    }
+    pos.remove_inst_and_step_back();
+}
+
+/// A function-reference target, looked up at the cursor.
+struct Target {
+    /// Non-zero if the handle names a target.
+    known: Value,
+    /// The target's address (meaningful only if `known`).
+    address: Value,
+}
+
+impl Target {
+    /// Loads the 64-bit field at `offset`.
+    fn load(&self, pos: &mut FuncCursor, offset: i32) -> Value {
+        pos.ins().load(I64, trusted(), self.address, offset)
+    }
+}
+
+/// Looks up the target of non-null-or-not `handle` in the store's targets
+/// (no branch: `known` says whether it exists).
+fn funcref_target(
+    pos: &mut FuncCursor,
+    layout: &VmctxLayout,
+    vmctx: Value,
+    pointer: Type,
+    handle: Value,
+) -> Target {
+    let context = pos.ins().load(
+        pointer,
+        fixed(),
+        vmctx,
+        layout.offset(VmctxField::NativeContext),
+    );
+    let targets = pos
+        .ins()
+        .load(pointer, trusted(), context, CONTEXT_FUNCREF_TARGETS);
+    let count = pos
+        .ins()
+        .load(I64, trusted(), context, CONTEXT_FUNCREF_COUNT);
+    // Handle 0 wraps to the largest index, which is never known.
+    let index = pos.ins().iadd_imm_s(handle, -1);
+    let known = pos.ins().icmp(IntCC::UnsignedLessThan, index, count);
+    // An unknown index is clamped to 0 so the address stays computable;
+    // callers check `known` before using what it points to.
+    let zero = pos.ins().iconst(I64, 0);
+    let index = pos.ins().select(known, index, zero);
+    let offset = pos.ins().imul_imm_u(index, i64::from(FUNCREF_TARGET_SIZE));
+    let address = pos.ins().iadd(targets, offset);
+    Target { known, address }
 }
 
 /// The range a float-to-int conversion accepts after truncation: `x cc low
@@ -189,6 +333,7 @@ enum Callee {
 }
 
 struct Rewriter {
+    layout: VmctxLayout,
     vmctx: Value,
     /// The native context, loaded once at entry.
     context: Value,
@@ -221,18 +366,13 @@ fn fixed() -> MemFlagsData {
 
 impl Rewriter {
     /// Loads the context and checks the stack limit at the top of `entry`.
-    fn enter(
-        &mut self,
-        func: &mut Function,
-        layout: &VmctxLayout,
-        entry: Block,
-    ) -> Result<(), CompileError> {
+    fn enter(&mut self, func: &mut Function, entry: Block) -> Result<(), CompileError> {
         let first = func
             .layout
             .first_inst(entry)
             .ok_or_else(|| CompileError::Internal("an empty entry block".into()))?;
         let mut pos = FuncCursor::new(func).at_inst(first);
-        let offset = layout.offset(VmctxField::NativeContext);
+        let offset = self.layout.offset(VmctxField::NativeContext);
         self.context = pos.ins().load(self.pointer, fixed(), self.vmctx, offset);
         let limit = pos
             .ins()
@@ -321,8 +461,11 @@ impl Rewriter {
         self.check_trap_after(func, last);
     }
 
-    /// Replaces `call_ref` `inst`: resolve the reference; call wasm code
-    /// directly, a host function through the dispatcher.
+    /// Replaces `call_ref` `inst`: a function of this instance is called
+    /// directly through the instance's function code; any other reference is
+    /// resolved by the host (which traps on a null or mistyped one), wasm
+    /// code then called directly with its own vmctx, a host function through
+    /// the dispatcher.
     fn call_ref(
         &mut self,
         func: &mut Function,
@@ -346,43 +489,101 @@ impl Rewriter {
 
         let join = (!tail).then(|| split_after(func, inst));
         let unwind = self.unwind_block(func);
-        let resolved = func.dfg.make_block();
-        let direct = func.dfg.make_block();
-        let through_host = func.dfg.make_block();
-        for block in [resolved, direct, through_host] {
+        let [check, local, resolve, resolved, direct, through_host] =
+            [(); 6].map(|()| func.dfg.make_block());
+        for block in [check, local, resolve, resolved, direct, through_host] {
             func.layout.insert_block(block, join.unwrap_or(unwind));
         }
+        let code = func.dfg.append_block_param(direct, self.pointer);
+        let callee_vmctx = func.dfg.append_block_param(direct, self.pointer);
 
-        // Resolve, and return if that trapped.
+        // Look the reference up; only a known one is read.
         let mut pos = FuncCursor::new(func).at_inst(inst);
+        let target = funcref_target(&mut pos, &self.layout, self.vmctx, self.pointer, funcref);
+        pos.ins()
+            .brif(target.known, check, NO_ARGS, resolve, NO_ARGS);
+        pos.func.dfg.detach_inst_results(inst);
+        pos.func.layout.remove_inst(inst);
+
+        // This instance's function of the expected type: call it directly.
+        let mut pos = FuncCursor::new(func).at_bottom(check);
+        let type_id = target.load(&mut pos, FUNCREF_TARGET_TYPE_ID);
+        let expected = pos.ins().load(
+            I64,
+            fixed(),
+            self.vmctx,
+            self.layout.offset(VmctxField::TypeId(type_index)),
+        );
+        let instance_id = target.load(&mut pos, FUNCREF_TARGET_INSTANCE);
+        let own_index = pos.ins().load(
+            I64,
+            fixed(),
+            self.vmctx,
+            self.layout.offset(VmctxField::InstanceIndex),
+        );
+        let own_id = pos.ins().iadd_imm_u(own_index, 1);
+        let same_type = pos.ins().icmp(IntCC::Equal, type_id, expected);
+        let same_instance = pos.ins().icmp(IntCC::Equal, instance_id, own_id);
+        let local_call = pos.ins().band(same_type, same_instance);
+        pos.ins().brif(local_call, local, NO_ARGS, resolve, NO_ARGS);
+
+        let mut pos = FuncCursor::new(func).at_bottom(local);
+        let index = pos
+            .ins()
+            .load(I32, trusted(), target.address, FUNCREF_TARGET_FUNC);
+        let index = pos.ins().uextend(I64, index);
+        let offset = pos.ins().imul_imm_u(index, 8);
+        let codes = pos.ins().load(
+            self.pointer,
+            fixed(),
+            self.vmctx,
+            self.layout.offset(VmctxField::FunctionCode),
+        );
+        let address = pos.ins().iadd(codes, offset);
+        let local_code = pos.ins().load(self.pointer, trusted(), address, 0);
+        pos.ins().jump(
+            direct,
+            &[BlockArg::Value(local_code), BlockArg::Value(self.vmctx)],
+        );
+
+        // Anything else: ask the host, and return if that trapped.
+        let mut pos = FuncCursor::new(func).at_bottom(resolve);
         let values = self.values_area(&mut pos);
         let resolver = pos
             .ins()
             .load(self.pointer, fixed(), self.context, CONTEXT_RESOLVE);
-        let resolve = self.resolve_signature(pos.func);
+        let signature = self.resolve_signature(pos.func);
         let type_value = pos.ins().iconst(I32, i64::from(type_index));
         let call = pos.ins().call_indirect(
-            resolve,
+            signature,
             resolver,
             &[self.vmctx, funcref, type_value, values],
         );
-        let code = pos.func.dfg.first_result(call);
+        let resolved_code = pos.func.dfg.first_result(call);
         let word = self.load_trap_word(&mut pos);
         pos.ins().brif(word, unwind, NO_ARGS, resolved, NO_ARGS);
-        pos.func.dfg.detach_inst_results(inst);
-        pos.func.layout.remove_inst(inst);
 
         let mut pos = FuncCursor::new(func).at_bottom(resolved);
-        pos.ins().brif(code, direct, NO_ARGS, through_host, NO_ARGS);
+        let resolved_vmctx = pos.ins().load(self.pointer, trusted(), values, 0);
+        pos.ins().brif(
+            resolved_code,
+            direct,
+            &[
+                BlockArg::Value(resolved_code),
+                BlockArg::Value(resolved_vmctx),
+            ],
+            through_host,
+            NO_ARGS,
+        );
 
         // Wasm: call the code with the callee's vmctx.
         let mut pos = FuncCursor::new(func).at_bottom(direct);
-        let callee_vmctx = pos.ins().load(self.pointer, trusted(), values, 0);
         let mut wasm_args = vec![callee_vmctx];
         wasm_args.extend_from_slice(params);
         if let Some(join) = join {
             let call = pos.ins().call_indirect(wasm_signature, code, &wasm_args);
             let results = pos.func.dfg.inst_results(call).to_vec();
+            let values = self.values_area(&mut pos);
             store_words(&mut pos, values, &results);
             let word = self.load_trap_word(&mut pos);
             pos.ins().brif(word, unwind, NO_ARGS, join, NO_ARGS);
@@ -395,6 +596,7 @@ impl Rewriter {
         let mut pos = FuncCursor::new(func).at_bottom(through_host);
         let mut host_args = vec![funcref];
         host_args.extend_from_slice(params);
+        let values = self.values_area(&mut pos);
         self.dispatch(
             &mut pos,
             values,
@@ -408,6 +610,7 @@ impl Rewriter {
                 pos.ins().brif(word, unwind, NO_ARGS, join, NO_ARGS);
                 let mut pos = FuncCursor::new(func);
                 pos.goto_first_insertion_point(join);
+                let values = self.values_area(&mut pos);
                 let results = load_words(&mut pos, values, &result_types);
                 for (old, new) in old_results.into_iter().zip(results) {
                     pos.func.dfg.change_to_alias(old, new);

@@ -23,10 +23,15 @@ unsafe impl Send for ExecutableCode {}
 unsafe impl Sync for ExecutableCode {}
 
 impl ExecutableCode {
-    /// Maps `code` executable. Only architectures whose instruction fetch
-    /// sees ordinary stores without cache maintenance are accepted.
+    /// Maps `code` executable: on x86_64 and s390x, whose instruction fetch
+    /// sees ordinary stores, and on AArch64, after cache maintenance.
+    /// riscv64 (which needs a system call for it) is refused for now.
     pub(crate) fn new(code: &[u8]) -> Result<ExecutableCode> {
-        if !cfg!(any(target_arch = "x86_64", target_arch = "s390x")) {
+        if !cfg!(any(
+            target_arch = "x86_64",
+            target_arch = "s390x",
+            target_arch = "aarch64"
+        )) {
             return Err(Error::Usage(
                 "native code is not supported on this host yet (it needs instruction-cache \
                  maintenance after writing code)"
@@ -55,6 +60,11 @@ impl ExecutableCode {
         // SAFETY: the range is exactly the mapping made above.
         unsafe { mprotect(start, mapped, MprotectFlags::READ | MprotectFlags::EXEC) }
             .map_err(|error| mapping_error("making native code executable", error))?;
+        #[cfg(target_arch = "aarch64")]
+        // SAFETY: the range is the code just written, mapped and readable.
+        unsafe {
+            synchronize_instruction_cache(start.cast::<u8>(), code.len())
+        };
         Ok(executable)
     }
 
@@ -67,6 +77,40 @@ impl ExecutableCode {
     }
 }
 
+/// Makes instructions written as data at `start..start + len` visible to
+/// instruction fetch (AArch64: clean the data cache and invalidate the
+/// instruction cache to the point of unification, line by line, as
+/// `__clear_cache` does), then synchronizes this core's fetch.
+///
+/// # Safety
+/// The range must be mapped and readable.
+#[cfg(target_arch = "aarch64")]
+unsafe fn synchronize_instruction_cache(start: *const u8, len: usize) {
+    use core::arch::asm;
+    let cache_type: u64;
+    // SAFETY: reading CTR_EL0 is allowed at EL0 on Linux.
+    unsafe { asm!("mrs {}, ctr_el0", out(reg) cache_type, options(nomem, nostack)) };
+    let data_line = 4usize << ((cache_type >> 16) & 0xf);
+    let instruction_line = 4usize << (cache_type & 0xf);
+    let (first, end) = (start.addr(), start.addr() + len);
+    let mut line = first & !(data_line - 1);
+    while line < end {
+        // SAFETY: a cache maintenance operation on a mapped address.
+        unsafe { asm!("dc cvau, {}", in(reg) line, options(nostack)) };
+        line += data_line;
+    }
+    // SAFETY: barriers only.
+    unsafe { asm!("dsb ish", options(nostack)) };
+    let mut line = first & !(instruction_line - 1);
+    while line < end {
+        // SAFETY: as above.
+        unsafe { asm!("ic ivau, {}", in(reg) line, options(nostack)) };
+        line += instruction_line;
+    }
+    // SAFETY: barriers only.
+    unsafe { asm!("dsb ish", "isb", options(nostack)) };
+}
+
 impl Drop for ExecutableCode {
     fn drop(&mut self) {
         // SAFETY: the mapping was made in `new` with this length and is
@@ -75,7 +119,10 @@ impl Drop for ExecutableCode {
     }
 }
 
-#[cfg(all(test, any(target_arch = "x86_64", target_arch = "s390x")))]
+#[cfg(all(
+    test,
+    any(target_arch = "x86_64", target_arch = "s390x", target_arch = "aarch64")
+))]
 mod tests {
     use super::*;
     use alloc::vec::Vec;

@@ -95,10 +95,10 @@ fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, u
                 .ok_or_else(|| Error::from(Trap::host("an unknown builtin")))?;
             (builtin.params().len(), builtin.results().len())
         }
-        HostCall::TableGet(_) => (1, 1),
-        HostCall::TableSet(_) => (2, 0),
-        HostCall::TableSize(_) => (0, 1),
-        HostCall::FuncrefType => (1, 1),
+        HostCall::TableGet(_)
+        | HostCall::TableSet(_)
+        | HostCall::TableSize(_)
+        | HostCall::FuncrefType => return Err(compiled_inline()),
         HostCall::MemoryCopy | HostCall::MemoryFill => (3, 0),
         HostCall::ConsumeFuel(_) => (0, 0),
         HostCall::CallRef(ty) => {
@@ -106,6 +106,12 @@ fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, u
             (1 + ty.params.len(), ty.results.len())
         }
     })
+}
+
+/// The error for an intrinsic native code performs itself (legalize
+/// compiles the table and signature intrinsics to loads).
+fn compiled_inline() -> Error {
+    Trap::host("native code dispatched an intrinsic it compiles inline").into()
 }
 
 /// Performs `call` for `instance` with `args`.
@@ -126,31 +132,10 @@ fn perform<T>(
             return invoke(store, target, args, Some(instance));
         }
         HostCall::Builtin(id) => return builtins::perform(store, instance, id, args),
-        HostCall::TableGet(table) => {
-            let table = builtins::table(inner, instance, table)?;
-            let element = inner.tables[table].elements.get(args[0] as u32 as usize);
-            alloc::vec![*element.ok_or_else(|| trap(TrapCode::TableOutOfBounds))?]
-        }
-        HostCall::TableSet(table) => {
-            let table = builtins::table(inner, instance, table)?;
-            let element = inner.tables[table]
-                .elements
-                .get_mut(args[0] as u32 as usize);
-            *element.ok_or_else(|| trap(TrapCode::TableOutOfBounds))? = args[1];
-            Vec::new()
-        }
-        HostCall::TableSize(table) => {
-            let table = builtins::table(inner, instance, table)?;
-            alloc::vec![inner.tables[table].elements.len() as u64]
-        }
-        HostCall::FuncrefType => {
-            let handle = args[0];
-            if handle == 0 {
-                return Err(trap(TrapCode::IndirectCallToNull));
-            }
-            let target = inner.funcref_targets.get(handle as usize - 1);
-            alloc::vec![target.ok_or_else(|| trap(TrapCode::BadSignature))?.type_id]
-        }
+        HostCall::TableGet(_)
+        | HostCall::TableSet(_)
+        | HostCall::TableSize(_)
+        | HostCall::FuncrefType => return Err(compiled_inline()),
         HostCall::MemoryCopy => {
             let memory = builtins::memory(inner, instance)?;
             let bytes = &mut inner.memories[memory].bytes;

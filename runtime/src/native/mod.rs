@@ -21,6 +21,7 @@ use core::any::Any;
 use pulley_emit::native::NativeModule;
 use pulley_emit::native::abi::{self, TrapWord};
 use pulley_emit::vmctx::{VmctxField, VmctxLayout};
+use pulley_interp::{FuncRefTarget, TableView};
 
 use crate::error::{Trap, TrapKind};
 use crate::store::StoreInner;
@@ -30,6 +31,8 @@ use crate::{Error, Result, Store};
 pub(crate) struct NativeCode {
     code: code::ExecutableCode,
     functions: Vec<u32>,
+    /// The address of each defined function (`VmctxField::FunctionCode`).
+    addresses: Vec<usize>,
     trampolines: Vec<u32>,
     layout: VmctxLayout,
 }
@@ -37,8 +40,15 @@ pub(crate) struct NativeCode {
 impl NativeCode {
     /// Maps `module`'s code executable.
     pub(crate) fn new(module: &NativeModule) -> Result<NativeCode> {
+        let code = code::ExecutableCode::new(&module.code)?;
+        let addresses = module
+            .functions
+            .iter()
+            .map(|&offset| code.at(offset).expose_provenance())
+            .collect();
         Ok(NativeCode {
-            code: code::ExecutableCode::new(&module.code)?,
+            code,
+            addresses,
             functions: module.functions.clone(),
             trampolines: module.trampolines.clone(),
             layout: module.layout,
@@ -64,6 +74,8 @@ pub(crate) struct NativeContext {
     stack_limit: usize,
     dispatch: usize,
     resolve: usize,
+    funcref_targets: *const FuncRefTarget,
+    funcref_count: usize,
     /// The running store (`*mut Store<T>`), set on every entry.
     store: *mut (),
     /// Native activations on the stack.
@@ -78,6 +90,22 @@ const _: () = {
     assert!(core::mem::offset_of!(NativeContext, stack_limit) == abi::CONTEXT_STACK_LIMIT as usize);
     assert!(core::mem::offset_of!(NativeContext, dispatch) == abi::CONTEXT_DISPATCH as usize);
     assert!(core::mem::offset_of!(NativeContext, resolve) == abi::CONTEXT_RESOLVE as usize);
+    assert!(
+        core::mem::offset_of!(NativeContext, funcref_targets)
+            == abi::CONTEXT_FUNCREF_TARGETS as usize
+    );
+    assert!(
+        core::mem::offset_of!(NativeContext, funcref_count) == abi::CONTEXT_FUNCREF_COUNT as usize
+    );
+    assert!(core::mem::size_of::<FuncRefTarget>() == abi::FUNCREF_TARGET_SIZE as usize);
+    assert!(core::mem::offset_of!(FuncRefTarget, type_id) == abi::FUNCREF_TARGET_TYPE_ID as usize);
+    assert!(
+        core::mem::offset_of!(FuncRefTarget, instance_id) == abi::FUNCREF_TARGET_INSTANCE as usize
+    );
+    assert!(core::mem::offset_of!(FuncRefTarget, func) == abi::FUNCREF_TARGET_FUNC as usize);
+    assert!(core::mem::size_of::<TableView>() == abi::TABLE_VIEW_SIZE as usize);
+    assert!(core::mem::offset_of!(TableView, elements) == abi::TABLE_VIEW_ELEMENTS as usize);
+    assert!(core::mem::offset_of!(TableView, len) == abi::TABLE_VIEW_LEN as usize);
     assert!(core::mem::size_of::<usize>() == 8);
 };
 
@@ -89,11 +117,20 @@ impl NativeContext {
             stack_limit: 0,
             dispatch: 0,
             resolve: 0,
+            funcref_targets: core::ptr::null(),
+            funcref_count: 0,
             store: core::ptr::null_mut(),
             depth: 0,
             error: None,
             panic: None,
         })
+    }
+
+    /// Points native code at the store's function-reference targets (they
+    /// move when the store gains functions).
+    pub(crate) fn set_funcref_targets(&mut self, targets: &[FuncRefTarget]) {
+        self.funcref_targets = targets.as_ptr();
+        self.funcref_count = targets.len();
     }
 
     /// Records a wasm trap for native code to unwind with.
@@ -108,19 +145,27 @@ impl NativeContext {
     }
 }
 
+/// What an instance's vmctx points to, besides the module's code.
+pub(crate) struct VmctxEntities<'a> {
+    pub(crate) type_ids: &'a [u64],
+    pub(crate) func_refs: &'a [u64],
+    pub(crate) global_cells: &'a [*mut u64],
+    pub(crate) table_views: &'a [TableView],
+}
+
 /// An instance's vmctx (see `pulley_emit::vmctx`), 8-byte words.
 pub(crate) struct Vmctx {
     words: Box<[u64]>,
 }
 
 impl Vmctx {
-    /// A vmctx for store instance `instance` of a module with `code`.
+    /// A vmctx for store instance `instance` of a module with `code`; the
+    /// instance's table views and global cells must stay in place while it
+    /// lives.
     pub(crate) fn new(
         code: &NativeCode,
         instance: u32,
-        type_ids: &[u64],
-        func_refs: &[u64],
-        global_cells: &[*mut u64],
+        entities: VmctxEntities<'_>,
         context: &NativeContext,
     ) -> Vmctx {
         let layout = &code.layout;
@@ -134,13 +179,23 @@ impl Vmctx {
             address((context as *const NativeContext).cast()),
         );
         vmctx.set(layout, VmctxField::InstanceIndex, u64::from(instance));
-        for (ty, &id) in type_ids.iter().enumerate() {
+        vmctx.set(
+            layout,
+            VmctxField::TableViews,
+            address(entities.table_views.as_ptr().cast()),
+        );
+        vmctx.set(
+            layout,
+            VmctxField::FunctionCode,
+            address(code.addresses.as_ptr().cast()),
+        );
+        for (ty, &id) in entities.type_ids.iter().enumerate() {
             vmctx.set(layout, VmctxField::TypeId(ty as u32), id);
         }
-        for (func, &handle) in func_refs.iter().enumerate() {
+        for (func, &handle) in entities.func_refs.iter().enumerate() {
             vmctx.set(layout, VmctxField::FuncRef(func as u32), handle);
         }
-        for (global, &cell) in global_cells.iter().enumerate() {
+        for (global, &cell) in entities.global_cells.iter().enumerate() {
             vmctx.set(
                 layout,
                 VmctxField::GlobalPointer(global as u32),
