@@ -153,7 +153,7 @@ fn out_of_bounds_table() -> Trap {
 }
 
 /// The store memory of the instance (memory 0).
-pub(crate) fn memory(inner: &StoreInner, instance: u32) -> Result<usize, Trap> {
+fn memory(inner: &StoreInner, instance: u32) -> Result<usize, Trap> {
     inner.instances[instance as usize]
         .memory
         .map(|m| m as usize)

@@ -39,6 +39,14 @@ pub const CONTEXT_RESOLVE: i32 = 24;
 pub const CONTEXT_FUNCREF_TARGETS: i32 = 32;
 /// Offset of the number of function-reference targets (pointer-sized).
 pub const CONTEXT_FUNCREF_COUNT: i32 = 40;
+/// Offset of the memory copier (a function pointer, host C ABI):
+/// `fn(dst: *mut u8, src: *const u8, len: usize)`, overlapping ranges
+/// allowed; native code checks both ranges first (`memory.copy`).
+pub const CONTEXT_COPY: i32 = 48;
+/// Offset of the memory filler (a function pointer, host C ABI):
+/// `fn(dst: *mut u8, value: u32, len: usize)` writing the value's low byte;
+/// native code checks the range first (`memory.fill`).
+pub const CONTEXT_FILL: i32 = 56;
 
 /// Size of a function-reference target: its signature id (`u64`), its
 /// instance's id (`u64`: the store's instance index plus one, zero for a host
@@ -97,7 +105,9 @@ impl TrapWord {
     }
 }
 
-/// What native code asks the dispatcher to call: a call's name, decoded.
+/// A call's name in native code, decoded. The dispatcher performs imports,
+/// builtins, fuel and `call_ref` to host functions; the table, signature and
+/// bulk-memory intrinsics are compiled inline (`legalize`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum HostCall {
     /// Imported function `index` (a function index below the imports').

@@ -12,7 +12,9 @@
 //!   trap thus unwinds by plain returns to the entry trampoline.
 //! * Function entry compares the stack pointer with the context's limit.
 //! * Table accesses and function-reference signature lookups become loads
-//!   (through the instance's table views and the store's targets).
+//!   (through the instance's table views and the store's targets);
+//!   `memory.copy` and `memory.fill` check their ranges inline and call the
+//!   context's copier and filler.
 //! * Calls to imports, builtins and the other intrinsics go through the host
 //!   dispatcher. `call_ref` calls a function of its own instance directly,
 //!   found through the targets; any other reference is resolved by the host:
@@ -34,10 +36,10 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::CallConv;
 
 use super::abi::{
-    CONTEXT_DISPATCH, CONTEXT_FUNCREF_COUNT, CONTEXT_FUNCREF_TARGETS, CONTEXT_RESOLVE,
-    CONTEXT_STACK_LIMIT, CONTEXT_TRAP, FUNCREF_TARGET_FUNC, FUNCREF_TARGET_INSTANCE,
-    FUNCREF_TARGET_SIZE, FUNCREF_TARGET_TYPE_ID, HostCall, TABLE_VIEW_ELEMENTS, TABLE_VIEW_LEN,
-    TABLE_VIEW_SIZE, TrapWord,
+    CONTEXT_COPY, CONTEXT_DISPATCH, CONTEXT_FILL, CONTEXT_FUNCREF_COUNT, CONTEXT_FUNCREF_TARGETS,
+    CONTEXT_RESOLVE, CONTEXT_STACK_LIMIT, CONTEXT_TRAP, FUNCREF_TARGET_FUNC,
+    FUNCREF_TARGET_INSTANCE, FUNCREF_TARGET_SIZE, FUNCREF_TARGET_TYPE_ID, HostCall,
+    TABLE_VIEW_ELEMENTS, TABLE_VIEW_LEN, TABLE_VIEW_SIZE, TrapWord,
 };
 use crate::CompileError;
 use crate::intrinsics::{self, Intrinsic};
@@ -57,7 +59,7 @@ pub(crate) fn legalize(
         .entry_block()
         .ok_or_else(|| CompileError::Internal("a function without an entry block".into()))?;
     let vmctx = func.dfg.block_params(entry)[0];
-    make_implicit_traps_explicit(func, layout, vmctx, pointer)?;
+    make_implicit_traps_explicit(func, layout, vmctx, pointer, host)?;
     let mut rewriter = Rewriter {
         layout: *layout,
         vmctx,
@@ -97,7 +99,14 @@ fn make_implicit_traps_explicit(
     layout: &VmctxLayout,
     vmctx: Value,
     pointer: Type,
+    host: CallConv,
 ) -> Result<(), CompileError> {
+    let inline = Inliner {
+        layout,
+        vmctx,
+        pointer,
+        host,
+    };
     let mut pos = FuncCursor::new(func);
     while let Some(_block) = pos.next_block() {
         while let Some(inst) = pos.next_inst() {
@@ -111,7 +120,7 @@ fn make_implicit_traps_explicit(
                     if let Callee::Host { namespace, index } = callee(pos.func, func_ref)?
                         && let Some(call) = HostCall::decode(namespace, index)
                     {
-                        inline_intrinsic(&mut pos, inst, call, layout, vmctx, pointer);
+                        inline.intrinsic(&mut pos, inst, call);
                     }
                 }
                 InstructionData::Binary {
@@ -170,35 +179,84 @@ fn make_implicit_traps_explicit(
     Ok(())
 }
 
-/// Replaces intrinsic call `inst` (the cursor's instruction) by loads and
-/// stores, if it is one of the table or signature intrinsics.
-fn inline_intrinsic(
-    pos: &mut FuncCursor,
-    inst: Inst,
-    call: HostCall,
-    layout: &VmctxLayout,
+/// What inlining intrinsics needs to know.
+struct Inliner<'a> {
+    layout: &'a VmctxLayout,
     vmctx: Value,
     pointer: Type,
-) {
-    let args = pos.func.dfg.inst_args(inst).to_vec();
-    // The elements and length of table `table`, and the checked address of
-    // element `index`.
-    let table_view = |pos: &mut FuncCursor, table: u32| {
+    host: CallConv,
+}
+
+impl Inliner<'_> {
+    /// Replaces intrinsic call `inst` (the cursor's instruction) by loads,
+    /// stores and checks, if it is a table, signature or bulk-memory one.
+    fn intrinsic(&self, pos: &mut FuncCursor, inst: Inst, call: HostCall) {
+        let args = pos.func.dfg.inst_args(inst).to_vec();
+        let results = match call {
+            HostCall::TableSize(table) => {
+                let (_, length) = self.table_view(pos, table);
+                vec![pos.ins().ireduce(I32, length)]
+            }
+            HostCall::TableGet(table) => {
+                let address = self.element(pos, table, args[1]);
+                vec![pos.ins().load(I64, trusted(), address, 0)]
+            }
+            HostCall::TableSet(table) => {
+                let address = self.element(pos, table, args[1]);
+                pos.ins().store(trusted(), args[2], address, 0);
+                vec![]
+            }
+            HostCall::FuncrefType => {
+                let handle = args[1];
+                pos.ins().trapz(handle, traps::INDIRECT_CALL_TO_NULL);
+                let target = funcref_target(pos, self.layout, self.vmctx, self.pointer, handle);
+                pos.ins().trapz(target.known, traps::BAD_SIGNATURE);
+                vec![target.load(pos, FUNCREF_TARGET_TYPE_ID)]
+            }
+            HostCall::MemoryCopy => {
+                let (dst, src, len) = (args[1], args[2], args[3]);
+                let len = pos.ins().uextend(I64, len);
+                let source = self.memory_range(pos, src, len);
+                let destination = self.memory_range(pos, dst, len);
+                self.call_context(pos, CONTEXT_COPY, &[destination, source, len]);
+                vec![]
+            }
+            HostCall::MemoryFill => {
+                let (dst, value, len) = (args[1], args[2], args[3]);
+                let len = pos.ins().uextend(I64, len);
+                let destination = self.memory_range(pos, dst, len);
+                self.call_context(pos, CONTEXT_FILL, &[destination, value, len]);
+                vec![]
+            }
+            _ => return,
+        };
+        let old = pos.func.dfg.inst_results(inst).to_vec();
+        pos.func.dfg.detach_inst_results(inst);
+        for (old, new) in old.into_iter().zip(results) {
+            pos.func.dfg.change_to_alias(old, new);
+        }
+        pos.remove_inst_and_step_back();
+    }
+
+    /// The elements and length of table `table`.
+    fn table_view(&self, pos: &mut FuncCursor, table: u32) -> (Value, Value) {
         let views = pos.ins().load(
-            pointer,
+            self.pointer,
             fixed(),
-            vmctx,
-            layout.offset(VmctxField::TableViews),
+            self.vmctx,
+            self.layout.offset(VmctxField::TableViews),
         );
         let view = TABLE_VIEW_SIZE * table as i32;
         let elements = pos
             .ins()
-            .load(pointer, trusted(), views, view + TABLE_VIEW_ELEMENTS);
+            .load(self.pointer, trusted(), views, view + TABLE_VIEW_ELEMENTS);
         let length = pos.ins().load(I64, trusted(), views, view + TABLE_VIEW_LEN);
         (elements, length)
-    };
-    let element = |pos: &mut FuncCursor, table: u32, index: Value| {
-        let (elements, length) = table_view(pos, table);
+    }
+
+    /// The address of element `index` of `table`, trapping if out of bounds.
+    fn element(&self, pos: &mut FuncCursor, table: u32, index: Value) -> Value {
+        let (elements, length) = self.table_view(pos, table);
         let index = pos.ins().uextend(I64, index);
         let outside = pos
             .ins()
@@ -206,36 +264,45 @@ fn inline_intrinsic(
         pos.ins().trapnz(outside, traps::TABLE_OUT_OF_BOUNDS);
         let offset = pos.ins().imul_imm_u(index, 8);
         pos.ins().iadd(elements, offset)
-    };
-    let results = match call {
-        HostCall::TableSize(table) => {
-            let (_, length) = table_view(pos, table);
-            vec![pos.ins().ireduce(I32, length)]
-        }
-        HostCall::TableGet(table) => {
-            let address = element(pos, table, args[1]);
-            vec![pos.ins().load(I64, trusted(), address, 0)]
-        }
-        HostCall::TableSet(table) => {
-            let address = element(pos, table, args[1]);
-            pos.ins().store(trusted(), args[2], address, 0);
-            vec![]
-        }
-        HostCall::FuncrefType => {
-            let handle = args[1];
-            pos.ins().trapz(handle, traps::INDIRECT_CALL_TO_NULL);
-            let target = funcref_target(pos, layout, vmctx, pointer, handle);
-            pos.ins().trapz(target.known, traps::BAD_SIGNATURE);
-            vec![target.load(pos, FUNCREF_TARGET_TYPE_ID)]
-        }
-        _ => return,
-    };
-    let old = pos.func.dfg.inst_results(inst).to_vec();
-    pos.func.dfg.detach_inst_results(inst);
-    for (old, new) in old.into_iter().zip(results) {
-        pos.func.dfg.change_to_alias(old, new);
     }
-    pos.remove_inst_and_step_back();
+
+    /// The host address of memory 0 at `offset` (i32), trapping unless
+    /// `offset + len` (`len` i64) is within the memory.
+    fn memory_range(&self, pos: &mut FuncCursor, offset: Value, len: Value) -> Value {
+        let field = |field| self.layout.offset(field);
+        let length = pos
+            .ins()
+            .load(I64, trusted(), self.vmctx, field(VmctxField::MemoryLength));
+        let offset = pos.ins().uextend(I64, offset);
+        let end = pos.ins().iadd(offset, len);
+        let outside = pos.ins().icmp(IntCC::UnsignedGreaterThan, end, length);
+        pos.ins().trapnz(outside, TrapCode::HEAP_OUT_OF_BOUNDS);
+        let base = pos.ins().load(
+            self.pointer,
+            trusted(),
+            self.vmctx,
+            field(VmctxField::MemoryBase),
+        );
+        pos.ins().iadd(base, offset)
+    }
+
+    /// Calls the context's function at `field` (host C ABI, no results).
+    fn call_context(&self, pos: &mut FuncCursor, field: i32, args: &[Value]) {
+        let context = pos.ins().load(
+            self.pointer,
+            fixed(),
+            self.vmctx,
+            self.layout.offset(VmctxField::NativeContext),
+        );
+        let function = pos.ins().load(self.pointer, fixed(), context, field);
+        let mut signature = Signature::new(self.host);
+        signature.params.extend(
+            args.iter()
+                .map(|&arg| AbiParam::new(pos.func.dfg.value_type(arg))),
+        );
+        let signature = pos.func.import_signature(signature);
+        pos.ins().call_indirect(signature, function, args);
+    }
 }
 
 /// A function-reference target, looked up at the cursor.

@@ -98,8 +98,9 @@ fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, u
         HostCall::TableGet(_)
         | HostCall::TableSet(_)
         | HostCall::TableSize(_)
-        | HostCall::FuncrefType => return Err(compiled_inline()),
-        HostCall::MemoryCopy | HostCall::MemoryFill => (3, 0),
+        | HostCall::FuncrefType
+        | HostCall::MemoryCopy
+        | HostCall::MemoryFill => return Err(compiled_inline()),
         HostCall::ConsumeFuel(_) => (0, 0),
         HostCall::CallRef(ty) => {
             let ty = function_type(Some(ty))?;
@@ -109,7 +110,7 @@ fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, u
 }
 
 /// The error for an intrinsic native code performs itself (legalize
-/// compiles the table and signature intrinsics to loads).
+/// compiles the table, signature and bulk-memory intrinsics inline).
 fn compiled_inline() -> Error {
     Trap::host("native code dispatched an intrinsic it compiles inline").into()
 }
@@ -135,36 +136,9 @@ fn perform<T>(
         HostCall::TableGet(_)
         | HostCall::TableSet(_)
         | HostCall::TableSize(_)
-        | HostCall::FuncrefType => return Err(compiled_inline()),
-        HostCall::MemoryCopy => {
-            let memory = builtins::memory(inner, instance)?;
-            let bytes = &mut inner.memories[memory].bytes;
-            let (dst, src, len) = (
-                args[0] as u32 as usize,
-                args[1] as u32 as usize,
-                args[2] as u32 as usize,
-            );
-            let fits = |start: usize| start.checked_add(len).is_some_and(|end| end <= bytes.len());
-            if !fits(dst) || !fits(src) {
-                return Err(trap(TrapCode::MemoryOutOfBounds));
-            }
-            bytes.copy_within(src..src + len, dst);
-            Vec::new()
-        }
-        HostCall::MemoryFill => {
-            let memory = builtins::memory(inner, instance)?;
-            let (dst, value, len) = (
-                args[0] as u32 as usize,
-                args[1] as u8,
-                args[2] as u32 as usize,
-            );
-            let target = dst
-                .checked_add(len)
-                .and_then(|end| inner.memories[memory].bytes.get_mut(dst..end))
-                .ok_or_else(|| trap(TrapCode::MemoryOutOfBounds))?;
-            target.fill(value);
-            Vec::new()
-        }
+        | HostCall::FuncrefType
+        | HostCall::MemoryCopy
+        | HostCall::MemoryFill => return Err(compiled_inline()),
         HostCall::ConsumeFuel(amount) => {
             // As the interpreter's `consume_fuel`: too little fuel traps and
             // leaves it as it was.
@@ -186,6 +160,25 @@ fn perform<T>(
             return invoke(store, target, &args[1..], Some(instance));
         }
     })
+}
+
+/// Copies for `memory.copy` (`abi::CONTEXT_COPY`).
+///
+/// # Safety
+/// Both ranges lie in one live linear memory (native code checked them
+/// against its length); they may overlap.
+pub(super) unsafe extern "C" fn copy(dst: *mut u8, src: *const u8, len: usize) {
+    // SAFETY: see the function's contract.
+    unsafe { core::ptr::copy(src, dst, len) }
+}
+
+/// Fills for `memory.fill` (`abi::CONTEXT_FILL`).
+///
+/// # Safety
+/// The range lies in a live linear memory (native code checked it).
+pub(super) unsafe extern "C" fn fill(dst: *mut u8, value: u32, len: usize) {
+    // SAFETY: see the function's contract.
+    unsafe { core::ptr::write_bytes(dst, value as u8, len) }
 }
 
 /// Resolves a function reference for native code (`abi::CONTEXT_RESOLVE`).

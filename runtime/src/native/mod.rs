@@ -76,6 +76,8 @@ pub(crate) struct NativeContext {
     resolve: usize,
     funcref_targets: *const FuncRefTarget,
     funcref_count: usize,
+    copy: usize,
+    fill: usize,
     /// The running store (`*mut Store<T>`), set on every entry.
     store: *mut (),
     /// Native activations on the stack.
@@ -97,6 +99,8 @@ const _: () = {
     assert!(
         core::mem::offset_of!(NativeContext, funcref_count) == abi::CONTEXT_FUNCREF_COUNT as usize
     );
+    assert!(core::mem::offset_of!(NativeContext, copy) == abi::CONTEXT_COPY as usize);
+    assert!(core::mem::offset_of!(NativeContext, fill) == abi::CONTEXT_FILL as usize);
     assert!(core::mem::size_of::<FuncRefTarget>() == abi::FUNCREF_TARGET_SIZE as usize);
     assert!(core::mem::offset_of!(FuncRefTarget, type_id) == abi::FUNCREF_TARGET_TYPE_ID as usize);
     assert!(
@@ -119,6 +123,8 @@ impl NativeContext {
             resolve: 0,
             funcref_targets: core::ptr::null(),
             funcref_count: 0,
+            copy: host::copy as *const () as usize,
+            fill: host::fill as *const () as usize,
             store: core::ptr::null_mut(),
             depth: 0,
             error: None,
