@@ -129,7 +129,11 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<CompiledModule, CompileEr
     let functions: Vec<(u32, BodyToCompile<'_>)> = (parsed.info.imported_functions..)
         .zip(parsed.bodies)
         .collect();
-    let lowered = compile_functions(&env, config, functions)?;
+    let lowered = map_functions(
+        functions,
+        || FunctionCompiler::new(config.flavour, config.optimize),
+        |compiler, func, body| compiler.compile(&env, body, func),
+    )?;
     let mut module = lower::ModuleEmitter::new(&env);
     for function in lowered {
         module.push(function)?;
@@ -137,39 +141,33 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<CompiledModule, CompileEr
     Ok(module.finish(parsed.info.clone()))
 }
 
-/// Translates, optimizes and lowers every function, in order.
-#[cfg(not(feature = "parallel"))]
-fn compile_functions(
-    env: &ModuleEnvironment<'_>,
-    config: &Config,
-    functions: Vec<(u32, BodyToCompile<'_>)>,
-) -> Result<Vec<lower::LoweredFunction>, CompileError> {
-    let mut compiler = FunctionCompiler::new(config.flavour, config.optimize)?;
-    functions
-        .into_iter()
-        .map(|(func, body)| compiler.compile(env, body, func))
-        .collect()
-}
-
-/// Translates, optimizes and lowers every function on rayon's threads, one
-/// compiler per thread; the results keep the functions' order.
-#[cfg(feature = "parallel")]
-fn compile_functions(
-    env: &ModuleEnvironment<'_>,
-    config: &Config,
-    functions: Vec<(u32, BodyToCompile<'_>)>,
-) -> Result<Vec<lower::LoweredFunction>, CompileError> {
-    use rayon::prelude::*;
-    functions
-        .into_par_iter()
-        .map_init(
-            || FunctionCompiler::new(config.flavour, config.optimize),
-            |compiler, (func, body)| match compiler {
-                Ok(compiler) => compiler.compile(env, body, func),
+/// Runs `compile` over every function with a compiler made by `new`, and
+/// returns the results in the functions' order. With the `parallel`
+/// feature, on rayon's threads with one compiler per thread.
+pub(crate) fn map_functions<'a, C, R: Send>(
+    functions: Vec<(u32, BodyToCompile<'a>)>,
+    new: impl Fn() -> Result<C, CompileError> + Sync + Send,
+    compile: impl Fn(&mut C, u32, BodyToCompile<'a>) -> Result<R, CompileError> + Sync + Send,
+) -> Result<Vec<R>, CompileError> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        functions
+            .into_par_iter()
+            .map_init(new, |compiler, (func, body)| match compiler {
+                Ok(compiler) => compile(compiler, func, body),
                 Err(error) => Err(CompileError::Internal(error.to_string())),
-            },
-        )
-        .collect()
+            })
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        let mut compiler = new()?;
+        functions
+            .into_iter()
+            .map(|(func, body)| compile(&mut compiler, func, body))
+            .collect()
+    }
 }
 
 /// The optimized Cranelift IR of function `func` (an index into all

@@ -80,13 +80,26 @@ pub(crate) fn legalize(
         resolve: None,
     };
     rewriter.enter(func, entry)?;
-    let mut block = Some(entry);
-    while let Some(current) = block {
-        let mut inst = func.layout.first_inst(current);
-        while let Some(at) = inst {
-            inst = rewriter.rewrite(func, at)?;
+    // Each rewrite may split its block after the instruction. Rewriting a
+    // block's instructions last to first moves every instruction once;
+    // first to last would move the rest of a long block at every split.
+    let blocks: Vec<Block> = func.layout.blocks().collect();
+    for block in blocks {
+        let insts: Vec<Inst> = func
+            .layout
+            .block_insts(block)
+            .filter(|&inst| {
+                matches!(
+                    func.dfg.insts[inst],
+                    InstructionData::Trap { .. }
+                        | InstructionData::CondTrap { .. }
+                        | InstructionData::Call { .. }
+                )
+            })
+            .collect();
+        for inst in insts.into_iter().rev() {
+            rewriter.rewrite(func, inst)?;
         }
-        block = func.layout.next_block(current);
     }
     Ok(())
 }
@@ -407,16 +420,22 @@ struct Rewriter {
     pointer: Type,
     host: CallConv,
     returns: Vec<Type>,
-    /// The cold block recording each trap word, made on first use.
-    trap_blocks: HashMap<u32, Block>,
-    /// The cold block returning zeros once a trap is recorded.
-    unwind: Option<Block>,
+    /// The cold block recording each trap word, with its number of uses.
+    trap_blocks: HashMap<u32, (Block, usize)>,
+    /// The cold block returning zeros once a trap is recorded, with its number
+    /// of uses.
+    unwind: Option<(Block, usize)>,
     /// The values area of host calls.
     values: Option<StackSlot>,
     words: u32,
     dispatch: Option<SigRef>,
     resolve: Option<SigRef>,
 }
+
+/// How many branches share one cold block. A block reached from every trap
+/// site of a long function makes dominator computations (Cranelift's and
+/// regalloc2's) quadratic: each predecessor's path to the entry is walked.
+const SHARED_BY: usize = 16;
 
 /// No block arguments.
 const NO_ARGS: &[BlockArg] = &[];
@@ -456,14 +475,13 @@ impl Rewriter {
         Ok(())
     }
 
-    /// Rewrites `inst` if it needs it; returns the next instruction of its
-    /// block to look at.
-    fn rewrite(&mut self, func: &mut Function, inst: Inst) -> Result<Option<Inst>, CompileError> {
+    /// Rewrites trap or call `inst`.
+    fn rewrite(&mut self, func: &mut Function, inst: Inst) -> Result<(), CompileError> {
         match func.dfg.insts[inst] {
             InstructionData::Trap { code, .. } => {
                 let trap = self.trap_block(func, code)?;
                 func.replace(inst).jump(trap, NO_ARGS);
-                Ok(None)
+                Ok(())
             }
             InstructionData::CondTrap { opcode, arg, code } => {
                 let trap = self.trap_block(func, code)?;
@@ -474,29 +492,29 @@ impl Rewriter {
                 } else {
                     replace.brif(arg, rest, NO_ARGS, trap, NO_ARGS);
                 }
-                Ok(None)
+                Ok(())
             }
             InstructionData::Call {
                 opcode, func_ref, ..
             } => {
                 let tail = opcode == Opcode::ReturnCall;
                 match callee(func, func_ref)? {
-                    Callee::Defined if tail => Ok(None),
+                    Callee::Defined if tail => Ok(()),
                     Callee::Defined => {
                         self.check_trap_after(func, inst);
-                        Ok(None)
+                        Ok(())
                     }
                     Callee::CallRef { type_index } => {
                         self.call_ref(func, inst, func_ref, type_index, tail);
-                        Ok(None)
+                        Ok(())
                     }
                     Callee::Host { namespace, index } => {
                         self.host_call(func, inst, namespace, index, tail);
-                        Ok(None)
+                        Ok(())
                     }
                 }
             }
-            _ => Ok(func.layout.next_inst(inst)),
+            _ => Ok(()),
         }
     }
 
@@ -558,8 +576,10 @@ impl Rewriter {
         let unwind = self.unwind_block(func);
         let [check, local, resolve, resolved, direct, through_host] =
             [(); 6].map(|()| func.dfg.make_block());
+        let mut after = func.layout.inst_block(inst).expect("inst in layout");
         for block in [check, local, resolve, resolved, direct, through_host] {
-            func.layout.insert_block(block, join.unwrap_or(unwind));
+            func.layout.insert_block_after(block, after);
+            after = block;
         }
         let code = func.dfg.append_block_param(direct, self.pointer);
         let callee_vmctx = func.dfg.append_block_param(direct, self.pointer);
@@ -769,32 +789,38 @@ impl Rewriter {
         pos.ins().brif(word, unwind, NO_ARGS, rest, NO_ARGS);
     }
 
-    /// The cold block that records a trap with `code` and unwinds.
+    /// A cold block that records a trap with `code` and unwinds.
     fn trap_block(&mut self, func: &mut Function, code: TrapCode) -> Result<Block, CompileError> {
         let isa_code = traps::to_isa(code)
             .ok_or_else(|| CompileError::Internal(format!("trap code {code} has no ISA code")))?;
         let word = TrapWord::Wasm(isa_code).encode();
-        if let Some(&block) = self.trap_blocks.get(&word) {
-            return Ok(block);
+        if let Some((block, uses)) = self.trap_blocks.get_mut(&word)
+            && *uses < SHARED_BY
+        {
+            *uses += 1;
+            return Ok(*block);
         }
         let unwind = self.unwind_block(func);
         let block = func.dfg.make_block();
-        func.layout.insert_block(block, unwind);
+        func.layout.append_block(block);
         func.layout.set_cold(block);
         let mut pos = FuncCursor::new(func).at_bottom(block);
         let word_value = pos.ins().iconst(I32, i64::from(word));
         pos.ins()
             .store(trusted(), word_value, self.context, CONTEXT_TRAP);
         pos.ins().jump(unwind, NO_ARGS);
-        self.trap_blocks.insert(word, block);
+        self.trap_blocks.insert(word, (block, 1));
         Ok(block)
     }
 
-    /// The cold block returning zeros (the trap word is already set); last in
-    /// the layout.
+    /// A cold block returning zeros (the trap word is already set), at the
+    /// end of the layout.
     fn unwind_block(&mut self, func: &mut Function) -> Block {
-        if let Some(block) = self.unwind {
-            return block;
+        if let Some((block, uses)) = &mut self.unwind
+            && *uses < SHARED_BY
+        {
+            *uses += 1;
+            return *block;
         }
         let block = func.dfg.make_block();
         func.layout.append_block(block);
@@ -810,7 +836,7 @@ impl Rewriter {
             })
             .collect();
         pos.ins().return_(&zeros);
-        self.unwind = Some(block);
+        self.unwind = Some((block, 1));
         block
     }
 }

@@ -20,6 +20,7 @@ use cranelift_frontend::FunctionBuilderContext;
 use pulley_module::{Flavour, FuncType, ModuleInfo};
 use wasmparser::FuncValidatorAllocations;
 
+use crate::compile::map_functions;
 use crate::environ::{self, BodyToCompile};
 use crate::flavour::FlavourExt;
 use crate::translate::{ModuleEnvironment, translate_function};
@@ -52,8 +53,9 @@ struct CompiledFunction {
     calls: Vec<link::Call>,
 }
 
-/// Compiles `wasm` for the host CPU. `config.flavour` is ignored: native
-/// code is for the host.
+/// Compiles `wasm` for the host CPU (functions in parallel with the
+/// `parallel` feature). `config.flavour` is ignored: native code is for the
+/// host.
 pub fn compile_native(wasm: &[u8], config: &Config) -> Result<NativeModule, CompileError> {
     let parsed = environ::parse(wasm, config.features)?;
     let flavour = Flavour::host();
@@ -67,26 +69,26 @@ pub fn compile_native(wasm: &[u8], config: &Config) -> Result<NativeModule, Comp
         flavour,
         config: &config,
     };
-    let isa = host_isa(config.optimize)?;
-    if isa.pointer_type() != flavour.pointer_type() {
+    let mut compiler = NativeCompiler::new(config.optimize)?;
+    if compiler.isa.pointer_type() != flavour.pointer_type() {
         return Err(CompileError::Unsupported(
             "native code on a host whose pointer width differs from its Pulley flavour".into(),
         ));
     }
-    let mut compiler = NativeCompiler {
-        isa,
-        context: Context::new(),
-        builder_context: FunctionBuilderContext::new(),
-        validator_allocations: Some(FuncValidatorAllocations::default()),
-    };
-    let mut functions = Vec::with_capacity(parsed.bodies.len());
-    for (func, body) in (parsed.info.imported_functions..).zip(parsed.bodies) {
-        functions.push(compiler.function(&env, body, func)?);
-    }
-    let mut trampolines = Vec::with_capacity(parsed.info.types.len());
-    for ty in &parsed.info.types {
-        trampolines.push(compiler.trampoline(&env, ty)?);
-    }
+    let bodies = (parsed.info.imported_functions..)
+        .zip(parsed.bodies)
+        .collect();
+    let functions = map_functions(
+        bodies,
+        || NativeCompiler::new(config.optimize),
+        |compiler, func, body| compiler.function(&env, body, func),
+    )?;
+    let trampolines = parsed
+        .info
+        .types
+        .iter()
+        .map(|ty| compiler.trampoline(&env, ty))
+        .collect::<Result<Vec<_>, _>>()?;
     let linked = link::link(compiler.isa.triple().architecture, functions, trampolines)?;
     Ok(NativeModule {
         info: parsed.info.clone(),
@@ -140,6 +142,15 @@ struct NativeCompiler {
 }
 
 impl NativeCompiler {
+    fn new(optimize: bool) -> Result<NativeCompiler, CompileError> {
+        Ok(NativeCompiler {
+            isa: host_isa(optimize)?,
+            context: Context::new(),
+            builder_context: FunctionBuilderContext::new(),
+            validator_allocations: Some(FuncValidatorAllocations::default()),
+        })
+    }
+
     /// Translates, legalizes and compiles function `func`.
     fn function(
         &mut self,
