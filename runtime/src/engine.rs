@@ -63,8 +63,10 @@ impl Config {
         self
     }
 
-    /// The size of the wasm stack in bytes (frame slots are 8 bytes);
-    /// exhausting it is a stack-overflow trap.
+    /// The size of the wasm stack in bytes (default 1 MiB; frame slots are 8
+    /// bytes); exhausting it is a stack-overflow trap. Native code
+    /// (`Config::native`, feature `native`) uses the thread's own stack, this many bytes of
+    /// it at most, and never the last 256 KiB.
     pub fn max_wasm_stack(&mut self, bytes: usize) -> &mut Self {
         self.max_wasm_stack = bytes;
         self

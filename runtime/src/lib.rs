@@ -5,7 +5,7 @@
 //! imports, and [`Func`], [`Memory`], [`Table`] and [`Global`] are handles
 //! into a store. Code runs on the Pulley interpreter (`pulley-interp`); the
 //! compiler (`pulley-emit`, feature `compiler`) turns wasm into its bytecode.
-//! With the `native` feature, [`Config::native`] compiles the same IR to host
+//! With the `native` feature, `Config::native` compiles the same IR to host
 //! machine code instead (x86_64 and s390x hosts): the same traps, host calls,
 //! fuel and limits, as a faster mode and as the interpreter's fuzzing oracle.
 //!
