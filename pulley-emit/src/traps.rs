@@ -12,6 +12,11 @@ pub(crate) const INDIRECT_CALL_TO_NULL: TrapCode = TrapCode::unwrap_user(3);
 /// An indirect call with the wrong signature.
 pub(crate) const BAD_SIGNATURE: TrapCode = TrapCode::unwrap_user(4);
 
+/// Native code only: `consume_fuel` found too little fuel (not a wasm trap,
+/// so it has no ISA code).
+#[cfg(feature = "native")]
+pub(crate) const OUT_OF_FUEL: TrapCode = TrapCode::unwrap_user(5);
+
 /// The ISA trap code for a Cranelift trap code.
 pub(crate) fn to_isa(code: TrapCode) -> Option<pulley_isa::TrapCode> {
     use pulley_isa::TrapCode as Isa;

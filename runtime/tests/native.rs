@@ -125,10 +125,14 @@ fn runaway_nesting_through_the_host_is_a_stack_overflow() {
 
 #[test]
 fn fuel_is_charged_as_in_the_interpreter() {
-    let text = r#"(module (func (export "count") (param i32) (result i32) (local i32)
-        (loop (local.set 1 (i32.add (local.get 1) (i32.const 1)))
-              (br_if 0 (i32.lt_u (local.get 1) (local.get 0))))
-        (local.get 1)))"#;
+    // A host call in the loop: fuel crosses into the host and back.
+    let text = r#"(module
+        (import "host" "tick" (func $tick))
+        (func (export "count") (param i32) (result i32) (local i32)
+          (loop (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+                (call $tick)
+                (br_if 0 (i32.lt_u (local.get 1) (local.get 0))))
+          (local.get 1)))"#;
     let mut interpreted = Config::new();
     interpreted.consume_fuel(true);
     let mut left = Vec::new();
@@ -136,18 +140,20 @@ fn fuel_is_charged_as_in_the_interpreter() {
         let module = Module::new(&engine, text).unwrap();
         let mut store = Store::new(&engine, ());
         store.set_fuel(10_000).unwrap();
-        let instance = Linker::new(&engine)
-            .instantiate(&mut store, &module)
-            .unwrap();
-        let count = instance
-            .get_typed_func::<i32, i32>(&store, "count")
-            .unwrap();
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap("host", "tick", || {}).unwrap();
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        let count = instance.get_typed_func::<i32, i32>(&store, "count").unwrap();
         assert_eq!(count.call(&mut store, 100).unwrap(), 100);
         left.push(store.get_fuel().unwrap());
         let error = count.call(&mut store, 1_000_000).unwrap_err();
         assert_eq!(trap_kind(&error), Some(&TrapKind::OutOfFuel));
+        // Running out leaves what was too little.
+        left.push(store.get_fuel().unwrap());
     }
-    assert_eq!(left[0], left[1]);
+    assert_eq!(left[0], left[2]);
+    assert_eq!(left[1], left[3]);
+    assert!(left[0] < 10_000 && left[1] < left[0]);
 }
 
 #[test]

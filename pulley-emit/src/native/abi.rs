@@ -47,6 +47,10 @@ pub const CONTEXT_COPY: i32 = 48;
 /// `fn(dst: *mut u8, value: u32, len: usize)` writing the value's low byte;
 /// native code checks the range first (`memory.fill`).
 pub const CONTEXT_FILL: i32 = 56;
+/// Offset of the fuel left (`u64`), which native code charges itself. The
+/// runtime copies the store's fuel in when native code is entered and after
+/// each host call, and back before each host call and on return.
+pub const CONTEXT_FUEL: i32 = 64;
 
 /// Size of a function-reference target: its signature id (`u64`), its
 /// instance's id (`u64`: the store's instance index plus one, zero for a host
@@ -75,6 +79,8 @@ pub enum TrapWord {
     None,
     /// A wasm trap.
     Wasm(pulley_isa::TrapCode),
+    /// `consume_fuel` found too little fuel (which it left as it was).
+    OutOfFuel,
     /// The host recorded an error of its own (a host function's error, a
     /// panic, running out of fuel); the runtime keeps it aside.
     Host,
@@ -82,6 +88,8 @@ pub enum TrapWord {
 
 /// The trap word's value for a host-side error.
 const HOST: u32 = u32::MAX;
+/// The trap word's value for running out of fuel.
+const OUT_OF_FUEL: u32 = u32::MAX - 1;
 
 impl TrapWord {
     /// The word's encoding.
@@ -90,6 +98,7 @@ impl TrapWord {
             TrapWord::None => 0,
             TrapWord::Wasm(code) => 1 + code as u32,
             TrapWord::Host => HOST,
+            TrapWord::OutOfFuel => OUT_OF_FUEL,
         }
     }
 
@@ -98,6 +107,7 @@ impl TrapWord {
         match word {
             0 => TrapWord::None,
             HOST => TrapWord::Host,
+            OUT_OF_FUEL => TrapWord::OutOfFuel,
             _ => pulley_isa::TrapCode::ALL
                 .get(word as usize - 1)
                 .map_or(TrapWord::Host, |&code| TrapWord::Wasm(code)),
@@ -106,8 +116,8 @@ impl TrapWord {
 }
 
 /// A call's name in native code, decoded. The dispatcher performs imports,
-/// builtins, fuel and `call_ref` to host functions; the table, signature and
-/// bulk-memory intrinsics are compiled inline (`legalize`).
+/// builtins and `call_ref` to host functions; the table, signature,
+/// bulk-memory and fuel intrinsics are compiled inline (`legalize`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum HostCall {
     /// Imported function `index` (a function index below the imports').
@@ -160,7 +170,7 @@ mod tests {
 
     #[test]
     fn trap_words_round_trip() {
-        let words = [TrapWord::None, TrapWord::Host]
+        let words = [TrapWord::None, TrapWord::Host, TrapWord::OutOfFuel]
             .into_iter()
             .chain(pulley_isa::TrapCode::ALL.map(TrapWord::Wasm));
         for word in words {

@@ -36,10 +36,10 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::CallConv;
 
 use super::abi::{
-    CONTEXT_COPY, CONTEXT_DISPATCH, CONTEXT_FILL, CONTEXT_FUNCREF_COUNT, CONTEXT_FUNCREF_TARGETS,
-    CONTEXT_RESOLVE, CONTEXT_STACK_LIMIT, CONTEXT_TRAP, FUNCREF_TARGET_FUNC,
-    FUNCREF_TARGET_INSTANCE, FUNCREF_TARGET_SIZE, FUNCREF_TARGET_TYPE_ID, HostCall,
-    TABLE_VIEW_ELEMENTS, TABLE_VIEW_LEN, TABLE_VIEW_SIZE, TrapWord,
+    CONTEXT_COPY, CONTEXT_DISPATCH, CONTEXT_FILL, CONTEXT_FUEL, CONTEXT_FUNCREF_COUNT,
+    CONTEXT_FUNCREF_TARGETS, CONTEXT_RESOLVE, CONTEXT_STACK_LIMIT, CONTEXT_TRAP,
+    FUNCREF_TARGET_FUNC, FUNCREF_TARGET_INSTANCE, FUNCREF_TARGET_SIZE, FUNCREF_TARGET_TYPE_ID,
+    HostCall, TABLE_VIEW_ELEMENTS, TABLE_VIEW_LEN, TABLE_VIEW_SIZE, TrapWord,
 };
 use crate::CompileError;
 use crate::intrinsics::{self, Intrinsic};
@@ -234,6 +234,18 @@ impl Inliner<'_> {
                 self.call_context(pos, CONTEXT_COPY, &[destination, source, len]);
                 vec![]
             }
+            HostCall::ConsumeFuel(amount) => {
+                let context = self.context(pos);
+                let fuel = pos.ins().load(I64, trusted(), context, CONTEXT_FUEL);
+                let amount = pos.ins().iconst(I64, i64::from(amount));
+                let enough = pos
+                    .ins()
+                    .icmp(IntCC::UnsignedGreaterThanOrEqual, fuel, amount);
+                pos.ins().trapz(enough, traps::OUT_OF_FUEL);
+                let left = pos.ins().isub(fuel, amount);
+                pos.ins().store(trusted(), left, context, CONTEXT_FUEL);
+                vec![]
+            }
             HostCall::MemoryFill => {
                 let (dst, value, len) = (args[1], args[2], args[3]);
                 let len = pos.ins().uextend(I64, len);
@@ -299,14 +311,19 @@ impl Inliner<'_> {
         pos.ins().iadd(base, offset)
     }
 
-    /// Calls the context's function at `field` (host C ABI, no results).
-    fn call_context(&self, pos: &mut FuncCursor, field: i32, args: &[Value]) {
-        let context = pos.ins().load(
+    /// The native context's address.
+    fn context(&self, pos: &mut FuncCursor) -> Value {
+        pos.ins().load(
             self.pointer,
             fixed(),
             self.vmctx,
             self.layout.offset(VmctxField::NativeContext),
-        );
+        )
+    }
+
+    /// Calls the context's function at `field` (host C ABI, no results).
+    fn call_context(&self, pos: &mut FuncCursor, field: i32, args: &[Value]) {
+        let context = self.context(pos);
         let function = pos.ins().load(self.pointer, fixed(), context, field);
         let mut signature = Signature::new(self.host);
         signature.params.extend(
@@ -791,9 +808,14 @@ impl Rewriter {
 
     /// A cold block that records a trap with `code` and unwinds.
     fn trap_block(&mut self, func: &mut Function, code: TrapCode) -> Result<Block, CompileError> {
-        let isa_code = traps::to_isa(code)
-            .ok_or_else(|| CompileError::Internal(format!("trap code {code} has no ISA code")))?;
-        let word = TrapWord::Wasm(isa_code).encode();
+        let word = if code == traps::OUT_OF_FUEL {
+            TrapWord::OutOfFuel
+        } else {
+            TrapWord::Wasm(traps::to_isa(code).ok_or_else(|| {
+                CompileError::Internal(format!("trap code {code} has no ISA code"))
+            })?)
+        }
+        .encode();
         if let Some((block, uses)) = self.trap_blocks.get_mut(&word)
             && *uses < SHARED_BY
         {

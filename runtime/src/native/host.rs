@@ -47,6 +47,9 @@ pub(super) unsafe extern "C" fn dispatch<T>(
     // SAFETY: the store pointer was set by `native::run` for this store,
     // whose frames below hold no reference into it while native code runs.
     let store = unsafe { &mut *(*context).store.cast::<Store<T>>() };
+    // The host sees (and may change) the fuel native code charged.
+    // SAFETY: the context outlives the store's native activations.
+    store.inner.interpreter.set_fuel(unsafe { (*context).fuel });
     let outcome = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| {
         let call = HostCall::decode(namespace, index)
             .ok_or_else(|| Error::from(Trap::host("native code made an unknown host call")))?;
@@ -64,6 +67,7 @@ pub(super) unsafe extern "C" fn dispatch<T>(
     store.inner.refresh_environments();
     // SAFETY: the context outlives the store's native activations.
     let context = unsafe { &mut *context };
+    context.fuel = store.inner.interpreter.fuel();
     match outcome {
         Ok(Ok(())) => {}
         Ok(Err(error)) => context.fail(error),
@@ -100,8 +104,8 @@ fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, u
         | HostCall::TableSize(_)
         | HostCall::FuncrefType
         | HostCall::MemoryCopy
-        | HostCall::MemoryFill => return Err(compiled_inline()),
-        HostCall::ConsumeFuel(_) => (0, 0),
+        | HostCall::MemoryFill
+        | HostCall::ConsumeFuel(_) => return Err(compiled_inline()),
         HostCall::CallRef(ty) => {
             let ty = function_type(Some(ty))?;
             (1 + ty.params.len(), ty.results.len())
@@ -110,7 +114,7 @@ fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, u
 }
 
 /// The error for an intrinsic native code performs itself (legalize
-/// compiles the table, signature and bulk-memory intrinsics inline).
+/// compiles the table, signature, bulk-memory and fuel intrinsics inline).
 fn compiled_inline() -> Error {
     Trap::host("native code dispatched an intrinsic it compiles inline").into()
 }
@@ -124,30 +128,22 @@ fn perform<T>(
 ) -> Result<Vec<u64>> {
     let trap = |code| -> Error { Trap::new(TrapKind::from_code(code)).into() };
     let inner = &mut store.inner;
-    Ok(match call {
+    match call {
         HostCall::Import(func) => {
             let target = *inner.instances[instance as usize]
                 .funcs
                 .get(func as usize)
                 .ok_or_else(|| Error::Usage("call to an import that does not exist".into()))?;
-            return invoke(store, target, args, Some(instance));
+            invoke(store, target, args, Some(instance))
         }
-        HostCall::Builtin(id) => return builtins::perform(store, instance, id, args),
+        HostCall::Builtin(id) => builtins::perform(store, instance, id, args),
         HostCall::TableGet(_)
         | HostCall::TableSet(_)
         | HostCall::TableSize(_)
         | HostCall::FuncrefType
         | HostCall::MemoryCopy
-        | HostCall::MemoryFill => return Err(compiled_inline()),
-        HostCall::ConsumeFuel(amount) => {
-            // As the interpreter's `consume_fuel`: too little fuel traps and
-            // leaves it as it was.
-            let left = inner.interpreter.fuel().checked_sub(u64::from(amount));
-            inner
-                .interpreter
-                .set_fuel(left.ok_or_else(|| Error::from(Trap::new(TrapKind::OutOfFuel)))?);
-            Vec::new()
-        }
+        | HostCall::MemoryFill
+        | HostCall::ConsumeFuel(_) => Err(compiled_inline()),
         HostCall::CallRef(_) => {
             let handle = args[0];
             if handle == 0 {
@@ -157,9 +153,9 @@ fn perform<T>(
             if inner.funcs.get(target as usize).is_none() {
                 return Err(trap(TrapCode::BadSignature));
             }
-            return invoke(store, target, &args[1..], Some(instance));
+            invoke(store, target, &args[1..], Some(instance))
         }
-    })
+    }
 }
 
 /// Copies for `memory.copy` (`abi::CONTEXT_COPY`).

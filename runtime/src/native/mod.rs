@@ -5,8 +5,9 @@
 //!
 //! Native code needs no signal handler: it records a trap in the context's
 //! trap word and returns, every caller returns in turn, and [`run`] turns the
-//! word into a [`Trap`]. Host functions, builtins and the operations the
-//! interpreter has ops for (tables, bulk memory, fuel) run here, in Rust.
+//! word into a [`Trap`]. Host functions and builtins run here, in Rust; the
+//! operations the interpreter has ops for (tables, bulk memory, fuel) are
+//! compiled inline, with the context's help.
 
 mod code;
 mod host;
@@ -78,6 +79,8 @@ pub(crate) struct NativeContext {
     funcref_count: usize,
     copy: usize,
     fill: usize,
+    /// The store's fuel while native code runs (see `abi::CONTEXT_FUEL`).
+    fuel: u64,
     /// The running store (`*mut Store<T>`), set on every entry.
     store: *mut (),
     /// Native activations on the stack.
@@ -101,6 +104,7 @@ const _: () = {
     );
     assert!(core::mem::offset_of!(NativeContext, copy) == abi::CONTEXT_COPY as usize);
     assert!(core::mem::offset_of!(NativeContext, fill) == abi::CONTEXT_FILL as usize);
+    assert!(core::mem::offset_of!(NativeContext, fuel) == abi::CONTEXT_FUEL as usize);
     assert!(core::mem::size_of::<FuncRefTarget>() == abi::FUNCREF_TARGET_SIZE as usize);
     assert!(core::mem::offset_of!(FuncRefTarget, type_id) == abi::FUNCREF_TARGET_TYPE_ID as usize);
     assert!(
@@ -125,6 +129,7 @@ impl NativeContext {
             funcref_count: 0,
             copy: host::copy as *const () as usize,
             fill: host::fill as *const () as usize,
+            fuel: 0,
             store: core::ptr::null_mut(),
             depth: 0,
             error: None,
@@ -259,6 +264,7 @@ pub(crate) fn run<T>(
         .ok_or_else(|| Error::Usage("not a native instance".into()))?
         .as_mut_ptr();
     let budget = inner.engine.config().max_wasm_stack_bytes();
+    let fuel = inner.interpreter.fuel();
     let context: *mut NativeContext = &mut **inner.native_context();
     // SAFETY: `context` is the store's boxed context; no reference to it is
     // live while native code runs (the dispatcher makes its own from the
@@ -268,6 +274,7 @@ pub(crate) fn run<T>(
             (*context).stack_limit = stack::limit(budget);
         }
         (*context).depth += 1;
+        (*context).fuel = fuel;
         (*context).store = (store as *mut Store<T>).cast();
         (*context).dispatch = host::dispatch::<T> as *const () as usize;
         (*context).resolve = host::resolve::<T> as *const () as usize;
@@ -282,11 +289,13 @@ pub(crate) fn run<T>(
         trampoline(vmctx, function, values.as_mut_ptr());
     }
     // SAFETY: as above; native code has returned.
-    let (word, error, panic) = unsafe {
+    let (word, error, panic, fuel) = unsafe {
         (*context).depth -= 1;
         let word = core::mem::take(&mut (*context).trap);
-        (word, (*context).error.take(), (*context).panic.take())
+        let fuel = (*context).fuel;
+        (word, (*context).error.take(), (*context).panic.take(), fuel)
     };
+    store.inner.interpreter.set_fuel(fuel);
     if let Some(payload) = panic {
         std::panic::resume_unwind(payload);
     }
@@ -296,6 +305,7 @@ pub(crate) fn run<T>(
             Ok(values)
         }
         TrapWord::Wasm(code) => Err(Trap::new(TrapKind::from_code(code)).into()),
+        TrapWord::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
         TrapWord::Host => Err(error.unwrap_or_else(|| {
             Trap::host("native code reported a host error that was not recorded").into()
         })),
