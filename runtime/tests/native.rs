@@ -143,7 +143,9 @@ fn fuel_is_charged_as_in_the_interpreter() {
         let mut linker = Linker::new(&engine);
         linker.func_wrap("host", "tick", || {}).unwrap();
         let instance = linker.instantiate(&mut store, &module).unwrap();
-        let count = instance.get_typed_func::<i32, i32>(&store, "count").unwrap();
+        let count = instance
+            .get_typed_func::<i32, i32>(&store, "count")
+            .unwrap();
         assert_eq!(count.call(&mut store, 100).unwrap(), 100);
         left.push(store.get_fuel().unwrap());
         let error = count.call(&mut store, 1_000_000).unwrap_err();
