@@ -159,3 +159,43 @@ fn remainders_by_constants() {
         }
     });
 }
+
+/// Found by the long fuzzing run (seed 328, iteration 9788): Cranelift
+/// narrows `eqz(extend8_s(x + c))` to an 8-bit compare of `x`'s low byte
+/// with `-c`, and selection compared the zero-extended byte with the
+/// constant sign-extended (255 with -1): never equal.
+#[test]
+fn narrow_compares_extend_their_constant_as_their_operand() {
+    let wat = r#"(module
+        (func (export "eqz8") (param i32) (result i32)
+          (i32.eqz (i32.extend8_s (i32.add (local.get 0) (i32.const -1708521727)))))
+        (func (export "lt8") (param i32) (result i32)
+          (i32.lt_s (i32.extend8_s (local.get 0)) (i32.const -3)))
+        (func (export "eqz16") (param i32) (result i32)
+          (i32.eqz (i32.extend16_s (i32.add (local.get 0) (i32.const 1))))))"#;
+    for_each_build(wat, |store, instance| {
+        for x in [
+            0i32, 1, 0xfe, 0xff, 0x100, 0x3fff, 0xfffe, 0xffff, -1, -4, -3,
+        ] {
+            let eqz8 = i32::from((x.wrapping_add(-1708521727) as i8) == 0);
+            let lt8 = i32::from((x as i8) < -3);
+            let eqz16 = i32::from((x.wrapping_add(1) as i16) == 0);
+            let args = [Val::I32(x)];
+            assert_eq!(
+                call(store, instance, "eqz8", &args).unwrap(),
+                Val::I32(eqz8),
+                "{x}"
+            );
+            assert_eq!(
+                call(store, instance, "lt8", &args).unwrap(),
+                Val::I32(lt8),
+                "{x}"
+            );
+            assert_eq!(
+                call(store, instance, "eqz16", &args).unwrap(),
+                Val::I32(eqz16),
+                "{x}"
+            );
+        }
+    });
+}

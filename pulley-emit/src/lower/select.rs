@@ -330,6 +330,24 @@ impl<'a> Selector<'a> {
         Some(immediate)
     }
 
+    /// The immediate to compare `a` with when `b` is a constant: extended
+    /// as [`widened`](Self::widened) extends an 8- or 16-bit `a` (zero for
+    /// unsigned and equality compares, sign for signed ones). The constant
+    /// alone is sign-extended, which against a zero-extended `a` would make
+    /// `a == 0xff` (an i8 `-1`) never true (found by fuzzing).
+    fn compare_immediate(&mut self, a: Value, b: Value, signed: bool) -> Option<i32> {
+        let bits = self.ty(a).bits();
+        if bits >= 32 {
+            return self.immediate(b, bits);
+        }
+        let constant = self.constant(b)?;
+        Some(if signed {
+            constant as i32
+        } else {
+            (constant as u64 & ((1 << bits) - 1)) as i32
+        })
+    }
+
     pub(crate) fn emit(&mut self, inst: VInst) {
         self.pending.push(inst);
     }
@@ -985,7 +1003,7 @@ impl<'a> Selector<'a> {
         let (cond, a, b) = self.constant_on_the_right(cond, a, b);
         let signed = cond.unsigned() != cond;
         let wide = self.ty(a).bits() == 64;
-        if let Some(imm) = self.immediate(b, if wide { 64 } else { 32 }) {
+        if let Some(imm) = self.compare_immediate(a, b, signed) {
             let a = self.widened(a, signed);
             use IntCC::*;
             self.op(match (cond, wide) {
@@ -1278,7 +1296,7 @@ impl<'a> Selector<'a> {
         let (cond, a, b) = self.constant_on_the_right(cond, a, b);
         let signed = cond.unsigned() != cond;
         let wide = self.ty(a).bits() == 64;
-        if let Some(imm) = self.immediate(b, if wide { 64 } else { 32 }) {
+        if let Some(imm) = self.compare_immediate(a, b, signed) {
             let a = self.widened(a, signed);
             use IntCC::*;
             return match (cond, wide) {
