@@ -19,7 +19,13 @@ impl Engine for Wasmi {
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Result<Box<dyn Session + '_>, Outcome>, String> {
         let mut config = wasmi::Config::default();
+        // Eager translation: lazily, wasmi translates inside its executor,
+        // whose handlers cannot unwind, so a panic of its translator (a
+        // wasmi 2.0.0 bug, see README) aborted the whole fuzzing process
+        // (seed 404, iteration 5403). Eagerly, it panics in `Module::new`,
+        // where the panel catches it.
         config
+            .compilation_mode(wasmi::CompilationMode::Eager)
             .wasm_tail_call(true)
             .wasm_extended_const(false)
             .wasm_multi_memory(false)
