@@ -3,13 +3,12 @@
 use cranelift_codegen::Context;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::isa::OwnedTargetIsa;
-use cranelift_frontend::FunctionBuilderContext;
 use pulley_module::CompiledModule;
-use wasmparser::{FuncValidatorAllocations, WasmFeatures};
+use wasmparser::WasmFeatures;
 
 use crate::environ::{self, BodyToCompile};
 use crate::flavour::FlavourExt;
-use crate::translate::{ModuleEnvironment, translate_function};
+use crate::translate::{ModuleEnvironment, TranslationScratch};
 use crate::vmctx::VmctxLayout;
 use crate::{CompileError, lower};
 use pulley_module::Flavour;
@@ -50,8 +49,7 @@ fn supported_features() -> WasmFeatures {
 struct FunctionCompiler {
     isa: OwnedTargetIsa,
     context: Context,
-    builder_context: FunctionBuilderContext,
-    validator_allocations: Option<FuncValidatorAllocations>,
+    scratch: TranslationScratch,
     lowering: lower::LoweringContext,
     optimize: bool,
 }
@@ -61,8 +59,7 @@ impl FunctionCompiler {
         Ok(FunctionCompiler {
             isa: flavour.cranelift_isa(optimize)?,
             context: Context::new(),
-            builder_context: FunctionBuilderContext::new(),
-            validator_allocations: Some(FuncValidatorAllocations::default()),
+            scratch: TranslationScratch::default(),
             lowering: lower::LoweringContext::default(),
             optimize,
         })
@@ -76,16 +73,8 @@ impl FunctionCompiler {
         func: u32,
     ) -> Result<(), CompileError> {
         self.context.clear();
-        let allocations = self.validator_allocations.take().unwrap_or_default();
-        let allocations = translate_function(
-            env,
-            func,
-            body,
-            &mut self.context.func,
-            &mut self.builder_context,
-            allocations,
-        )?;
-        self.validator_allocations = Some(allocations);
+        self.scratch
+            .translate(env, func, body, &mut self.context.func)?;
         self.context
             .optimize(&*self.isa, &mut ControlPlane::default())
             .map_err(|error| {

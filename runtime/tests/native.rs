@@ -2,10 +2,11 @@
 //! without signal handlers (including stack exhaustion, on a small thread
 //! stack too), host calls that trap, fail or panic, fuel, memory growth seen
 //! by running code, indirect calls to host functions and other instances, and
-//! a clear error where native modules cannot go (artifacts).
+//! a clear error where native modules cannot go (artifacts). Runaway nesting
+//! through the host is tested for both modes in tests/robustness.rs.
 #![cfg(feature = "native")]
 
-use pulley::{Caller, Config, Engine, Error, Func, Linker, Module, Store, TrapKind, Val};
+use pulley::{Caller, Config, Engine, Error, Linker, Module, Store, TrapKind, Val};
 
 fn native_engine(fuel: bool) -> Engine {
     let mut config = Config::new();
@@ -87,40 +88,6 @@ fn traps_errors_and_panics_in_host_calls_reach_the_caller() {
     .unwrap_err();
     assert_eq!(panic.downcast_ref::<&str>(), Some(&"host panic"));
     assert_eq!(run.call(&mut store, 1).unwrap(), 3);
-}
-
-#[test]
-fn runaway_nesting_through_the_host_is_a_stack_overflow() {
-    let engine = native_engine(false);
-    let module = Module::new(
-        &engine,
-        r#"(module (import "host" "again" (func $again)) (func (export "run") (call $again)))"#,
-    )
-    .unwrap();
-    let mut linker: Linker<Option<Func>> = Linker::new(&engine);
-    linker
-        .func_wrap(
-            "host",
-            "again",
-            |mut caller: Caller<'_, Option<Func>>| -> pulley::Result<()> {
-                let run = caller.data().expect("set before the first call");
-                run.call(&mut caller, &[], &mut [])
-            },
-        )
-        .unwrap();
-    let mut store = Store::new(&engine, None);
-    let instance = linker.instantiate(&mut store, &module).unwrap();
-    let run = instance.get_func(&store, "run").unwrap();
-    *store.data_mut() = Some(run);
-    let error = std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .stack_size(16 << 20)
-            .spawn_scoped(scope, || run.call(&mut store, &[], &mut []).unwrap_err())
-            .unwrap()
-            .join()
-            .unwrap()
-    });
-    assert_eq!(trap_kind(&error), Some(&TrapKind::StackOverflow));
 }
 
 #[test]

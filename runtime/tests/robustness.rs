@@ -4,6 +4,15 @@
 
 use pulley::{Caller, Config, Engine, Error, Func, Linker, Module, Store, TrapKind, Val};
 
+/// The interpreter's engine, and native code's with the `native` feature.
+fn engines() -> Vec<Engine> {
+    #[allow(unused_mut)]
+    let mut engines = vec![Engine::default()];
+    #[cfg(feature = "native")]
+    engines.push(Engine::new(Config::new().native(true)));
+    engines
+}
+
 fn trap_kind(error: &Error) -> Option<&TrapKind> {
     error.as_trap().map(|trap| trap.kind())
 }
@@ -124,15 +133,20 @@ fn traps_and_errors_in_host_calls_reach_the_caller() {
 
 #[test]
 fn runaway_nesting_through_the_host_is_a_stack_overflow() {
-    let engine = Engine::default();
+    for engine in engines() {
+        runaway_nesting(&engine);
+    }
+}
+
+fn runaway_nesting(engine: &Engine) {
     let module = Module::new(
-        &engine,
+        engine,
         r#"(module
              (import "host" "again" (func $again))
              (func (export "run") (call $again)))"#,
     )
     .unwrap();
-    let mut linker: Linker<Option<Func>> = Linker::new(&engine);
+    let mut linker: Linker<Option<Func>> = Linker::new(engine);
     linker
         .func_wrap(
             "host",
@@ -143,7 +157,7 @@ fn runaway_nesting_through_the_host_is_a_stack_overflow() {
             },
         )
         .unwrap();
-    let mut store = Store::new(&engine, None);
+    let mut store = Store::new(engine, None);
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let run = instance.get_func(&store, "run").unwrap();
     *store.data_mut() = Some(run);

@@ -16,14 +16,12 @@ use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, Type, UserFuncName};
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
-use cranelift_frontend::FunctionBuilderContext;
 use pulley_module::{Flavour, FuncType, ModuleInfo};
-use wasmparser::FuncValidatorAllocations;
 
 use crate::compile::map_functions;
 use crate::environ::{self, BodyToCompile};
 use crate::flavour::FlavourExt;
-use crate::translate::{ModuleEnvironment, translate_function};
+use crate::translate::{ModuleEnvironment, TranslationScratch};
 use crate::vmctx::VmctxLayout;
 use crate::{CompileError, Config};
 
@@ -137,8 +135,7 @@ fn host_isa(optimize: bool) -> Result<OwnedTargetIsa, CompileError> {
 struct NativeCompiler {
     isa: OwnedTargetIsa,
     context: Context,
-    builder_context: FunctionBuilderContext,
-    validator_allocations: Option<FuncValidatorAllocations>,
+    scratch: TranslationScratch,
 }
 
 impl NativeCompiler {
@@ -146,8 +143,7 @@ impl NativeCompiler {
         Ok(NativeCompiler {
             isa: host_isa(optimize)?,
             context: Context::new(),
-            builder_context: FunctionBuilderContext::new(),
-            validator_allocations: Some(FuncValidatorAllocations::default()),
+            scratch: TranslationScratch::default(),
         })
     }
 
@@ -159,16 +155,8 @@ impl NativeCompiler {
         func: u32,
     ) -> Result<CompiledFunction, CompileError> {
         self.context.clear();
-        let allocations = self.validator_allocations.take().unwrap_or_default();
-        let allocations = translate_function(
-            env,
-            func,
-            body,
-            &mut self.context.func,
-            &mut self.builder_context,
-            allocations,
-        )?;
-        self.validator_allocations = Some(allocations);
+        self.scratch
+            .translate(env, func, body, &mut self.context.func)?;
         let host_call_conv = self.host_call_conv();
         legalize::legalize(
             &mut self.context.func,

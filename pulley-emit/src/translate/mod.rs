@@ -100,9 +100,40 @@ pub(crate) struct FuncTranslator<'a, 'f> {
     pending_fuel: u32,
 }
 
+/// What translating one function after another reuses: the SSA builder's
+/// and the validator's allocations.
+#[derive(Default)]
+pub(crate) struct TranslationScratch {
+    builder_context: FunctionBuilderContext,
+    validator_allocations: FuncValidatorAllocations,
+}
+
+impl TranslationScratch {
+    /// Translates wasm function `func` (an index into all functions) with
+    /// body `body` into `function`.
+    pub(crate) fn translate(
+        &mut self,
+        env: &ModuleEnvironment<'_>,
+        func: u32,
+        body: BodyToCompile<'_>,
+        function: &mut ir::Function,
+    ) -> Result<(), CompileError> {
+        let allocations = std::mem::take(&mut self.validator_allocations);
+        self.validator_allocations = translate_function(
+            env,
+            func,
+            body,
+            function,
+            &mut self.builder_context,
+            allocations,
+        )?;
+        Ok(())
+    }
+}
+
 /// Translates wasm function `func` (an index into all functions) with body
 /// `body` into `function`. Returns the validator's allocations for reuse.
-pub(crate) fn translate_function(
+fn translate_function(
     env: &ModuleEnvironment<'_>,
     func: u32,
     body: BodyToCompile<'_>,
