@@ -96,8 +96,10 @@ impl Environment {
     ///
     /// # Safety
     /// `len` pointers at `globals` must be readable, and each must point to
-    /// 8 bytes valid for reads and writes (aligned for `u64`), whenever a call
-    /// with this environment runs.
+    /// 16 bytes valid for reads and writes (aligned for `u64`), whenever a call
+    /// with this environment runs. Scalar globals use the first 8 bytes as a
+    /// `u64` in host order; v128 globals use all 16 as the vector's bytes in
+    /// lane order (little-endian).
     pub unsafe fn set_globals(&mut self, globals: *const *mut u64, len: usize) {
         self.globals = globals;
         self.globals_len = len;

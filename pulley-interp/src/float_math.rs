@@ -62,3 +62,24 @@ float_functions! {
     trunc64(f64) = std trunc, libm trunc;
     nearest64(f64) = std round_ties_even, libm rint;
 }
+
+/// Fused multiply-add `a * b + c` with one rounding. A NaN result is quiet.
+#[cfg(feature = "simd")]
+macro_rules! fused_multiply_add {
+    ($($name:ident($ty:ty) = libm $libm:ident;)*) => {$(
+        #[inline(always)]
+        pub(crate) fn $name(a: $ty, b: $ty, c: $ty) -> $ty {
+            #[cfg(feature = "std")]
+            let result = a.mul_add(b, c);
+            #[cfg(not(feature = "std"))]
+            let result = libm::$libm(a, b, c);
+            if result.is_nan() { result.quieted() } else { result }
+        }
+    )*};
+}
+
+#[cfg(feature = "simd")]
+fused_multiply_add! {
+    fma32(f32) = libm fmaf;
+    fma64(f64) = libm fma;
+}

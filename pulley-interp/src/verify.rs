@@ -4,7 +4,8 @@
 use alloc::vec::Vec;
 
 use pulley_isa::{
-    DecodeError, Decoded, JumpTableRef, Op, OperandVisitor, PcRel, Slot, SlotList, decode_one,
+    AnyOpcode, DecodeError, Decoded, JumpTableRef, Op, OperandVisitor, PcRel, Slot, SlotList,
+    decode_one,
 };
 
 use crate::program::{EnvironmentShape, FunctionInfo, MAX_FRAME_SLOTS};
@@ -109,6 +110,18 @@ pub enum VerifyError {
         index: u32,
         /// How many there are.
         limit: u32,
+    },
+    /// A v128 (SIMD) op in an interpreter built without the `simd` feature.
+    #[error(
+        "function {func}: op `{mnemonic}` at offset {at} is a SIMD op, but this interpreter was built without the `simd` feature"
+    )]
+    SimdNotEnabled {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// The op's mnemonic.
+        mnemonic: &'static str,
     },
     /// A call or return whose value counts do not match the callee.
     #[error("function {func}: op at offset {at} passes {found} {what}, expected {expected}")]
@@ -251,6 +264,16 @@ impl FunctionChecker<'_> {
 
     /// Index ranges and call arities.
     fn check_op(&self, op: &Op<'_>, at: usize) -> Result<(), VerifyError> {
+        if let AnyOpcode::Extended(opcode) = op.opcode()
+            && opcode.is_simd()
+            && !cfg!(feature = "simd")
+        {
+            return Err(VerifyError::SimdNotEnabled {
+                func: self.func,
+                at,
+                mnemonic: opcode.mnemonic(),
+            });
+        }
         let functions = u32::try_from(self.functions.len()).unwrap_or(u32::MAX);
         match op {
             Op::Call {
@@ -274,7 +297,10 @@ impl FunctionChecker<'_> {
             Op::CallImport { import, .. } => {
                 self.in_shape("import", import.0, self.shape.imports, at)
             }
-            Op::GlobalGet { global, .. } | Op::GlobalSet { global, .. } => {
+            Op::GlobalGet { global, .. }
+            | Op::GlobalSet { global, .. }
+            | Op::VglobalGet { global, .. }
+            | Op::VglobalSet { global, .. } => {
                 self.in_shape("global", global.0, self.shape.globals, at)
             }
             Op::TableGet { table, .. }
@@ -442,6 +468,53 @@ mod tests {
             results,
         };
         verify_program(&code, &[info], &EnvironmentShape::default())
+    }
+
+    #[test]
+    fn simd_ops_need_the_simd_feature() {
+        let ops = [
+            OwnedOp::Vand {
+                dst_lo: Slot(0),
+                dst_hi: Slot(1),
+                a_lo: Slot(0),
+                a_hi: Slot(1),
+                b_lo: Slot(0),
+                b_hi: Slot(1),
+            },
+            OwnedOp::Ret { values: vec![] },
+        ];
+        let result = one_function(&ops, 2, 0, 0);
+        if cfg!(feature = "simd") {
+            assert!(result.is_ok(), "{result:?}");
+        } else {
+            assert_eq!(
+                result,
+                Err(VerifyError::SimdNotEnabled {
+                    func: 0,
+                    at: 0,
+                    mnemonic: "vand"
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn rejects_v128_globals_outside_the_environment() {
+        let ops = [
+            OwnedOp::VglobalGet {
+                dst_lo: Slot(0),
+                dst_hi: Slot(1),
+                global: pulley_isa::GlobalIndex(0),
+            },
+            OwnedOp::Ret { values: vec![] },
+        ];
+        assert!(matches!(
+            one_function(&ops, 2, 0, 0),
+            Err(VerifyError::IndexOutOfRange {
+                what: "global",
+                ..
+            }) | Err(VerifyError::SimdNotEnabled { .. })
+        ));
     }
 
     #[test]

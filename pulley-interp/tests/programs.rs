@@ -589,11 +589,11 @@ fn globals_read_and_write_embedder_cells() {
     );
     let mut interp = Interpreter::default();
     let mut env = TestEnv::new(0, 2);
-    env.globals[1] = 100;
+    env.globals[1][0] = 100;
     assert_eq!(run(&mut interp, &p, &mut env, 0, &[5]).1, vec![105]);
     assert_eq!(run(&mut interp, &p, &mut env, 0, &[5]).1, vec![110]);
-    assert_eq!(env.globals[1], 110);
-    assert_eq!(env.globals[0], 0);
+    assert_eq!(env.globals[1][0], 110);
+    assert_eq!(env.globals[0][0], 0);
 }
 
 #[test]

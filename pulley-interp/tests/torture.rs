@@ -50,6 +50,9 @@ macro_rules! default_operand {
     (U32, $next:expr) => {
         1
     };
+    (U128, $next:expr) => {
+        1
+    };
     (FuncRefIndex, $next:expr) => {
         pulley_isa::FuncRefIndex(1)
     };

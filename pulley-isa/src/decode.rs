@@ -57,8 +57,9 @@ macro_rules! define_decoder {
         }
     ) => {
         /// Receives one decoded op: one method per op of the table, named by
-        /// its mnemonic, taking its operands in table order.
-        #[allow(missing_docs)]
+        /// its mnemonic, taking its operands in table order (v128 ops have
+        /// up to eight: two slots per vector).
+        #[allow(missing_docs, clippy::too_many_arguments)]
         pub trait OpVisitor<'a> {
             /// What each method returns.
             type Output;

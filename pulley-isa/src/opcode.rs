@@ -78,6 +78,12 @@ macro_rules! define_opcodes {
                 }
             }
 
+            /// Whether this is a v128 (SIMD) op: its mnemonic has the `v`
+            /// prefix, which only SIMD ops use (see the table's docs).
+            pub fn is_simd(self) -> bool {
+                self.mnemonic().starts_with('v')
+            }
+
             /// The encoded size in bytes (prefix and opcode included), or
             /// `None` if the op has a variable-length operand.
             pub fn fixed_size(self) -> Option<usize> {

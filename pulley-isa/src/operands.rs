@@ -191,6 +191,8 @@ pub type I64 = i64;
 pub type U8 = u8;
 /// The opcode-table name of a 32-bit unsigned immediate.
 pub type U32 = u32;
+/// The opcode-table name of a 128-bit unsigned immediate (16 bytes).
+pub type U128 = u128;
 
 /// An operand whose type and encoding are the same in every operand family.
 pub trait Immediate: Copy + fmt::Debug + PartialEq {
@@ -226,7 +228,7 @@ macro_rules! int_immediates {
     )*};
 }
 
-int_immediates!(i8, i32, i64, u8, u32);
+int_immediates!(i8, i32, i64, u8, u32, u128);
 
 impl Immediate for TrapCode {
     const SIZE: usize = 1;

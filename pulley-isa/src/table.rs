@@ -23,6 +23,14 @@
 //!   ops sign-extend their `I32` immediate.
 //! * `b` in `xband`/`xbor`/`xbxor`: bitwise and/or/xor.
 //! * Comparisons (`xeq32`, `flt64`, ...) write 0 or 1 to all 64 bits.
+//! * `v` prefix: a v128 (SIMD) operation. A v128 value lives in two slots,
+//!   named `<operand>_lo` and `<operand>_hi`: bytes 0..8 and 8..16 of the
+//!   vector as little-endian `u64`s, so lane `i` of an `iNxM` vector is bits
+//!   `N*i..N*(i+1)` of the 128-bit number `hi << 64 | lo` on every host.
+//!   `f32x4` and `f64x2` lanes hold IEEE bits. Lane-shape suffixes
+//!   (`_i8x16`, `_f64x2`, ...) name the lane type an op works on; ops on
+//!   whole vectors (`vand`, `vload128`, ...) have none. The handlers of the
+//!   `v` ops exist only in interpreters built with the `simd` feature.
 //! * `br_if_<cmp>`: branch to `target` if the comparison holds, otherwise fall
 //!   through. Register forms exist only for `eq ne slt sle ult ule` (and their
 //!   float versions `eq ne lt le`); the compiler swaps operands for the others.
@@ -39,7 +47,7 @@
 //! in two bytes. `DstList`/`SrcList`: a `u16` count then `u16` slots.
 //! `Target`: an `i32` byte offset from this op's first byte. `JumpTable`: a
 //! `u32` count `n >= 1` then `n` targets, the last being the default.
-//! `I8`, `I32`, `I64`, `U8`, `U32`: immediates. `FuncIndex`, `ImportIndex`,
+//! `I8`, `I32`, `I64`, `U8`, `U32`, `U128`: immediates. `FuncIndex`, `ImportIndex`,
 //! `FuncRefIndex`, `GlobalIndex`, `TableIndex`, `TypeIndex`, `BuiltinIndex`: `u32` indices
 //! into the program's or the embedder's tables. `TrapCode`: one byte.
 //!
@@ -644,6 +652,361 @@ macro_rules! for_each_op {
                 /// left, execution stops before this op, resumable once the
                 /// embedder adds fuel.
                 ConsumeFuel = consume_fuel { amount: U32 };
+
+                // --- SIMD: v128 values in slot pairs (see the module docs). ---
+                /// `dst` = the 16 bytes at `addr + offset` (see `load64`).
+                Vload128 = vload128 { dst_lo: Dst, dst_hi: Dst, addr: Src, offset: U32 };
+                /// Stores the 16 bytes of `src` at `addr + offset`.
+                Vstore128 = vstore128 { addr: Src, offset: U32, src_lo: Src, src_hi: Src };
+                /// `dst` = the v128 value of the embedder's global cell `global` (16 bytes).
+                VglobalGet = vglobal_get { dst_lo: Dst, dst_hi: Dst, global: GlobalIndex };
+                /// Sets the embedder's global cell `global` to the v128 `src`.
+                VglobalSet = vglobal_set { global: GlobalIndex, src_lo: Src, src_hi: Src };
+                /// `dst` = every lane set to the low bits of `src` (i8x16; f32x4 and f64x2 use the integer form of the same width).
+                VsplatI8x16 = vsplat_i8x16 { dst_lo: Dst, dst_hi: Dst, src: Src };
+                /// `dst` = every lane set to the low bits of `src` (i16x8; f32x4 and f64x2 use the integer form of the same width).
+                VsplatI16x8 = vsplat_i16x8 { dst_lo: Dst, dst_hi: Dst, src: Src };
+                /// `dst` = every lane set to the low bits of `src` (i32x4; f32x4 and f64x2 use the integer form of the same width).
+                VsplatI32x4 = vsplat_i32x4 { dst_lo: Dst, dst_hi: Dst, src: Src };
+                /// `dst` = lane `lane mod n` of `src`, zero-extended to 64 bits (i8x16).
+                VextractI8x16 = vextract_i8x16 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 };
+                /// `dst` = lane `lane mod n` of `src`, zero-extended to 64 bits (i16x8).
+                VextractI16x8 = vextract_i16x8 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 };
+                /// `dst` = lane `lane mod n` of `src`, zero-extended to 64 bits (i32x4).
+                VextractI32x4 = vextract_i32x4 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 };
+                /// `dst` = `src` with lane `lane mod n` replaced by the low bits of `value` (i8x16).
+                VinsertI8x16 = vinsert_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 };
+                /// `dst` = `src` with lane `lane mod n` replaced by the low bits of `value` (i16x8).
+                VinsertI16x8 = vinsert_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 };
+                /// `dst` = `src` with lane `lane mod n` replaced by the low bits of `value` (i32x4).
+                VinsertI32x4 = vinsert_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 };
+                /// `dst` byte `i` = byte `lanes[i]` of the 32 bytes `a` then `b` (indices taken mod 32).
+                Vshuffle = vshuffle { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, lanes: U128 };
+                /// `dst` byte `i` = byte `b[i]` of `a`, or 0 if `b[i] >= 16`.
+                Vswizzle = vswizzle { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a + b` (i8x16).
+                VaddI8x16 = vadd_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a + b` (i16x8).
+                VaddI16x8 = vadd_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a + b` (i32x4).
+                VaddI32x4 = vadd_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a + b` (i64x2).
+                VaddI64x2 = vadd_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a - b` (i8x16).
+                VsubI8x16 = vsub_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a - b` (i16x8).
+                VsubI16x8 = vsub_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a - b` (i32x4).
+                VsubI32x4 = vsub_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a - b` (i64x2).
+                VsubI64x2 = vsub_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a * b` (i16x8).
+                VmulI16x8 = vmul_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a * b` (i32x4).
+                VmulI32x4 = vmul_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise wrapping `a * b` (i64x2).
+                VmulI64x2 = vmul_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise saturating `a + b`, signed (i8x16).
+                VaddSatSI8x16 = vadd_sat_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise saturating `a - b`, signed (i8x16).
+                VsubSatSI8x16 = vsub_sat_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise saturating `a + b`, unsigned (i8x16).
+                VaddSatUI8x16 = vadd_sat_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise saturating `a - b`, unsigned (i8x16).
+                VsubSatUI8x16 = vsub_sat_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise saturating `a + b`, signed (i16x8).
+                VaddSatSI16x8 = vadd_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise saturating `a - b`, signed (i16x8).
+                VsubSatSI16x8 = vsub_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise saturating `a + b`, unsigned (i16x8).
+                VaddSatUI16x8 = vadd_sat_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise saturating `a - b`, unsigned (i16x8).
+                VsubSatUI16x8 = vsub_sat_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `min(a, b)`, signed (i8x16).
+                VminSI8x16 = vmin_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `max(a, b)`, signed (i8x16).
+                VmaxSI8x16 = vmax_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `min(a, b)`, unsigned (i8x16).
+                VminUI8x16 = vmin_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `max(a, b)`, unsigned (i8x16).
+                VmaxUI8x16 = vmax_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `min(a, b)`, signed (i16x8).
+                VminSI16x8 = vmin_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `max(a, b)`, signed (i16x8).
+                VmaxSI16x8 = vmax_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `min(a, b)`, unsigned (i16x8).
+                VminUI16x8 = vmin_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `max(a, b)`, unsigned (i16x8).
+                VmaxUI16x8 = vmax_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `min(a, b)`, signed (i32x4).
+                VminSI32x4 = vmin_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `max(a, b)`, signed (i32x4).
+                VmaxSI32x4 = vmax_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `min(a, b)`, unsigned (i32x4).
+                VminUI32x4 = vmin_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `max(a, b)`, unsigned (i32x4).
+                VmaxUI32x4 = vmax_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise unsigned rounding average `(a + b + 1) / 2` (i8x16).
+                VavgrUI8x16 = vavgr_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise unsigned rounding average `(a + b + 1) / 2` (i16x8).
+                VavgrUI16x8 = vavgr_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise Q15 multiply `(a * b + 0x4000) >> 15`, saturating (i16x8).
+                Vq15mulrSatSI16x8 = vq15mulr_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Pairwise sums: lanes `a0+a1, a2+a3, ..., b0+b1, ...` (i16x8).
+                VaddPairwiseI16x8 = vadd_pairwise_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Pairwise sums: lanes `a0+a1, a2+a3, b0+b1, b2+b3` (i32x4).
+                VaddPairwiseI32x4 = vadd_pairwise_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a << (amount mod lane bits)` (i8x16).
+                VshlI8x16 = vshl_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise `a << (amount mod lane bits)` (i16x8).
+                VshlI16x8 = vshl_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise `a << (amount mod lane bits)` (i32x4).
+                VshlI32x4 = vshl_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise `a << (amount mod lane bits)` (i64x2).
+                VshlI64x2 = vshl_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise arithmetic `a >> (amount mod lane bits)` (i8x16).
+                VshrSI8x16 = vshr_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise arithmetic `a >> (amount mod lane bits)` (i16x8).
+                VshrSI16x8 = vshr_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise arithmetic `a >> (amount mod lane bits)` (i32x4).
+                VshrSI32x4 = vshr_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise arithmetic `a >> (amount mod lane bits)` (i64x2).
+                VshrSI64x2 = vshr_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise logical `a >> (amount mod lane bits)` (i8x16).
+                VshrUI8x16 = vshr_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise logical `a >> (amount mod lane bits)` (i16x8).
+                VshrUI16x8 = vshr_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise logical `a >> (amount mod lane bits)` (i32x4).
+                VshrUI32x4 = vshr_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise logical `a >> (amount mod lane bits)` (i64x2).
+                VshrUI64x2 = vshr_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                /// Lane-wise wrapping negation (i8x16).
+                VnegI8x16 = vneg_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise wrapping negation (i16x8).
+                VnegI16x8 = vneg_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise wrapping negation (i32x4).
+                VnegI32x4 = vneg_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise wrapping negation (i64x2).
+                VnegI64x2 = vneg_i64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise wrapping absolute value (i8x16).
+                VabsI8x16 = vabs_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise wrapping absolute value (i16x8).
+                VabsI16x8 = vabs_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise wrapping absolute value (i32x4).
+                VabsI32x4 = vabs_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise wrapping absolute value (i64x2).
+                VabsI64x2 = vabs_i64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise population count (i8x16).
+                VpopcntI8x16 = vpopcnt_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// `dst = a & b` (v128).
+                Vand = vand { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// `dst = a | b` (v128).
+                Vor = vor { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// `dst = a ^ b` (v128).
+                Vxor = vxor { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// `dst = a & !b` (v128).
+                Vandnot = vandnot { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// `dst = !src` (v128).
+                Vnot = vnot { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// `dst = (a & mask) | (b & !mask)` (v128).
+                Vbitselect = vbitselect { dst_lo: Dst, dst_hi: Dst, mask_lo: Src, mask_hi: Src, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// `dst` = 1 if any bit of `src` is set, else 0.
+                VanyTrue = vany_true { dst: Dst, src_lo: Src, src_hi: Src };
+                /// `dst` = 1 if every lane of `src` is nonzero, else 0 (i8x16).
+                VallTrueI8x16 = vall_true_i8x16 { dst: Dst, src_lo: Src, src_hi: Src };
+                /// `dst` = 1 if every lane of `src` is nonzero, else 0 (i16x8).
+                VallTrueI16x8 = vall_true_i16x8 { dst: Dst, src_lo: Src, src_hi: Src };
+                /// `dst` = 1 if every lane of `src` is nonzero, else 0 (i32x4).
+                VallTrueI32x4 = vall_true_i32x4 { dst: Dst, src_lo: Src, src_hi: Src };
+                /// `dst` = 1 if every lane of `src` is nonzero, else 0 (i64x2).
+                VallTrueI64x2 = vall_true_i64x2 { dst: Dst, src_lo: Src, src_hi: Src };
+                /// `dst` = bit `i` set to the sign bit of lane `i` (i8x16).
+                VbitmaskI8x16 = vbitmask_i8x16 { dst: Dst, src_lo: Src, src_hi: Src };
+                /// `dst` = bit `i` set to the sign bit of lane `i` (i16x8).
+                VbitmaskI16x8 = vbitmask_i16x8 { dst: Dst, src_lo: Src, src_hi: Src };
+                /// `dst` = bit `i` set to the sign bit of lane `i` (i32x4).
+                VbitmaskI32x4 = vbitmask_i32x4 { dst: Dst, src_lo: Src, src_hi: Src };
+                /// `dst` = bit `i` set to the sign bit of lane `i` (i64x2).
+                VbitmaskI64x2 = vbitmask_i64x2 { dst: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise `a ==` as an all-ones or all-zeros lane (i8x16).
+                VeqI8x16 = veq_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a ==` as an all-ones or all-zeros lane (i16x8).
+                VeqI16x8 = veq_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a ==` as an all-ones or all-zeros lane (i32x4).
+                VeqI32x4 = veq_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a ==` as an all-ones or all-zeros lane (i64x2).
+                VeqI64x2 = veq_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a !=` as an all-ones or all-zeros lane (i8x16).
+                VneI8x16 = vne_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a !=` as an all-ones or all-zeros lane (i16x8).
+                VneI16x8 = vne_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a !=` as an all-ones or all-zeros lane (i32x4).
+                VneI32x4 = vne_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a !=` as an all-ones or all-zeros lane (i64x2).
+                VneI64x2 = vne_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <, signed,` as an all-ones or all-zeros lane (i8x16).
+                VltSI8x16 = vlt_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <, signed,` as an all-ones or all-zeros lane (i16x8).
+                VltSI16x8 = vlt_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <, signed,` as an all-ones or all-zeros lane (i32x4).
+                VltSI32x4 = vlt_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <, signed,` as an all-ones or all-zeros lane (i64x2).
+                VltSI64x2 = vlt_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <=, signed,` as an all-ones or all-zeros lane (i8x16).
+                VleSI8x16 = vle_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <=, signed,` as an all-ones or all-zeros lane (i16x8).
+                VleSI16x8 = vle_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <=, signed,` as an all-ones or all-zeros lane (i32x4).
+                VleSI32x4 = vle_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <=, signed,` as an all-ones or all-zeros lane (i64x2).
+                VleSI64x2 = vle_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <, unsigned,` as an all-ones or all-zeros lane (i8x16).
+                VltUI8x16 = vlt_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <, unsigned,` as an all-ones or all-zeros lane (i16x8).
+                VltUI16x8 = vlt_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <, unsigned,` as an all-ones or all-zeros lane (i32x4).
+                VltUI32x4 = vlt_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <, unsigned,` as an all-ones or all-zeros lane (i64x2).
+                VltUI64x2 = vlt_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <=, unsigned,` as an all-ones or all-zeros lane (i8x16).
+                VleUI8x16 = vle_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <=, unsigned,` as an all-ones or all-zeros lane (i16x8).
+                VleUI16x8 = vle_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <=, unsigned,` as an all-ones or all-zeros lane (i32x4).
+                VleUI32x4 = vle_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <=, unsigned,` as an all-ones or all-zeros lane (i64x2).
+                VleUI64x2 = vle_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a == b` as an all-ones or all-zeros lane (f32x4).
+                VfeqF32x4 = vfeq_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a == b` as an all-ones or all-zeros lane (f64x2).
+                VfeqF64x2 = vfeq_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a != b` as an all-ones or all-zeros lane (f32x4).
+                VfneF32x4 = vfne_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a != b` as an all-ones or all-zeros lane (f64x2).
+                VfneF64x2 = vfne_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a < b` as an all-ones or all-zeros lane (f32x4).
+                VfltF32x4 = vflt_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a < b` as an all-ones or all-zeros lane (f64x2).
+                VfltF64x2 = vflt_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <= b` as an all-ones or all-zeros lane (f32x4).
+                VfleF32x4 = vfle_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a <= b` as an all-ones or all-zeros lane (f64x2).
+                VfleF64x2 = vfle_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Narrows the signed lanes of `a` then `b` to i8x16, saturating signed.
+                VnarrowSI16x8 = vnarrow_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Narrows the signed lanes of `a` then `b` to i8x16, saturating unsigned.
+                VnarrowUI16x8 = vnarrow_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Narrows the signed lanes of `a` then `b` to i16x8, saturating signed.
+                VnarrowSI32x4 = vnarrow_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Narrows the signed lanes of `a` then `b` to i16x8, saturating unsigned.
+                VnarrowUI32x4 = vnarrow_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Narrows the signed lanes of `a` then `b` to i32x4, saturating signed.
+                VnarrowSI64x2 = vnarrow_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Narrows the signed lanes of `a` then `b` to i32x4, saturating unsigned.
+                VnarrowUI64x2 = vnarrow_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Narrows the unsigned lanes of `a` then `b` to i32x4, saturating unsigned.
+                VnarrowUuI64x2 = vnarrow_uu_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// The low half of `src`'s lanes, sign-extended to i16x8.
+                VwidenLowSI8x16 = vwiden_low_s_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The low half of `src`'s lanes, zero-extended to i16x8.
+                VwidenLowUI8x16 = vwiden_low_u_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The high half of `src`'s lanes, sign-extended to i16x8.
+                VwidenHighSI8x16 = vwiden_high_s_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The high half of `src`'s lanes, zero-extended to i16x8.
+                VwidenHighUI8x16 = vwiden_high_u_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The low half of `src`'s lanes, sign-extended to i32x4.
+                VwidenLowSI16x8 = vwiden_low_s_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The low half of `src`'s lanes, zero-extended to i32x4.
+                VwidenLowUI16x8 = vwiden_low_u_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The high half of `src`'s lanes, sign-extended to i32x4.
+                VwidenHighSI16x8 = vwiden_high_s_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The high half of `src`'s lanes, zero-extended to i32x4.
+                VwidenHighUI16x8 = vwiden_high_u_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The low half of `src`'s lanes, sign-extended to i64x2.
+                VwidenLowSI32x4 = vwiden_low_s_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The low half of `src`'s lanes, zero-extended to i64x2.
+                VwidenLowUI32x4 = vwiden_low_u_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The high half of `src`'s lanes, sign-extended to i64x2.
+                VwidenHighSI32x4 = vwiden_high_s_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The high half of `src`'s lanes, zero-extended to i64x2.
+                VwidenHighUI32x4 = vwiden_high_u_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise `a + b` (f32x4).
+                VfaddF32x4 = vfadd_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a + b` (f64x2).
+                VfaddF64x2 = vfadd_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a - b` (f32x4).
+                VfsubF32x4 = vfsub_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a - b` (f64x2).
+                VfsubF64x2 = vfsub_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a * b` (f32x4).
+                VfmulF32x4 = vfmul_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a * b` (f64x2).
+                VfmulF64x2 = vfmul_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a / b` (f32x4).
+                VfdivF32x4 = vfdiv_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `a / b` (f64x2).
+                VfdivF64x2 = vfdiv_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `min(a, b)` (wasm: NaN-propagating, `-0 < +0`) (f32x4).
+                VfminF32x4 = vfmin_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `min(a, b)` (wasm: NaN-propagating, `-0 < +0`) (f64x2).
+                VfminF64x2 = vfmin_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `max(a, b)` (wasm: NaN-propagating, `-0 < +0`) (f32x4).
+                VfmaxF32x4 = vfmax_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise `max(a, b)` (wasm: NaN-propagating, `-0 < +0`) (f64x2).
+                VfmaxF64x2 = vfmax_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                /// Lane-wise negation (sign bit flipped) (f32x4).
+                VfnegF32x4 = vfneg_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise negation (sign bit flipped) (f64x2).
+                VfnegF64x2 = vfneg_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise absolute value (sign bit cleared) (f32x4).
+                VfabsF32x4 = vfabs_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise absolute value (sign bit cleared) (f64x2).
+                VfabsF64x2 = vfabs_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise square root (f32x4).
+                VfsqrtF32x4 = vfsqrt_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise square root (f64x2).
+                VfsqrtF64x2 = vfsqrt_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise rounding up (f32x4).
+                VfceilF32x4 = vfceil_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise rounding up (f64x2).
+                VfceilF64x2 = vfceil_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise rounding down (f32x4).
+                VffloorF32x4 = vffloor_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise rounding down (f64x2).
+                VffloorF64x2 = vffloor_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise rounding toward zero (f32x4).
+                VftruncF32x4 = vftrunc_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise rounding toward zero (f64x2).
+                VftruncF64x2 = vftrunc_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise rounding to nearest, ties to even (f32x4).
+                VfnearestF32x4 = vfnearest_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise rounding to nearest, ties to even (f64x2).
+                VfnearestF64x2 = vfnearest_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Lane-wise fused `a * b + c`, one rounding (f32x4).
+                VfmaF32x4 = vfma_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, c_lo: Src, c_hi: Src };
+                /// Lane-wise fused `a * b + c`, one rounding (f64x2).
+                VfmaF64x2 = vfma_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, c_lo: Src, c_hi: Src };
+                /// Signed i32 lanes converted to f32, rounding to nearest.
+                Vf32x4FromI32x4S = vf32x4_from_i32x4_s { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Unsigned i32 lanes converted to f32, rounding to nearest.
+                Vf32x4FromI32x4U = vf32x4_from_i32x4_u { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Signed i64 lanes converted to f64, rounding to nearest.
+                Vf64x2FromI64x2S = vf64x2_from_i64x2_s { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// Unsigned i64 lanes converted to f64, rounding to nearest.
+                Vf64x2FromI64x2U = vf64x2_from_i64x2_u { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// f32 lanes converted to signed i32, saturating (NaN gives 0).
+                Vi32x4FromF32x4SSat = vi32x4_from_f32x4_s_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// f32 lanes converted to unsigned i32, saturating (NaN gives 0).
+                Vi32x4FromF32x4USat = vi32x4_from_f32x4_u_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// f64 lanes converted to signed i64, saturating (NaN gives 0).
+                Vi64x2FromF64x2SSat = vi64x2_from_f64x2_s_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// f64 lanes converted to unsigned i64, saturating (NaN gives 0).
+                Vi64x2FromF64x2USat = vi64x2_from_f64x2_u_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The two f64 lanes rounded to f32 in lanes 0 and 1; lanes 2 and 3 zero.
+                Vf32x4DemoteF64x2 = vf32x4_demote_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                /// The two low f32 lanes widened to f64.
+                Vf64x2PromoteF32x4 = vf64x2_promote_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+
             }
         }
     };

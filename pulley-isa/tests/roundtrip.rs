@@ -74,6 +74,9 @@ macro_rules! arbitrary_operand {
     (U32) => {
         any::<u32>()
     };
+    (U128) => {
+        any::<u128>()
+    };
 }
 
 /// One strategy per op of the table, each producing that op with arbitrary

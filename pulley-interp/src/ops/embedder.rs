@@ -8,7 +8,7 @@ use crate::machine::{Machine, Reg, Step};
 
 impl Machine<'_> {
     #[inline(always)]
-    fn global_cell(&self, global: GlobalIndex) -> *mut u64 {
+    pub(crate) fn global_cell(&self, global: GlobalIndex) -> *mut u64 {
         // SAFETY: the verifier checked `global` against the program's shape,
         // and `Interpreter::call` checked the environment provides that many;
         // the pointers are readable by `set_globals`' contract.

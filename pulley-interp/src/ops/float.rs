@@ -11,7 +11,7 @@ use crate::ops::integer::{binary, unary};
 macro_rules! wasm_min_max {
     ($($name:ident($ty:ty) = $pick_first:tt;)*) => {$(
         #[inline(always)]
-        fn $name(a: $ty, b: $ty) -> $ty {
+        pub(crate) fn $name(a: $ty, b: $ty) -> $ty {
             if a.is_nan() || b.is_nan() {
                 // An arithmetic NaN: quiets a signaling input, keeps a canonical one.
                 (a + b).quieted()

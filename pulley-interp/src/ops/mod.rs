@@ -7,9 +7,11 @@ mod embedder;
 mod float;
 mod integer;
 mod memory;
+mod simd;
 
 pub(crate) use control::*;
 pub(crate) use embedder::*;
 pub(crate) use float::*;
 pub(crate) use integer::*;
 pub(crate) use memory::*;
+pub(crate) use simd::*;

@@ -127,7 +127,8 @@ pub fn program(functions: &[&FunctionBuilder], shape: EnvironmentShape) -> Arc<P
 /// Owns the storage an environment points into.
 pub struct TestEnv {
     pub memory: Vec<u8>,
-    pub globals: Vec<u64>,
+    /// Global cells: 16 bytes each, as `Environment::set_globals` requires.
+    pub globals: Vec<[u64; 2]>,
     global_pointers: Vec<*mut u64>,
     pub env: Box<Environment>,
 }
@@ -136,7 +137,7 @@ impl TestEnv {
     pub fn new(memory_len: usize, globals: usize) -> Self {
         let mut test = TestEnv {
             memory: vec![0; memory_len],
-            globals: vec![0; globals],
+            globals: vec![[0; 2]; globals],
             global_pointers: Vec::new(),
             env: Box::new(Environment::new()),
         };
@@ -146,7 +147,7 @@ impl TestEnv {
 
     /// Points the environment at the current storage.
     pub fn refresh(&mut self) {
-        self.global_pointers = self.globals.iter_mut().map(|g| g as *mut u64).collect();
+        self.global_pointers = self.globals.iter_mut().map(|g| g.as_mut_ptr()).collect();
         // SAFETY: the storage lives in `self` and outlives every call made
         // through `run`, which borrows `self` mutably.
         unsafe {
