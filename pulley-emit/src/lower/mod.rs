@@ -8,6 +8,7 @@ mod division;
 mod emit;
 mod memory;
 mod select;
+mod simd;
 mod vcode;
 
 use cranelift_codegen::ir;
@@ -74,8 +75,8 @@ impl LoweringContext {
             })?;
         }
         let signature = &func.signature;
-        let params = signature.params.len() - 1;
-        let results = signature.returns.len();
+        let params = slot_count(&signature.params[1..]);
+        let results = slot_count(&signature.returns);
         let emitted = emit::emit(&self.vcode, output, params, wasm_func)?;
         Ok(LoweredFunction {
             emitted,
@@ -83,6 +84,15 @@ impl LoweringContext {
             results: results as u32,
         })
     }
+}
+
+/// The frame slots values of these types occupy: one each, two for a
+/// vector (see [`pulley_isa::table`]).
+fn slot_count(values: &[ir::AbiParam]) -> usize {
+    values
+        .iter()
+        .map(|param| if param.value_type.is_vector() { 2 } else { 1 })
+        .sum()
 }
 
 /// Lays out selected blocks in order, renumbers them, and computes the CFG

@@ -56,6 +56,9 @@ pub(crate) struct Selector<'a> {
     /// Values whose register an emitted instruction reads.
     read: std::collections::HashSet<Value>,
     vregs: HashMap<Value, VReg>,
+    /// The second register of each vector value (its `vregs` entry is the
+    /// first): bytes 8..16 of the v128.
+    high_halves: HashMap<Value, VReg>,
     next_vreg: usize,
     /// Id of each CLIF block.
     block_ids: HashMap<ir::Block, u32>,
@@ -93,6 +96,7 @@ impl<'a> Selector<'a> {
             uses: HashMap::new(),
             read: std::collections::HashSet::new(),
             vregs: HashMap::new(),
+            high_halves: HashMap::new(),
             next_vreg: 0,
             block_ids: HashMap::new(),
             blocks: Vec::new(),
@@ -138,7 +142,7 @@ impl<'a> Selector<'a> {
         (self.blocks.len() - 1) as u32
     }
 
-    fn error(&self, what: impl std::fmt::Display) -> CompileError {
+    pub(crate) fn error(&self, what: impl std::fmt::Display) -> CompileError {
         CompileError::Internal(format!(
             "lowering function {} at wasm offset {:#x}: {what}",
             self.wasm_func, self.srcloc
@@ -292,6 +296,61 @@ impl<'a> Selector<'a> {
         vreg
     }
 
+    /// The register pair (bytes 0..8, bytes 8..16) of vector `value`, read
+    /// by the instruction being lowered.
+    pub(crate) fn vpair(&mut self, value: Value) -> (VReg, VReg) {
+        let low = self.vreg(value);
+        (low, self.high_half(value))
+    }
+
+    /// The register pair of vector `value`, defined by the instruction being
+    /// lowered.
+    pub(crate) fn vdef(&mut self, value: Value) -> (VReg, VReg) {
+        let low = self.def(value);
+        (low, self.high_half(value))
+    }
+
+    fn high_half(&mut self, value: Value) -> VReg {
+        let value = self.resolve(value);
+        if let Some(&vreg) = self.high_halves.get(&value) {
+            return vreg;
+        }
+        let vreg = self.fresh();
+        self.high_halves.insert(value, vreg);
+        vreg
+    }
+
+    /// The slots `values` occupy as a list operand (a call's arguments, a
+    /// return's values, a jump's block arguments): one register each, two
+    /// for a vector.
+    fn read_list(&mut self, values: &[Value]) -> Vec<VReg> {
+        let mut list = Vec::with_capacity(values.len());
+        for &value in values {
+            if self.ty(value).is_vector() {
+                let (low, high) = self.vpair(value);
+                list.extend([low, high]);
+            } else {
+                list.push(self.vreg(value));
+            }
+        }
+        list
+    }
+
+    /// Like [`read_list`](Self::read_list), for values defined by the
+    /// instruction being lowered (call results, block parameters).
+    fn def_list(&mut self, values: &[Value]) -> Vec<VReg> {
+        let mut list = Vec::with_capacity(values.len());
+        for &value in values {
+            if self.ty(value).is_vector() {
+                let (low, high) = self.vdef(value);
+                list.extend([low, high]);
+            } else {
+                list.push(self.def(value));
+            }
+        }
+        list
+    }
+
     /// A new virtual register for a temporary.
     pub(crate) fn fresh(&mut self) -> VReg {
         let vreg = VReg::new(self.next_vreg, RegClass::Int);
@@ -388,20 +447,10 @@ impl<'a> Selector<'a> {
         let is_entry = Some(block) == self.func.layout.entry_block();
         let params: Vec<Value> = self.func.dfg.block_params(block).to_vec();
         if is_entry {
-            let wasm_params = &params[1..];
-            let register_params: Vec<VReg> = wasm_params
-                .iter()
-                .take(REGISTER_PARAMS)
-                .map(|&p| self.def(p))
-                .collect();
-            let mut entry = vec![(
-                VInst::Args {
-                    params: register_params,
-                },
-                0,
-            )];
-            for (index, &param) in wasm_params.iter().enumerate().skip(REGISTER_PARAMS) {
-                let dst = self.def(param);
+            let mut slots = self.def_list(&params[1..]);
+            let stack_params = slots.split_off(slots.len().min(REGISTER_PARAMS));
+            let mut entry = vec![(VInst::Args { params: slots }, 0)];
+            for (index, dst) in (REGISTER_PARAMS..).zip(stack_params) {
                 entry.push((
                     VInst::ParamLoad {
                         dst,
@@ -412,7 +461,7 @@ impl<'a> Selector<'a> {
             }
             reversed.extend(entry.into_iter().rev());
         } else {
-            self.blocks[id as usize].params = params.iter().map(|&p| self.def(p)).collect();
+            self.blocks[id as usize].params = self.def_list(&params);
         }
         reversed.reverse();
         self.blocks[id as usize].insts = reversed;
@@ -441,7 +490,7 @@ impl<'a> Selector<'a> {
                     self.constant_into(dst, constant);
                     args.push(dst);
                 }
-                _ => args.push(self.vreg(value)),
+                _ => args.extend(self.read_list(&[value])),
             }
         }
         let edge = self.new_block();
@@ -464,6 +513,9 @@ impl<'a> Selector<'a> {
         let results = func.dfg.inst_results(inst);
         let result = results.first().copied();
         let ctrl = func.dfg.ctrl_typevar(inst);
+        if self.is_vector_inst(inst) {
+            return self.select_vector(inst);
+        }
         match data {
             InstructionData::UnaryImm {
                 opcode: Opcode::Iconst,
@@ -553,7 +605,7 @@ impl<'a> Selector<'a> {
                         _ => None,
                     })
                     .collect();
-                let args = args.into_iter().map(|value| self.vreg(value)).collect();
+                let args = self.read_list(&args);
                 self.emit(VInst::Jump { target, args });
             }
             InstructionData::Brif {
@@ -611,7 +663,7 @@ impl<'a> Selector<'a> {
                 args,
             } => {
                 let values: Vec<Value> = args.as_slice(&func.dfg.value_lists).to_vec();
-                let values = values.into_iter().map(|v| self.vreg(v)).collect();
+                let values = self.read_list(&values);
                 self.op(Op::Ret { values });
             }
             InstructionData::Call {
@@ -636,7 +688,7 @@ impl<'a> Selector<'a> {
     }
 
     /// `dst = value`, with the shortest constant op.
-    fn constant_into(&mut self, dst: VReg, value: i64) {
+    pub(crate) fn constant_into(&mut self, dst: VReg, value: i64) {
         self.op(if let Ok(imm) = i8::try_from(value) {
             Op::Xconst8 { dst, imm }
         } else if let Ok(imm) = i32::try_from(value) {
@@ -671,8 +723,48 @@ impl<'a> Selector<'a> {
         dst
     }
 
+    /// The 32-bit operands of an 8- or 16-bit binary op (which the optimizer
+    /// makes of SIMD lanes lifted out of splats): ops whose low bits depend
+    /// only on the operands' low bits take them as they are; the others see
+    /// them extended as the op reads them, and shifts see their count
+    /// reduced modulo the narrow width, as Cranelift defines it.
+    fn narrow_operands(
+        &mut self,
+        opcode: Opcode,
+        ty: Type,
+        a: Value,
+        b: Value,
+    ) -> Result<(VReg, VReg), CompileError> {
+        Ok(match opcode {
+            Opcode::Iadd
+            | Opcode::Isub
+            | Opcode::Imul
+            | Opcode::Band
+            | Opcode::Bor
+            | Opcode::Bxor => (self.vreg(a), self.vreg(b)),
+            Opcode::Ishl | Opcode::Ushr | Opcode::Sshr => {
+                let a = if opcode == Opcode::Ishl {
+                    self.vreg(a)
+                } else {
+                    self.widened(a, opcode == Opcode::Sshr)
+                };
+                let count = self.vreg(b);
+                let masked = self.fresh();
+                self.op(Op::Xband32Imm {
+                    dst: masked,
+                    a: count,
+                    b: ty.bits() as i32 - 1,
+                });
+                (a, masked)
+            }
+            Opcode::Smin | Opcode::Smax => (self.widened(a, true), self.widened(b, true)),
+            Opcode::Umin | Opcode::Umax => (self.widened(a, false), self.widened(b, false)),
+            _ => return Err(self.error(format_args!("unsupported {opcode} on {ty}"))),
+        })
+    }
+
     /// The register and width to test for a branch or select condition.
-    fn condition(&mut self, value: Value) -> (VReg, bool) {
+    pub(crate) fn condition(&mut self, value: Value) -> (VReg, bool) {
         let ty = self.ty(value);
         (self.widened(value, false), ty.bits() == 64)
     }
@@ -732,7 +824,6 @@ impl<'a> Selector<'a> {
         } else {
             (a, b)
         };
-        let width = if wide { 64 } else { 32 };
         if matches!(
             opcode,
             Opcode::Iadd | Opcode::Imul | Opcode::Band | Opcode::Bor | Opcode::Bxor | Opcode::Isub
@@ -766,7 +857,8 @@ impl<'a> Selector<'a> {
         if matches!(opcode, Opcode::Ishl | Opcode::Ushr | Opcode::Sshr)
             && let Some(count) = self.constant(b)
         {
-            let count = (count as u64 % width as u64) as u8;
+            // Cranelift takes shift counts modulo the type's width.
+            let count = (count as u64 % u64::from(ty.bits())) as u8;
             let narrow_shift_right = ty.bits() < 32 && opcode != Opcode::Ishl;
             let a = if narrow_shift_right {
                 self.widened(a, opcode == Opcode::Sshr)
@@ -784,21 +876,11 @@ impl<'a> Selector<'a> {
             });
             return Ok(());
         }
-        if ty.bits() < 32
-            && !matches!(
-                opcode,
-                Opcode::Iadd
-                    | Opcode::Isub
-                    | Opcode::Imul
-                    | Opcode::Band
-                    | Opcode::Bor
-                    | Opcode::Bxor
-                    | Opcode::Ishl
-            )
-        {
-            return Err(self.error(format_args!("unsupported {opcode} on {ty}")));
-        }
-        let (a, b) = (self.vreg(a), self.vreg(b));
+        let (a, b) = if ty.bits() < 32 {
+            self.narrow_operands(opcode, ty, a, b)?
+        } else {
+            (self.vreg(a), self.vreg(b))
+        };
         let op = match (opcode, wide) {
             (Opcode::Iadd, false) => Op::Xadd32 { dst, a, b },
             (Opcode::Isub, false) => Op::Xsub32 { dst, a, b },
@@ -886,15 +968,19 @@ impl<'a> Selector<'a> {
             | Opcode::Bmask
                 if ty.is_int() =>
             {
-                let narrow = ty.bits() < 32
-                    && !matches!(opcode, Opcode::Ineg | Opcode::Bnot | Opcode::Bmask);
-                if narrow {
-                    return Err(self.error(format_args!("unsupported {opcode} on {ty}")));
-                }
-                let src = if opcode == Opcode::Bmask {
-                    self.widened(arg, false)
-                } else {
-                    self.vreg(arg)
+                // 8- and 16-bit forms (SIMD lanes lifted out of splats) read
+                // their operand extended where the low bits of the result
+                // depend on the high bits of the operand.
+                let narrow = ty.bits() < 32;
+                let src = match opcode {
+                    Opcode::Bmask => self.widened(arg, false),
+                    Opcode::Popcnt if narrow => self.widened(arg, false),
+                    Opcode::Iabs if narrow => self.widened(arg, true),
+                    Opcode::Ineg | Opcode::Bnot => self.vreg(arg),
+                    _ if narrow => {
+                        return Err(self.error(format_args!("unsupported {opcode} on {ty}")));
+                    }
+                    _ => self.vreg(arg),
                 };
                 let src_wide = from.bits() == 64;
                 match (opcode, wide) {
@@ -1397,8 +1483,8 @@ impl<'a> Selector<'a> {
         if args.first() != Some(&self.vmctx) {
             return Err(self.error("call without the vmctx as first argument"));
         }
-        let wasm_args: Vec<VReg> = args[1..].iter().map(|&v| self.vreg(v)).collect();
-        let result_regs: Vec<VReg> = results.iter().map(|&v| self.def(v)).collect();
+        let wasm_args = self.read_list(&args[1..]);
+        let result_regs = self.def_list(results);
         let single = |list: &[VReg]| list[0];
         match (name.namespace, tail) {
             (intrinsics::DEFINED_FUNCTION, false) => self.op(Op::Call {

@@ -17,6 +17,7 @@ use cranelift_codegen::ir::{AbiParam, InstBuilder, Signature, Type, UserFuncName
 use cranelift_codegen::isa::{CallConv, OwnedTargetIsa};
 use cranelift_codegen::settings::{self, Configurable};
 use pulley_module::{Flavour, FuncType, ModuleInfo};
+use wasmparser::{Validator, WasmFeatures};
 
 use crate::compile::map_functions;
 use crate::environ::{self, BodyToCompile};
@@ -54,7 +55,30 @@ struct CompiledFunction {
 /// Compiles `wasm` for the host CPU (functions in parallel with the
 /// `parallel` feature). `config.flavour` is ignored: native code is for the
 /// host.
+///
+/// Native code does not run v128 values yet (its entry trampolines and host
+/// calls pass one 64-bit word per value), so modules are validated without
+/// SIMD: one that is valid only with SIMD gets [`CompileError::Unsupported`].
 pub fn compile_native(wasm: &[u8], config: &Config) -> Result<NativeModule, CompileError> {
+    let simd = WasmFeatures::SIMD | WasmFeatures::RELAXED_SIMD;
+    let without_simd = Config {
+        features: config.features - simd,
+        ..config.clone()
+    };
+    match compile_native_without_simd(wasm, &without_simd) {
+        Err(CompileError::Invalid { offset, .. }) if config.features.intersects(simd) => {
+            // Invalid as it stands, or only for want of SIMD?
+            Validator::new_with_features(config.features).validate_all(wasm)?;
+            Err(CompileError::Unsupported(format!(
+                "native code does not run SIMD (v128 use at offset {offset:#x}); \
+                 run this module in the interpreter"
+            )))
+        }
+        result => result,
+    }
+}
+
+fn compile_native_without_simd(wasm: &[u8], config: &Config) -> Result<NativeModule, CompileError> {
     let parsed = environ::parse(wasm, config.features)?;
     let flavour = Flavour::host();
     let config = Config {

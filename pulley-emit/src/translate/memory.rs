@@ -20,7 +20,7 @@ use crate::vmctx::VmctxField;
 
 /// The flags of wasm memory accesses: little-endian, unaligned, and not
 /// trapping (the explicit bounds check traps instead).
-fn heap_flags() -> MemFlagsData {
+pub(super) fn heap_flags() -> MemFlagsData {
     MemFlagsData::new()
         .with_endianness(Endianness::Little)
         .with_notrap()
@@ -52,7 +52,7 @@ impl FuncTranslator<'_, '_> {
 
     /// Checks an access of `size` bytes at `index + offset` and returns the
     /// address and static offset to access.
-    fn heap_address(&mut self, index: Value, offset: u64, size: u32) -> (Value, i32) {
+    pub(super) fn heap_address(&mut self, index: Value, offset: u64, size: u32) -> (Value, i32) {
         let pointer = self.env.flavour.pointer_type();
         let index64 = self.builder.ins().uextend(I64, index);
         let end = self

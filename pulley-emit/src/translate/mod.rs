@@ -4,11 +4,13 @@
 //! The translator speaks wasm (an operand stack, locals, structured control)
 //! and leaves SSA construction to the builder. One module per concern:
 //! `control` (blocks, branches, calls), `numeric`, `memory`, `tables`
-//! (tables and references), `variables` (locals and globals).
+//! (tables and references), `variables` (locals and globals), `simd`
+//! (fixed-width and relaxed SIMD).
 
 mod control;
 mod memory;
 mod numeric;
+mod simd;
 mod tables;
 mod variables;
 
@@ -53,7 +55,8 @@ impl ModuleEnvironment<'_> {
             ValType::F32 => ir::types::F32,
             ValType::F64 => ir::types::F64,
             ValType::FuncRef | ValType::ExternRef => ir::types::I64,
-            ValType::V128 => return Err(CompileError::Unsupported("SIMD (v128)".into())),
+            // Every vector on the operand stack is `i8x16`; see `simd`.
+            ValType::V128 => ir::types::I8X16,
         })
     }
 
@@ -231,6 +234,7 @@ impl FuncTranslator<'_, '_> {
         let zero = match ty {
             ValType::F32 => self.builder.ins().f32const(0.0),
             ValType::F64 => self.builder.ins().f64const(0.0),
+            ValType::V128 => self.zero_vector(ir::types::I8X16),
             _ => self.builder.ins().iconst(clif, 0),
         };
         for _ in 0..count {
@@ -250,6 +254,7 @@ impl FuncTranslator<'_, '_> {
         if self.translate_control(&operator)?
             || self.translate_numeric(&operator)?
             || self.translate_memory(&operator)?
+            || self.translate_simd(&operator)?
             || self.translate_table(&operator)?
             || self.translate_variable(&operator)?
         {
