@@ -27,6 +27,18 @@ impl ValType {
     pub fn is_ref(self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
     }
+
+    /// The 64-bit interpreter slots a value of this type occupies (in
+    /// frames, call operands and results): two for a `v128` (bytes 0..8,
+    /// then 8..16), one otherwise.
+    pub fn slots(self) -> u32 {
+        if self == ValType::V128 { 2 } else { 1 }
+    }
+
+    /// The slots a list of values occupies (see [`slots`](Self::slots)).
+    pub fn total_slots(types: &[ValType]) -> u32 {
+        types.iter().map(|ty| ty.slots()).sum()
+    }
 }
 
 impl core::fmt::Display for ValType {
@@ -323,9 +335,9 @@ pub struct CompiledFunction {
     pub code_end: u32,
     /// Register slots its frame needs.
     pub frame_slots: u32,
-    /// Number of parameters.
+    /// Slots its parameters occupy ([`ValType::total_slots`]).
     pub params: u32,
-    /// Number of results.
+    /// Slots its results occupy.
     pub results: u32,
 }
 
@@ -505,8 +517,8 @@ impl CompiledModule {
         }
         for (i, function) in self.functions.iter().enumerate() {
             let ty = &info.types[info.functions[info.imported_functions as usize + i] as usize];
-            if function.params as usize != ty.params.len()
-                || function.results as usize != ty.results.len()
+            if function.params != ValType::total_slots(&ty.params)
+                || function.results != ValType::total_slots(&ty.results)
             {
                 return Err(format!("compiled function {i} does not match its type"));
             }

@@ -150,16 +150,13 @@ fn call_host<T>(
 ) -> Result<Vec<u64>> {
     let ty = store.inner.funcs[func as usize].ty.clone();
     let id = store.inner.id;
-    let params: Vec<Val> = args
+    let mut slots = args.iter();
+    let params: Vec<Val> = ty
+        .params
         .iter()
-        .zip(&ty.params)
-        .map(|(&raw, &t)| Val::from_raw(raw, t, id))
+        .map(|&t| Val::from_slots(&mut slots, t, id))
         .collect();
-    let mut results: Vec<Val> = ty
-        .results
-        .iter()
-        .map(|&t| Val::default_for(t).unwrap_or(Val::I64(0)))
-        .collect();
+    let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
     let function = store.hosts[host as usize].clone();
     function.call(
         Caller {
@@ -169,19 +166,17 @@ fn call_host<T>(
         &params,
         &mut results,
     )?;
-    results
-        .iter()
-        .zip(&ty.results)
-        .map(|(value, &expected)| {
-            if value.ty() != expected {
-                return Err(Error::Usage(alloc::format!(
-                    "host function returned {:?} where {expected} was expected",
-                    value
-                )));
-            }
-            value.to_raw(id)
-        })
-        .collect()
+    let mut raw = Vec::with_capacity(results.len());
+    for (value, &expected) in results.iter().zip(&ty.results) {
+        if value.ty() != expected {
+            return Err(Error::Usage(alloc::format!(
+                "host function returned {:?} where {expected} was expected",
+                value
+            )));
+        }
+        value.push_slots(id, &mut raw)?;
+    }
+    Ok(raw)
 }
 
 /// Backtrace frames of `instance` for interpreter positions.

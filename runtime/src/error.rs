@@ -22,8 +22,10 @@ pub enum Error {
     /// feature set.
     #[error("incompatible artifact: {0}")]
     Incompatible(String),
-    /// The artifact's bytecode failed the structural verifier.
-    #[error("artifact bytecode rejected: {0}")]
+    /// Bytecode (of an artifact, or compiled) failed the interpreter's
+    /// verifier: corrupt, or using ops this build leaves out (SIMD without
+    /// the `simd` feature).
+    #[error("bytecode rejected: {0}")]
     Verify(#[from] pulley_interp::VerifyError),
     /// Imports could not be satisfied.
     #[error("{0}")]

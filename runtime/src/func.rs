@@ -154,16 +154,17 @@ impl Func {
                     "argument {value:?} is not of type {expected}"
                 )));
             }
-            raw.push(value.to_raw(store.inner.id)?);
+            value.push_slots(store.inner.id, &mut raw)?;
         }
         let values = invoke(store, self.index, &raw, None)?;
-        if values.len() != results.len() {
+        if values.len() != ValType::total_slots(&ty.results) as usize {
             return Err(Error::Usage(
                 "the function returned the wrong number of results".into(),
             ));
         }
-        for ((slot, &raw), &ty) in results.iter_mut().zip(&values).zip(&ty.results) {
-            *slot = Val::from_raw(raw, ty, store.inner.id);
+        let mut slots = values.iter();
+        for (slot, &ty) in results.iter_mut().zip(&ty.results) {
+            *slot = Val::from_slots(&mut slots, ty, store.inner.id);
         }
         Ok(())
     }
@@ -426,15 +427,15 @@ into_func! {
     (A1, A2, A3, A4, A5, A6, A7, A8);
 }
 
-/// The slot representation of a number value (references are not wasm
-/// types of typed closures).
+/// The slot representation of a number value (references and vectors are
+/// no [`WasmTy`], so typed closures never receive them).
 fn raw_of(value: &Val) -> u64 {
     match *value {
         Val::I32(v) => u64::from(v as u32),
         Val::I64(v) => v as u64,
         Val::F32(v) => u64::from(v),
         Val::F64(v) => v,
-        Val::FuncRef(_) | Val::ExternRef(_) => 0,
+        Val::FuncRef(_) | Val::ExternRef(_) | Val::V128(_) => 0,
     }
 }
 

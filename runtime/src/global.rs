@@ -1,7 +1,5 @@
 //! Globals.
 
-use alloc::boxed::Box;
-
 use pulley_module::GlobalType;
 
 use crate::store::{AsContext, AsContextMut, GlobalEntry, StoreId};
@@ -35,11 +33,8 @@ impl Global {
                 ty.ty
             )));
         }
-        let raw = value.to_raw(store.inner.id)?;
-        store.inner.globals.push(GlobalEntry {
-            ty,
-            cell: Box::new([raw, 0]),
-        });
+        let bits = value.to_bits(store.inner.id)?;
+        store.inner.globals.push(GlobalEntry::new(ty, bits));
         Ok(Global {
             store: store.inner.id,
             index: (store.inner.globals.len() - 1) as u32,
@@ -60,7 +55,7 @@ impl Global {
     pub fn get(&self, store: impl AsContext) -> Val {
         let store = store.as_context().0;
         let entry = self.entry(store);
-        Val::from_raw(entry.cell[0], entry.ty.ty, store.inner.id)
+        Val::from_bits(entry.bits(), entry.ty.ty, store.inner.id)
     }
 
     /// Sets the value; fails for immutable globals and wrong types.
@@ -78,7 +73,7 @@ impl Global {
                 entry.ty.ty
             )));
         }
-        entry.cell[0] = value.to_raw(id)?;
+        entry.set_bits(value.to_bits(id)?);
         Ok(())
     }
 }

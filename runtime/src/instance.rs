@@ -335,10 +335,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         .zip(&info.global_inits)
     {
         let value = evaluate(store, init, &globals, &func_refs)?;
-        store.inner.globals.push(GlobalEntry {
-            ty: *ty,
-            cell: Box::new([value, 0]),
-        });
+        store.inner.globals.push(GlobalEntry::new(*ty, value));
         globals.push((store.inner.globals.len() - 1) as u32);
     }
     let global_cells: Vec<*mut u64> = globals
@@ -354,7 +351,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
             ElementItems::Expressions(_, expressions) => {
                 let mut values = Vec::with_capacity(expressions.len());
                 for expression in expressions {
-                    values.push(evaluate(store, expression, &globals, &func_refs)?);
+                    values.push(evaluate(store, expression, &globals, &func_refs)? as u64);
                 }
                 values
             }
@@ -446,29 +443,28 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     })
 }
 
-/// Evaluates a (consistency-checked) constant expression to a slot value.
+/// Evaluates a (consistency-checked) constant expression to a value's bits
+/// (a slot's 64 bits, or a `v128`'s 128).
 fn evaluate<T>(
     store: &Store<T>,
     expression: &ConstExpr,
     globals: &[u32],
     func_refs: &[u64],
-) -> Result<u64> {
-    let mut stack: Vec<u64> = Vec::with_capacity(2);
+) -> Result<u128> {
+    let mut stack: Vec<u128> = Vec::with_capacity(2);
     let malformed = || Error::Usage(String::from("malformed constant expression"));
     for op in &expression.ops {
         let value = match *op {
-            ConstOp::I32Const(v) => u64::from(v as u32),
-            ConstOp::I64Const(v) => v as u64,
-            ConstOp::F32Const(v) => u64::from(v),
-            ConstOp::F64Const(v) => v,
-            ConstOp::V128Const(_) => {
-                return Err(Error::Usage("SIMD (v128) is not supported yet".into()));
-            }
+            ConstOp::I32Const(v) => u128::from(v as u32),
+            ConstOp::I64Const(v) => u128::from(v as u64),
+            ConstOp::F32Const(v) => u128::from(v),
+            ConstOp::F64Const(v) => u128::from(v),
+            ConstOp::V128Const(v) => v,
             ConstOp::RefNull => 0,
-            ConstOp::RefFunc(f) => *func_refs.get(f as usize).ok_or_else(malformed)?,
+            ConstOp::RefFunc(f) => u128::from(*func_refs.get(f as usize).ok_or_else(malformed)?),
             ConstOp::GlobalGet(g) => {
                 let global = *globals.get(g as usize).ok_or_else(malformed)?;
-                store.inner.globals[global as usize].cell[0]
+                store.inner.globals[global as usize].bits()
             }
             ConstOp::I32Add
             | ConstOp::I32Sub
@@ -476,16 +472,16 @@ fn evaluate<T>(
             | ConstOp::I64Add
             | ConstOp::I64Sub
             | ConstOp::I64Mul => {
-                let b = stack.pop().ok_or_else(malformed)?;
-                let a = stack.pop().ok_or_else(malformed)?;
-                match *op {
+                let b = stack.pop().ok_or_else(malformed)? as u64;
+                let a = stack.pop().ok_or_else(malformed)? as u64;
+                u128::from(match *op {
                     ConstOp::I32Add => u64::from((a as u32).wrapping_add(b as u32)),
                     ConstOp::I32Sub => u64::from((a as u32).wrapping_sub(b as u32)),
                     ConstOp::I32Mul => u64::from((a as u32).wrapping_mul(b as u32)),
                     ConstOp::I64Add => a.wrapping_add(b),
                     ConstOp::I64Sub => a.wrapping_sub(b),
                     _ => a.wrapping_mul(b),
-                }
+                })
             }
         };
         stack.push(value);

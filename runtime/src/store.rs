@@ -11,7 +11,7 @@ use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use pulley_interp::{Environment, FuncRefTarget, Interpreter, TableView};
-use pulley_module::{FuncType, GlobalType, MemoryType, TableType};
+use pulley_module::{FuncType, GlobalType, MemoryType, TableType, ValType};
 
 use crate::engine::Engine;
 use crate::func::HostFunc;
@@ -64,6 +64,45 @@ pub(crate) struct TableEntry {
 pub(crate) struct GlobalEntry {
     pub(crate) ty: GlobalType,
     pub(crate) cell: Box<[u64; 2]>,
+}
+
+impl GlobalEntry {
+    /// A global of type `ty` holding `bits` (see [`set_bits`](Self::set_bits)).
+    pub(crate) fn new(ty: GlobalType, bits: u128) -> GlobalEntry {
+        let mut entry = GlobalEntry {
+            ty,
+            cell: Box::new([0; 2]),
+        };
+        entry.set_bits(bits);
+        entry
+    }
+
+    /// The value's bits: a `v128` is the cell's 16 bytes read as a
+    /// little-endian number (as the `vglobal_*` ops and native code read
+    /// it on every host); any other value is the first `u64`, in host order.
+    pub(crate) fn bits(&self) -> u128 {
+        if self.ty.ty == ValType::V128 {
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&self.cell[0].to_ne_bytes());
+            bytes[8..].copy_from_slice(&self.cell[1].to_ne_bytes());
+            u128::from_le_bytes(bytes)
+        } else {
+            u128::from(self.cell[0])
+        }
+    }
+
+    /// Sets the value from its bits (see [`bits`](Self::bits)).
+    pub(crate) fn set_bits(&mut self, bits: u128) {
+        if self.ty.ty == ValType::V128 {
+            let bytes = bits.to_le_bytes();
+            let half = |range: core::ops::Range<usize>| {
+                u64::from_ne_bytes(bytes[range].try_into().expect("8 bytes"))
+            };
+            *self.cell = [half(0..8), half(8..16)];
+        } else {
+            self.cell[0] = bits as u64;
+        }
+    }
 }
 
 /// An instance: its module, the store entities it uses, and the

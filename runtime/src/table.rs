@@ -70,7 +70,7 @@ impl Table {
         init: Val,
     ) -> Result<Table> {
         let store = store.as_context_mut().0;
-        let init = init.to_raw(store.inner.id)?;
+        let init = init.to_bits(store.inner.id)? as u64;
         let limit = store.inner.engine.config().table_elements_limit();
         store.inner.tables.push(TableEntry::new(ty, init, limit)?);
         Ok(Table {
@@ -106,7 +106,11 @@ impl Table {
         let store = store.as_context().0;
         let entry = self.entry(store);
         let raw = *entry.elements.get(usize::try_from(index).ok()?)?;
-        Some(Val::from_raw(raw, entry.ty.element, store.inner.id))
+        Some(Val::from_bits(
+            u128::from(raw),
+            entry.ty.element,
+            store.inner.id,
+        ))
     }
 
     /// Sets element `index`.
@@ -125,7 +129,7 @@ impl Table {
                 element
             )));
         }
-        let raw = value.to_raw(store.inner.id)?;
+        let raw = value.to_bits(store.inner.id)? as u64;
         let slot = usize::try_from(index)
             .ok()
             .and_then(|i| store.inner.tables[self.index as usize].elements.get_mut(i))
@@ -143,7 +147,7 @@ impl Table {
     ) -> Result<u64> {
         let store = store.as_context_mut().0;
         store.inner.check(self.store)?;
-        let raw = init.to_raw(store.inner.id)?;
+        let raw = init.to_bits(store.inner.id)? as u64;
         store.inner.tables[self.index as usize]
             .grow(delta, raw)
             .ok_or_else(|| {

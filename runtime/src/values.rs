@@ -1,6 +1,7 @@
 //! Values passed into and out of wasm.
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 use core::any::Any;
 
 pub use pulley_module::ValType;
@@ -23,6 +24,8 @@ pub enum Val {
     FuncRef(Option<Func>),
     /// An external reference, or null.
     ExternRef(Option<ExternRef>),
+    /// A `v128`: lane `i` of an `iNxM` view is bits `N*i..N*(i+1)`.
+    V128(u128),
 }
 
 impl Val {
@@ -35,20 +38,21 @@ impl Val {
             Val::F64(_) => ValType::F64,
             Val::FuncRef(_) => ValType::FuncRef,
             Val::ExternRef(_) => ValType::ExternRef,
+            Val::V128(_) => ValType::V128,
         }
     }
 
     /// The zero value of a type (null for references).
-    pub fn default_for(ty: ValType) -> Option<Val> {
-        Some(match ty {
+    pub fn default_for(ty: ValType) -> Val {
+        match ty {
             ValType::I32 => Val::I32(0),
             ValType::I64 => Val::I64(0),
             ValType::F32 => Val::F32(0),
             ValType::F64 => Val::F64(0),
             ValType::FuncRef => Val::FuncRef(None),
             ValType::ExternRef => Val::ExternRef(None),
-            ValType::V128 => return None,
-        })
+            ValType::V128 => Val::V128(0),
+        }
     }
 
     /// The `i32`, if this is one.
@@ -83,8 +87,48 @@ impl Val {
         }
     }
 
-    /// The 64-bit slot representation the interpreter uses.
-    pub(crate) fn to_raw(&self, store: StoreId) -> Result<u64, crate::Error> {
+    /// The `v128`, if this is one.
+    pub fn v128(&self) -> Option<u128> {
+        match *self {
+            Val::V128(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Appends the value's frame slots: one, or two for a `v128` (bytes
+    /// 0..8, then 8..16).
+    pub(crate) fn push_slots(
+        &self,
+        store: StoreId,
+        out: &mut Vec<u64>,
+    ) -> Result<(), crate::Error> {
+        let bits = self.to_bits(store)?;
+        out.push(bits as u64);
+        if let Val::V128(_) = self {
+            out.push((bits >> 64) as u64);
+        }
+        Ok(())
+    }
+
+    /// A value of type `ty` from the next of `slots` (the next two for a
+    /// `v128`); missing slots read as zero.
+    pub(crate) fn from_slots(
+        slots: &mut core::slice::Iter<'_, u64>,
+        ty: ValType,
+        store: StoreId,
+    ) -> Val {
+        let mut next = || u128::from(slots.next().copied().unwrap_or(0));
+        let low = next();
+        let bits = if ty == ValType::V128 {
+            low | next() << 64
+        } else {
+            low
+        };
+        Val::from_bits(bits, ty, store)
+    }
+
+    /// The value's bits: a slot's 64 bits, or all 128 of a `v128`.
+    pub(crate) fn to_bits(&self, store: StoreId) -> Result<u128, crate::Error> {
         let check = |owner: StoreId| {
             if owner == store {
                 Ok(())
@@ -93,6 +137,17 @@ impl Val {
             }
         };
         Ok(match self {
+            Val::V128(v) => *v,
+            other => u128::from(other.scalar_bits(check)?),
+        })
+    }
+
+    fn scalar_bits(
+        &self,
+        check: impl Fn(StoreId) -> Result<(), crate::Error>,
+    ) -> Result<u64, crate::Error> {
+        Ok(match self {
+            Val::V128(v) => *v as u64,
             Val::I32(v) => u64::from(*v as u32),
             Val::I64(v) => *v as u64,
             Val::F32(v) => u64::from(*v),
@@ -109,8 +164,9 @@ impl Val {
         })
     }
 
-    /// A value of type `ty` from its slot representation.
-    pub(crate) fn from_raw(raw: u64, ty: ValType, store: StoreId) -> Val {
+    /// A value of type `ty` from its bits (see [`to_bits`](Self::to_bits)).
+    pub(crate) fn from_bits(bits: u128, ty: ValType, store: StoreId) -> Val {
+        let raw = bits as u64;
         match ty {
             ValType::I32 => Val::I32(raw as u32 as i32),
             ValType::I64 => Val::I64(raw as i64),
@@ -124,7 +180,7 @@ impl Val {
                 store,
                 index: index as u32,
             })),
-            ValType::V128 => Val::I64(raw as i64),
+            ValType::V128 => Val::V128(bits),
         }
     }
 }

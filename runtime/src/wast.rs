@@ -9,7 +9,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use std::collections::HashMap;
 
-use wast::core::{NanPattern, WastArgCore, WastRetCore};
+use wast::core::{NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
 
@@ -249,11 +249,7 @@ impl Context {
             args.push(self.argument(arg)?);
         }
         let ty = func.ty(&self.store);
-        let mut results: Vec<Val> = ty
-            .results
-            .iter()
-            .map(|&t| Val::default_for(t).unwrap_or(Val::I32(0)))
-            .collect();
+        let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
         func.call(&mut self.store, &args, &mut results)?;
         Ok(results)
     }
@@ -268,6 +264,7 @@ impl Context {
             WastArgCore::I64(v) => Val::I64(*v),
             WastArgCore::F32(v) => Val::F32(v.bits),
             WastArgCore::F64(v) => Val::F64(v.bits),
+            WastArgCore::V128(v) => Val::V128(u128::from_le_bytes(v.to_le_bytes())),
             WastArgCore::RefNull(wast::core::HeapType::Abstract {
                 ty: wast::core::AbstractHeapType::Func,
                 ..
@@ -300,16 +297,9 @@ impl Context {
         match (value, expected) {
             (Val::I32(v), WastRetCore::I32(e)) => v == e,
             (Val::I64(v), WastRetCore::I64(e)) => v == e,
-            (Val::F32(v), WastRetCore::F32(e)) => match e {
-                NanPattern::CanonicalNan => v & 0x7fff_ffff == 0x7fc0_0000,
-                NanPattern::ArithmeticNan => v & 0x7fc0_0000 == 0x7fc0_0000,
-                NanPattern::Value(e) => *v == e.bits,
-            },
-            (Val::F64(v), WastRetCore::F64(e)) => match e {
-                NanPattern::CanonicalNan => v & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-                NanPattern::ArithmeticNan => v & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-                NanPattern::Value(e) => *v == e.bits,
-            },
+            (Val::F32(v), WastRetCore::F32(e)) => f32_matches(*v, e),
+            (Val::F64(v), WastRetCore::F64(e)) => f64_matches(*v, e),
+            (Val::V128(v), WastRetCore::V128(e)) => v128_matches(*v, e),
             (Val::FuncRef(None) | Val::ExternRef(None), WastRetCore::RefNull(_)) => true,
             (Val::FuncRef(Some(_)), WastRetCore::RefFunc(_)) => true,
             (Val::ExternRef(Some(reference)), WastRetCore::RefExtern(expected)) => match expected {
@@ -326,6 +316,35 @@ impl Context {
             }
             _ => false,
         }
+    }
+}
+
+fn f32_matches(bits: u32, expected: &NanPattern<wast::token::F32>) -> bool {
+    match expected {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(e) => bits == e.bits,
+    }
+}
+
+fn f64_matches(bits: u64, expected: &NanPattern<wast::token::F64>) -> bool {
+    match expected {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(e) => bits == e.bits,
+    }
+}
+
+/// Whether a `v128` matches a pattern lane by lane.
+fn v128_matches(value: u128, expected: &V128Pattern) -> bool {
+    let lane = |bits: u32, i: usize| (value >> (bits as usize * i)) & ((1u128 << bits) - 1);
+    match expected {
+        V128Pattern::I8x16(lanes) => (0..16).all(|i| lane(8, i) == u128::from(lanes[i] as u8)),
+        V128Pattern::I16x8(lanes) => (0..8).all(|i| lane(16, i) == u128::from(lanes[i] as u16)),
+        V128Pattern::I32x4(lanes) => (0..4).all(|i| lane(32, i) == u128::from(lanes[i] as u32)),
+        V128Pattern::I64x2(lanes) => (0..2).all(|i| lane(64, i) == u128::from(lanes[i] as u64)),
+        V128Pattern::F32x4(lanes) => (0..4).all(|i| f32_matches(lane(32, i) as u32, &lanes[i])),
+        V128Pattern::F64x2(lanes) => (0..2).all(|i| f64_matches(lane(64, i) as u64, &lanes[i])),
     }
 }
 

@@ -38,11 +38,8 @@ fn run_mix(store: &mut Store<Vec<i32>>, instance: Instance) -> Vec<String> {
             None => "missing".to_string(),
             Some(func) => {
                 let ty = func.ty(&*store);
-                let mut results: Vec<Val> = ty
-                    .results
-                    .iter()
-                    .map(|&t| Val::default_for(t).unwrap())
-                    .collect();
+                let mut results: Vec<Val> =
+                    ty.results.iter().map(|&t| Val::default_for(t)).collect();
                 match func.call(&mut *store, args, &mut results) {
                     Ok(()) => format!("{results:?}"),
                     Err(error) => format!("error: {error}"),

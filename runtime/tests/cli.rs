@@ -1,5 +1,6 @@
 //! The `pulley` command line: running WASI programs with their arguments,
-//! environment, directories and exit status; invoking exports; preloads;
+//! environment, directories and exit status; invoking exports (v128 values
+//! included); preloads;
 //! compiling, disassembling and running artifacts; spec scripts; errors.
 
 use std::path::{Path, PathBuf};
@@ -116,6 +117,34 @@ fn exit_statuses_outside_the_shells_range_are_an_error() {
         stderr(&output)
     );
     assert_eq!(exit(u32::MAX).status.code(), Some(1));
+}
+
+#[test]
+fn invoke_passes_and_prints_vectors() {
+    let dir = scratch("invoke-v128");
+    let program = dir.join("double.wat");
+    std::fs::write(
+        &program,
+        r#"(module (func (export "double") (param v128) (result v128)
+            (i8x16.add (local.get 0) (local.get 0))))"#,
+    )
+    .unwrap();
+    let program = program.display().to_string();
+    let output = pulley(&[
+        "run",
+        "--invoke",
+        "double",
+        &program,
+        "0x80ff0000000000000000000000000201",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "0x00fe0000000000000000000000000402\n");
+    let output = pulley(&["run", "--invoke", "double", &program, "12"]);
+    assert!(
+        stderr(&output).contains("is not a v128"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

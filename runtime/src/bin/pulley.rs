@@ -299,11 +299,7 @@ fn invoke(store: &mut Store<Host>, instance: Instance, name: &str, args: &[Strin
         .zip(&ty.params)
         .map(|(text, &ty)| parse_value(text, ty))
         .collect::<Result<Vec<_>>>()?;
-    let mut results: Vec<Val> = ty
-        .results
-        .iter()
-        .map(|&t| Val::default_for(t).unwrap_or(Val::I32(0)))
-        .collect();
+    let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
     func.call(&mut *store, &params, &mut results)?;
     for result in results {
         println!("{}", format_value(&result));
@@ -326,6 +322,13 @@ fn parse_value(text: &str, ty: ValType) -> Result<Val> {
         ),
         ValType::F32 => Val::F32(text.parse::<f32>().with_context(bad)?.to_bits()),
         ValType::F64 => Val::F64(text.parse::<f64>().with_context(bad)?.to_bits()),
+        ValType::V128 => Val::V128(
+            text.strip_prefix("0x")
+                .and_then(|hex| u128::from_str_radix(hex, 16).ok())
+                .with_context(|| {
+                    format!("{text:?} is not a v128 (expected 0x and 32 hex digits)")
+                })?,
+        ),
         other => bail!("cannot pass a {other} on the command line"),
     })
 }
@@ -339,6 +342,7 @@ fn format_value(value: &Val) -> String {
         Val::FuncRef(None) | Val::ExternRef(None) => "null".into(),
         Val::FuncRef(Some(_)) => "funcref".into(),
         Val::ExternRef(Some(_)) => "externref".into(),
+        Val::V128(bits) => format!("{bits:#034x}"),
     }
 }
 
