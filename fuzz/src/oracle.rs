@@ -18,6 +18,8 @@ pub enum Value {
     FuncRef(bool),
     /// An external reference: whether it is null.
     ExternRef(bool),
+    /// `v128`: lane 0 in the low bits.
+    V128(u128),
 }
 
 /// Trap kinds both engines report.
@@ -81,7 +83,9 @@ pub struct TestCase {
 /// The wasm-smith configuration: the features Pulley supports.
 fn config(u: &mut Unstructured<'_>) -> arbitrary::Result<wasm_smith::Config> {
     let mut config = wasm_smith::Config::arbitrary(u)?;
-    config.simd_enabled = false;
+    // SIMD as the input decides (about half the cases). Relaxed SIMD stays
+    // off: its results may differ between conforming engines, so no
+    // comparison could call a difference a bug.
     config.relaxed_simd_enabled = false;
     config.threads_enabled = false;
     config.shared_everything_threads_enabled = false;
@@ -231,10 +235,13 @@ pub enum ValueType {
     FuncRef,
     /// `externref` (and any other reference)
     ExternRef,
+    /// `v128`
+    V128,
 }
 
-/// Arguments of the given types, drawn from `u` (NaNs canonical, references
-/// null).
+/// Arguments of the given types, drawn from `u` (scalar NaNs canonical,
+/// references null; vectors are any bits: wasm-smith's NaN canonicalization
+/// covers the lanes that float ops produce).
 fn draw_arguments(types: &[ValueType], u: &mut Unstructured<'_>) -> Vec<Value> {
     types
         .iter()
@@ -245,6 +252,7 @@ fn draw_arguments(types: &[ValueType], u: &mut Unstructured<'_>) -> Vec<Value> {
             ValueType::F64 => Value::F64(canonical_f64(u.arbitrary().unwrap_or(0))),
             ValueType::FuncRef => Value::FuncRef(true),
             ValueType::ExternRef => Value::ExternRef(true),
+            ValueType::V128 => Value::V128(u.arbitrary().unwrap_or(0)),
         })
         .collect()
 }

@@ -1,13 +1,15 @@
 //! The engines a test case runs on, and the verdict: Pulley (the interpreter
-//! on optimized and unoptimized code, and native code) is under test, Wasmtime with Cranelift is the reference, and wasmi
-//! runs alongside as a second opinion whose divergences are reported but
-//! are not Pulley's failures.
+//! on optimized and unoptimized code, and native code) is under test,
+//! Wasmtime with Cranelift is the reference, and wasmi runs alongside as a
+//! second opinion whose divergences are reported but are not Pulley's
+//! failures. Native code refuses SIMD, so SIMD modules skip it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use crate::engines::{Pulley, Wasmi, Wasmtime};
 use crate::oracle::{Engine, Observation, difference};
+use wasmparser::{Validator, WasmFeatures};
 
 /// The engines, built once and reused for every test case.
 pub struct Panel {
@@ -42,6 +44,8 @@ pub struct Verdict {
     pub reference_error: Option<String>,
     /// How peers differ from the reference: reported, not failures.
     pub peer_divergences: Vec<String>,
+    /// Whether the module uses SIMD (so native code did not run it).
+    pub simd: bool,
 }
 
 impl Panel {
@@ -68,11 +72,11 @@ impl Panel {
     /// Runs `wasm` on every engine and compares each with the reference.
     pub fn judge(&self, wasm: &[u8], arguments: &[u8]) -> Verdict {
         let run = |engine: &dyn Engine| Run::new(engine, wasm, arguments);
-        let under_test = [
-            run(&self.pulley),
-            run(&self.pulley_unoptimized),
-            run(&self.pulley_native),
-        ];
+        let simd = uses_simd(wasm);
+        let mut under_test = vec![run(&self.pulley), run(&self.pulley_unoptimized)];
+        if !simd {
+            under_test.push(run(&self.pulley_native));
+        }
         let reference = run(&self.wasmtime);
         let peers = [run(&self.wasmi)];
         let compare = |run: &Run| match (&reference.observation, &run.observation) {
@@ -90,12 +94,13 @@ impl Panel {
             .err()
             .map(|e| format!("{}: {e}", reference.engine));
         Verdict {
-            under_test: Vec::from(under_test),
+            under_test,
             reference,
             peers: Vec::from(peers),
             failure,
             reference_error,
             peer_divergences,
+            simd,
         }
     }
 }
@@ -130,6 +135,14 @@ impl Verdict {
             .chain([&self.reference])
             .chain(&self.peers)
     }
+}
+
+/// Whether `wasm` validates only with SIMD (or not at all).
+fn uses_simd(wasm: &[u8]) -> bool {
+    let features = WasmFeatures::all() - WasmFeatures::SIMD - WasmFeatures::RELAXED_SIMD;
+    Validator::new_with_features(features)
+        .validate_all(wasm)
+        .is_err()
 }
 
 /// The message a panic was raised with.

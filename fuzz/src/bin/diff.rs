@@ -47,6 +47,7 @@ struct Tally {
     not_generated: u64,
     reference_errors: u64,
     peer_divergences: u64,
+    simd_modules: u64,
     returned: u64,
     trapped: u64,
     exhausted: u64,
@@ -167,6 +168,7 @@ impl Tally {
             return;
         };
         self.instantiation_traps += u64::from(reference.instantiation.is_some());
+        self.simd_modules += u64::from(verdict.simd);
         for (_, _, outcome) in &reference.calls {
             match outcome {
                 Outcome::Returned(_) => self.returned += 1,
@@ -178,8 +180,13 @@ impl Tally {
 
     fn print(&self) {
         println!(
-            "calls made: {} returned, {} trapped, {} exhausted the stack; {} instantiations trapped",
-            self.returned, self.trapped, self.exhausted, self.instantiation_traps
+            "calls made: {} returned, {} trapped, {} exhausted the stack; {} instantiations trapped; \
+             {} modules used SIMD (native code skips them)",
+            self.returned,
+            self.trapped,
+            self.exhausted,
+            self.instantiation_traps,
+            self.simd_modules
         );
         println!(
             "{} modules not generated, {} the reference could not run, {} peer divergences",

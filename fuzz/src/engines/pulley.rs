@@ -69,11 +69,7 @@ impl Session for PulleySession {
             .ok_or("no such function")?;
         let ty = func.ty(&self.store);
         let args: Vec<Val> = args.iter().map(to_val).collect();
-        let mut results: Vec<Val> = ty
-            .results
-            .iter()
-            .map(|&t| Val::default_for(t).unwrap_or(Val::I32(0)))
-            .collect();
+        let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
         match func.call(&mut self.store, &args, &mut results) {
             Ok(()) => Ok(Outcome::Returned(results.iter().map(from_val).collect())),
             Err(error) => outcome(&error),
@@ -100,7 +96,8 @@ fn value_type(ty: &ValType) -> ValueType {
         ValType::F32 => ValueType::F32,
         ValType::F64 => ValueType::F64,
         ValType::FuncRef => ValueType::FuncRef,
-        ValType::ExternRef | ValType::V128 => ValueType::ExternRef,
+        ValType::ExternRef => ValueType::ExternRef,
+        ValType::V128 => ValueType::V128,
     }
 }
 
@@ -112,6 +109,7 @@ fn to_val(value: &Value) -> Val {
         Value::F64(v) => Val::F64(v),
         Value::FuncRef(_) => Val::FuncRef(None),
         Value::ExternRef(_) => Val::ExternRef(None),
+        Value::V128(v) => Val::V128(v),
     }
 }
 
@@ -123,6 +121,7 @@ fn from_val(value: &Val) -> Value {
         Val::F64(v) => Value::F64(*v),
         Val::FuncRef(f) => Value::FuncRef(f.is_none()),
         Val::ExternRef(e) => Value::ExternRef(e.is_none()),
+        Val::V128(v) => Value::V128(*v),
     }
 }
 

@@ -27,6 +27,8 @@ impl Engine for Wasmi {
         config
             .compilation_mode(wasmi::CompilationMode::Eager)
             .wasm_tail_call(true)
+            .wasm_simd(true)
+            .wasm_relaxed_simd(false)
             .wasm_extended_const(false)
             .wasm_multi_memory(false)
             .wasm_memory64(false);
@@ -100,7 +102,8 @@ fn value_type(ty: &ValType) -> ValueType {
         ValType::F32 => ValueType::F32,
         ValType::F64 => ValueType::F64,
         ValType::FuncRef => ValueType::FuncRef,
-        _ => ValueType::ExternRef,
+        ValType::V128 => ValueType::V128,
+        ValType::ExternRef => ValueType::ExternRef,
     }
 }
 
@@ -112,6 +115,7 @@ fn to_val(value: &Value) -> Val {
         Value::F64(v) => Val::F64(wasmi::F64::from_bits(v)),
         Value::FuncRef(_) => Val::default_for_ty(ValType::FuncRef),
         Value::ExternRef(_) => Val::default_for_ty(ValType::ExternRef),
+        Value::V128(v) => Val::V128(v.into()),
     }
 }
 
@@ -123,7 +127,7 @@ fn from_val(value: &Val) -> Value {
         Val::F64(v) => Value::F64(v.to_bits()),
         Val::FuncRef(f) => Value::FuncRef(f.is_null()),
         Val::ExternRef(e) => Value::ExternRef(e.is_null()),
-        Val::V128(_) => Value::ExternRef(true),
+        Val::V128(v) => Value::V128(v.as_u128()),
     }
 }
 

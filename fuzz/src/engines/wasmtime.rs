@@ -24,7 +24,7 @@ impl Wasmtime {
             .wasm_reference_types(true)
             .wasm_multi_value(true)
             .wasm_bulk_memory(true)
-            .wasm_simd(false)
+            .wasm_simd(true)
             .wasm_relaxed_simd(false)
             .wasm_multi_memory(false)
             .wasm_memory64(false)
@@ -127,6 +127,7 @@ fn value_type(ty: &ValType) -> ValueType {
         ValType::F32 => ValueType::F32,
         ValType::F64 => ValueType::F64,
         ValType::Ref(r) if r.heap_type().is_func() => ValueType::FuncRef,
+        ValType::V128 => ValueType::V128,
         _ => ValueType::ExternRef,
     }
 }
@@ -139,6 +140,7 @@ fn to_val(value: &Value) -> Val {
         Value::F64(v) => Val::F64(v),
         Value::FuncRef(_) => Val::FuncRef(None),
         Value::ExternRef(_) => Val::ExternRef(None),
+        Value::V128(v) => Val::V128(v.into()),
     }
 }
 
@@ -150,6 +152,7 @@ fn from_val(value: &Val) -> Value {
         Val::F64(v) => Value::F64(*v),
         Val::FuncRef(f) => Value::FuncRef(f.is_none()),
         Val::ExternRef(e) => Value::ExternRef(e.is_none()),
+        Val::V128(v) => Value::V128(v.as_u128()),
         _ => Value::ExternRef(true),
     }
 }
