@@ -23,9 +23,10 @@ CARGO_PROFILE_DEV_OPT_LEVEL=1 cargo test -p pulley-interp --target-dir target/op
 step "interpreter tests on nightly (become dispatch)"
 rustup run nightly cargo test -p pulley-interp --features nightly --target-dir target/nightly
 
-step "no_std builds"
+step "no_std builds, and the interpreter's unit tests without its simd feature"
 cargo build -p pulley-isa --no-default-features
 cargo build -p pulley-interp --no-default-features
+cargo test -p pulley-interp --no-default-features --features std --lib
 cargo build -p pulley --no-default-features --features interp
 
 step "differential fuzzing: interpreter and native code against Wasmtime (bounded; PULLEY_FUZZ_SEED picks the cases)"

@@ -510,10 +510,8 @@ mod tests {
         ];
         assert!(matches!(
             one_function(&ops, 2, 0, 0),
-            Err(VerifyError::IndexOutOfRange {
-                what: "global",
-                ..
-            }) | Err(VerifyError::SimdNotEnabled { .. })
+            Err(VerifyError::IndexOutOfRange { what: "global", .. })
+                | Err(VerifyError::SimdNotEnabled { .. })
         ));
     }
 
