@@ -87,7 +87,8 @@ impl LoweringContext {
 }
 
 /// The frame slots values of these types occupy: one each, two for a
-/// vector (see [`pulley_isa::table`]).
+/// vector (see [`pulley_isa::table`]), as [`pulley_module::ValType::slots`]
+/// counts the wasm types they come from.
 fn slot_count(values: &[ir::AbiParam]) -> usize {
     values
         .iter()
