@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs the WebAssembly spec testsuite under `pulley wast`, one script at a
-# time, and writes docs/conformance.md with the result of every file.
-# Usage: scripts/conformance.sh [SUITE_DIR] (default: ../shared/wasm-testsuite-2.0)
+# time, and writes docs/conformance.md with the result of every file: every
+# script of the 2.0 suite (SIMD included), then the relaxed-SIMD scripts of
+# the 3.0 suite when it is present.
+# Usage: scripts/conformance.sh [SUITE_DIR [SUITE_3_0_DIR]]
+# (defaults: ../shared/wasm-testsuite-2.0 and ../shared/wasm-testsuite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 suite="${1:-../shared/wasm-testsuite-2.0}"
+suite3="${2:-../shared/wasm-testsuite}"
+relaxed_simd=(i16x8_relaxed_q15mulr_s i32x4_relaxed_trunc i8x16_relaxed_swizzle
+    relaxed_dot_product relaxed_laneselect relaxed_madd_nmadd relaxed_min_max)
 [ -d "$suite" ] || { echo "no testsuite at $suite (see scripts/fetch-testsuite.sh)" >&2; exit 1; }
 cargo build --release --quiet -p pulley
 pulley="${CARGO_TARGET_DIR:-target}/release/pulley"
@@ -15,11 +21,13 @@ mkdir -p docs
 total_passed=0
 total_failed=0
 rows=""
-for script in "$suite"/*.wast; do
+scripts=("$suite"/*.wast)
+if [ -d "$suite3" ]; then
+    for name in "${relaxed_simd[@]}"; do scripts+=("$suite3/$name.wast"); done
+fi
+for script in "${scripts[@]}"; do
     name=$(basename "$script")
-    case "$name" in
-        simd_*) rows+="| $name | - | - | not run: SIMD is not implemented yet |"$'\n'; continue ;;
-    esac
+    [[ $script == "$suite3"/* ]] && name="3.0: $name"
     summary=$("$pulley" wast "$script" 2>&1 | tail -n 1 || true)
     passed=$(echo "$summary" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
     failed=$(echo "$summary" | sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
@@ -36,10 +44,15 @@ done
 {
     echo "# Spec conformance"
     echo
-    echo "Produced by \`scripts/conformance.sh $suite\` on $(date -u +%Y-%m-%d)"
-    if [ -f "$suite/SOURCE.txt" ]; then
-        echo "from the snapshot of $(sed -n 's/^Source: //p' "$suite/SOURCE.txt") at commit $(sed -n 's/^Commit: \([0-9a-f]\{12\}\).*/\1/p' "$suite/SOURCE.txt")."
-    fi
+    echo "Produced by \`scripts/conformance.sh $suite $suite3\` on $(date -u +%Y-%m-%d)"
+    for dir in "$suite" "$suite3"; do
+        if [ -f "$dir/SOURCE.txt" ]; then
+            echo "from the snapshot of $(sed -n 's/^Source: //p' "$dir/SOURCE.txt" | cut -d' ' -f1) at commit $(sed -n 's/^Commit: \([0-9a-f]\{12\}\).*/\1/p' "$dir/SOURCE.txt") ($dir)."
+        fi
+    done
+    echo
+    echo "Rows marked 3.0 are the relaxed-SIMD scripts of the 3.0 suite; our"
+    echo "implementation-defined choices for relaxed SIMD are in the README."
     echo
     echo "Each row counts the directives of one script (\`assert_return\`, \`assert_trap\`, module definitions, ...)."
     echo "\`assert_invalid\` and \`assert_malformed\` check that the module is rejected, not the message text."

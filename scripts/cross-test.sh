@@ -272,6 +272,9 @@ probe indirect 2
 probe indirect 0
 probe indirect 9
 probe deep 0
+probe simd 0
+probe simd 3
+probe simd 9
 hello _start
 EOF
 }
@@ -349,7 +352,7 @@ artifact_checks() {
 
 # Real programs of ../shared/bench-wasm, compiled on x86_64, run on the
 # target with the expected output (full mode).
-bench_programs=(noop quicksort shootout-ackermann shootout-ratelimit)
+bench_programs=(noop quicksort shootout-ackermann shootout-ratelimit meshoptimizer)
 program_checks() {
     local t="$1" fl="${flavour[$t]}"
     local programs="${PULLEY_BENCH_WASM:-$root/../shared/bench-wasm}"
@@ -405,10 +408,12 @@ test_target() {
     local common=(--locked -Zbuild-std --target "$t")
     local runtime_tests runtime_args=(--nocapture)
     if [[ $subset == 1 ]]; then
-        # One copy of the spec suite: the official snapshot when it is here.
+        # One copy of the spec suite: the official snapshot when it is here
+        # (SIMD included), with the relaxed-SIMD scripts of the 3.0 one.
         runtime_tests=(--test spec)
         if [[ -d "$root/../shared/wasm-testsuite-2.0" ]]; then
-            runtime_args+=(--exact spec_testsuite_2_0_official_snapshot)
+            runtime_args+=(--exact spec_testsuite_2_0_official_snapshot
+                relaxed_simd_scripts_of_the_3_0_snapshot)
         else
             runtime_args+=(--exact spec_testsuite_2_0_from_the_crate)
         fi

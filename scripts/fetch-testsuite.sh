@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Fetches the official WebAssembly spec testsuite at pinned commits, for
 # machines without ../shared: the 2.0 suite (the last commit whose root held
-# it) and the 3.0 suite. Usage: scripts/fetch-testsuite.sh [DIR] (default:
-# target/testsuite). Then: pulley wast DIR/wasm-testsuite-2.0/*.wast
+# it) and the 3.0 suite (whose relaxed-SIMD scripts we run too). Usage:
+# scripts/fetch-testsuite.sh [DIR] (default: target/testsuite). Then:
+# pulley wast DIR/wasm-testsuite-2.0/*.wast, or
+# scripts/conformance.sh DIR/wasm-testsuite-2.0 DIR/wasm-testsuite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

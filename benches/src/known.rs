@@ -10,9 +10,8 @@ pub enum KnownIssue {
     /// one on every run: only its exit status is checked, and its times are
     /// shown but left out of the geometric means.
     PrintsTimings,
-    /// It uses 128-bit SIMD, which Pulley's compiler does not support (nor
-    /// wasm3, nor wasmi without its `simd` feature): it cannot compile
-    /// there, so it has no ratio to Pulley.
+    /// It uses 128-bit SIMD, which wasm3 does not support: it cannot
+    /// compile there.
     NeedsSimd,
 }
 
@@ -34,9 +33,7 @@ impl KnownIssue {
                  only the exit status is checked, and its times stay out of the geomeans"
             }
             KnownIssue::NeedsSimd => {
-                "needs 128-bit SIMD, which Pulley does not support yet (nor wasm3, nor wasmi \
-                 as built here, without its `simd` feature): it fails to compile there, so it \
-                 has no ratio to Pulley"
+                "needs 128-bit SIMD, which wasm3 does not support: it fails to compile there"
             }
         }
     }

@@ -1,6 +1,6 @@
 ;; Host-independent results that a 32-bit or big-endian host could get
 ;; wrong: byte order of memory, 64-bit arithmetic, float bits, bounds checks
-;; near 4 GiB, traps. scripts/cross-test.sh compiles it for each flavour on
+;; near 4 GiB, SIMD lane order, traps. scripts/cross-test.sh compiles it for each flavour on
 ;; x86_64 and checks that the emulated host prints the same.
 (module
   (memory 1 3)
@@ -165,6 +165,32 @@
   ;; out of bounds.
   (func (export "indirect") (param $i i32) (result i32)
     (call_indirect (type $unary) (i32.const 41) (local.get $i)))
+
+  ;; SIMD lane order: vectors loaded from memory and a global, lanes of
+  ;; every width rearranged, extracted, stored back and hashed; returns a
+  ;; vector, a lane and the hash. `$n` picks lanes and shift counts.
+  (global $gv (mut v128) (v128.const i32x4 0x01020304 0x05060708 0x090a0b0c 0x0d0e0f10))
+  (func (export "simd") (param $n i32) (result v128 i32 i64)
+    (local $v v128) (local $w v128)
+    (local.set $v (v128.load offset=16 (i32.const 0)))
+    (local.set $w (i8x16.shuffle 15 0 14 1 13 2 12 3 31 16 30 17 29 18 28 19
+      (local.get $v) (global.get $gv)))
+    (local.set $w (i16x8.add (local.get $w) (i16x8.splat (local.get $n))))
+    (local.set $w (i32x4.shl (local.get $w) (local.get $n)))
+    (local.set $w (i64x2.sub (local.get $w) (v128.load64_splat offset=17 (i32.const 0))))
+    (local.set $w (i8x16.swizzle (local.get $w)
+      (i8x16.add (v128.const i8x16 15 14 13 12 11 10 9 8 7 6 5 4 3 2 1 0)
+        (i8x16.splat (local.get $n)))))
+    (global.set $gv (i32x4.replace_lane 2 (local.get $w) (i32.const -7)))
+    (v128.store offset=200 (i32.const 0) (global.get $gv))
+    (v128.store8_lane offset=216 3 (i32.const 0) (local.get $v))
+    (global.get $gv)
+    (i32.add
+      (i8x16.extract_lane_s 5 (local.get $w))
+      (i16x8.extract_lane_u 7 (i16x8.narrow_i32x4_s (local.get $w) (local.get $v))))
+    (i64.xor
+      (i64.load offset=200 (i32.const 0))
+      (i64.xor (i64.load offset=208 (i32.const 0)) (i64.load offset=216 (i32.const 0)))))
 
   ;; Unbounded recursion: a stack-overflow trap, never a host crash.
   (func $deep (export "deep") (param $n i64) (result i64)
