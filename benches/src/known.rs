@@ -3,6 +3,8 @@
 //! with the reason, so that a known gap is neither hidden nor mistaken for a
 //! regression.
 
+use crate::engines::Engine;
+
 /// Why a program cannot give the manifest's outcome everywhere.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum KnownIssue {
@@ -10,8 +12,8 @@ pub enum KnownIssue {
     /// one on every run: only its exit status is checked, and its times are
     /// shown but left out of the geometric means.
     PrintsTimings,
-    /// It uses 128-bit SIMD, which wasm3 does not support: it cannot
-    /// compile there.
+    /// It uses 128-bit SIMD, which wasm3 and Pulley's native mode do not
+    /// support: it cannot compile there (see [`KnownIssue::affects`]).
     NeedsSimd,
 }
 
@@ -25,6 +27,14 @@ impl KnownIssue {
         }
     }
 
+    /// Whether the issue concerns `engine` (SIMD is missing only from some).
+    pub fn affects(self, engine: Engine) -> bool {
+        match self {
+            KnownIssue::PrintsTimings => true,
+            KnownIssue::NeedsSimd => matches!(engine, Engine::Wasm3 | Engine::PulleyNative),
+        }
+    }
+
     /// The table's footnote.
     pub fn explanation(self) -> &'static str {
         match self {
@@ -33,7 +43,8 @@ impl KnownIssue {
                  only the exit status is checked, and its times stay out of the geomeans"
             }
             KnownIssue::NeedsSimd => {
-                "needs 128-bit SIMD, which wasm3 does not support: it fails to compile there"
+                "needs 128-bit SIMD, which wasm3 and Pulley's native mode do not support: it \
+                 fails to compile there"
             }
         }
     }

@@ -164,9 +164,10 @@ fn compare(args: &CompareArgs) -> Result<ExitCode> {
         .iter()
         .zip(&results)
         .flat_map(|(program, cells)| {
-            cells
+            engines
                 .iter()
-                .filter(|cell| !cell.expected(program.known_issue))
+                .zip(cells)
+                .filter(|(engine, cell)| !cell.expected(**engine, program.known_issue))
         })
         .count();
     Ok(if unexpected == 0 {

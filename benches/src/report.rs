@@ -260,7 +260,7 @@ impl<'a> Tables<'a> {
                         format!("{}: {}", failure.label(), short(message))
                     }
                 };
-                let known = if cell.expected(program.known_issue) {
+                let known = if cell.expected(*engine, program.known_issue) {
                     " (known issue)"
                 } else {
                     ""

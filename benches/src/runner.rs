@@ -126,9 +126,10 @@ impl Cell {
         )
     }
 
-    /// Whether the cell is what the manifest expects, or the known issue
-    /// of its program explains it.
-    pub fn expected(&self, known_issue: Option<KnownIssue>) -> bool {
+    /// Whether `engine`'s cell is what the manifest expects, or the known
+    /// issue of its program explains it.
+    pub fn expected(&self, engine: Engine, known_issue: Option<KnownIssue>) -> bool {
+        let known_issue = known_issue.filter(|issue| issue.affects(engine));
         match (self, known_issue) {
             (
                 Cell::Measured {
