@@ -21,8 +21,9 @@ use cranelift_codegen::ir::types::{
 use cranelift_codegen::ir::{Endianness, Function, Inst, InstructionData, Opcode, Type};
 use pulley_emit::{CompileError, Config, Flavour, compile_function_to_ir};
 use wasmparser::{Parser, Payload, TypeRef};
-use wast::parser::{self, ParseBuffer};
-use wast::{Wast, WastDirective, WastExecute};
+
+mod common;
+use common::valid_modules;
 
 /// Whether a script (by file name) is a SIMD or relaxed-SIMD one.
 fn is_simd(name: &str) -> bool {
@@ -64,34 +65,6 @@ fn scripts() -> Vec<(String, String)> {
     scripts.retain(|(_, text)| seen.insert(text.clone()));
     scripts.sort();
     scripts
-}
-
-/// The binaries of the modules a script defines and expects to be valid.
-fn valid_modules(text: &str) -> Vec<Vec<u8>> {
-    let Ok(buffer) = ParseBuffer::new(text) else {
-        return Vec::new();
-    };
-    let Ok(wast) = parser::parse::<Wast>(&buffer) else {
-        return Vec::new();
-    };
-    let mut modules = Vec::new();
-    for directive in wast.directives {
-        let binary = match directive {
-            WastDirective::Module(mut module) => module.encode(),
-            WastDirective::AssertTrap {
-                exec: WastExecute::Wat(mut wat),
-                ..
-            }
-            | WastDirective::AssertUnlinkable {
-                module: mut wat, ..
-            } => wat.encode(),
-            _ => continue,
-        };
-        if let Ok(binary) = binary {
-            modules.push(binary);
-        }
-    }
-    modules
 }
 
 /// The indices of the functions a module defines.

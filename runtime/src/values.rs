@@ -138,28 +138,18 @@ impl Val {
         };
         Ok(match self {
             Val::V128(v) => *v,
-            other => u128::from(other.scalar_bits(check)?),
-        })
-    }
-
-    fn scalar_bits(
-        &self,
-        check: impl Fn(StoreId) -> Result<(), crate::Error>,
-    ) -> Result<u64, crate::Error> {
-        Ok(match self {
-            Val::V128(v) => *v as u64,
-            Val::I32(v) => u64::from(*v as u32),
-            Val::I64(v) => *v as u64,
-            Val::F32(v) => u64::from(*v),
-            Val::F64(v) => *v,
+            Val::I32(v) => u128::from(*v as u32),
+            Val::I64(v) => u128::from(*v as u64),
+            Val::F32(v) => u128::from(*v),
+            Val::F64(v) => u128::from(*v),
             Val::FuncRef(None) | Val::ExternRef(None) => 0,
             Val::FuncRef(Some(func)) => {
                 check(func.store)?;
-                u64::from(func.index) + 1
+                u128::from(func.index) + 1
             }
             Val::ExternRef(Some(reference)) => {
                 check(reference.store)?;
-                u64::from(reference.index) + 1
+                u128::from(reference.index) + 1
             }
         })
     }

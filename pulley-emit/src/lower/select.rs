@@ -565,21 +565,7 @@ impl<'a> Selector<'a> {
                 let dst = self.def(result.unwrap());
                 let (cond, wide) = self.condition(cond);
                 let (if_true, if_false) = (self.vreg(a), self.vreg(b));
-                self.op(if wide {
-                    Op::Xselect64 {
-                        dst,
-                        cond,
-                        if_true,
-                        if_false,
-                    }
-                } else {
-                    Op::Xselect32 {
-                        dst,
-                        cond,
-                        if_true,
-                        if_false,
-                    }
-                });
+                self.op(select_op(wide, dst, cond, if_true, if_false));
             }
             InstructionData::Load {
                 opcode,
@@ -1807,5 +1793,31 @@ fn normalize_int_cond(cond: IntCC, a: Value, b: Value) -> (IntCC, Value, Value) 
         | UnsignedGreaterThan
         | UnsignedGreaterThanOrEqual => (cond.swap_args(), b, a),
         _ => (cond, a, b),
+    }
+}
+
+/// `dst = cond ? if_true : if_false`, testing 64 bits of `cond` if `wide`,
+/// else 32.
+pub(crate) fn select_op(
+    wide: bool,
+    dst: VReg,
+    cond: VReg,
+    if_true: VReg,
+    if_false: VReg,
+) -> VirtualOp {
+    if wide {
+        Op::Xselect64 {
+            dst,
+            cond,
+            if_true,
+            if_false,
+        }
+    } else {
+        Op::Xselect32 {
+            dst,
+            cond,
+            if_true,
+            if_false,
+        }
     }
 }

@@ -16,7 +16,7 @@ use pulley_isa::GenericOp as Op;
 use regalloc2::VReg;
 
 use super::memory::HeapAddress;
-use super::select::Selector;
+use super::select::{Selector, select_op};
 use super::vcode::VirtualOp;
 use crate::CompileError;
 
@@ -50,6 +50,17 @@ macro_rules! unary_op {
             src_lo: src.0,
             src_hi: src.1,
         }) as UnaryOp
+    };
+}
+
+/// Builds a scalar test of a vector: `dst = f(src)`.
+macro_rules! test_op {
+    ($variant:ident) => {
+        (|dst: VReg, src: Pair| Op::$variant {
+            dst,
+            src_lo: src.0,
+            src_hi: src.1,
+        }) as fn(VReg, Pair) -> VirtualOp
     };
 }
 
@@ -344,54 +355,19 @@ impl Selector<'_> {
                 let dst = self.def(result.unwrap());
                 let (src_lo, src_hi) = self.vpair(arg);
                 let input = self.value_type(arg);
-                self.op(match (opcode, input) {
-                    (Opcode::VanyTrue, _) => Op::VanyTrue {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
-                    (Opcode::VallTrue, I8X16) => Op::VallTrueI8x16 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
-                    (Opcode::VallTrue, I16X8) => Op::VallTrueI16x8 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
-                    (Opcode::VallTrue, I32X4 | F32X4) => Op::VallTrueI32x4 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
-                    (Opcode::VallTrue, I64X2 | F64X2) => Op::VallTrueI64x2 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
-                    (Opcode::VhighBits, I8X16) => Op::VbitmaskI8x16 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
-                    (Opcode::VhighBits, I16X8) => Op::VbitmaskI16x8 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
-                    (Opcode::VhighBits, I32X4 | F32X4) => Op::VbitmaskI32x4 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
-                    (Opcode::VhighBits, I64X2 | F64X2) => Op::VbitmaskI64x2 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                    },
+                let build = match (opcode, input) {
+                    (Opcode::VanyTrue, _) => test_op!(VanyTrue),
+                    (Opcode::VallTrue, I8X16) => test_op!(VallTrueI8x16),
+                    (Opcode::VallTrue, I16X8) => test_op!(VallTrueI16x8),
+                    (Opcode::VallTrue, I32X4 | F32X4) => test_op!(VallTrueI32x4),
+                    (Opcode::VallTrue, I64X2 | F64X2) => test_op!(VallTrueI64x2),
+                    (Opcode::VhighBits, I8X16) => test_op!(VbitmaskI8x16),
+                    (Opcode::VhighBits, I16X8) => test_op!(VbitmaskI16x8),
+                    (Opcode::VhighBits, I32X4 | F32X4) => test_op!(VbitmaskI32x4),
+                    (Opcode::VhighBits, I64X2 | F64X2) => test_op!(VbitmaskI64x2),
                     _ => return Err(unsupported(self)),
-                });
+                };
+                self.op(build(dst, (src_lo, src_hi)));
             }
             InstructionData::Unary {
                 opcode: Opcode::Splat,
@@ -500,21 +476,7 @@ impl Selector<'_> {
                 let a = self.vpair(a);
                 let b = self.vpair(b);
                 for (dst, if_true, if_false) in [(dst.0, a.0, b.0), (dst.1, a.1, b.1)] {
-                    self.op(if wide {
-                        Op::Xselect64 {
-                            dst,
-                            cond,
-                            if_true,
-                            if_false,
-                        }
-                    } else {
-                        Op::Xselect32 {
-                            dst,
-                            cond,
-                            if_true,
-                            if_false,
-                        }
-                    });
+                    self.op(select_op(wide, dst, cond, if_true, if_false));
                 }
             }
             InstructionData::Shuffle {

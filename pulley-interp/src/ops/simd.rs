@@ -586,38 +586,34 @@ simd_op! {
         m.set_v128(dst_lo, dst_hi, (a & mask) | (b & !mask));
         Ok(())
     }
+}
 
-    fn vfma_f32x4(
-        m,
-        dst_lo: Reg,
-        dst_hi: Reg,
-        a_lo: Reg,
-        a_hi: Reg,
-        b_lo: Reg,
-        b_hi: Reg,
-        c_lo: Reg,
-        c_hi: Reg,
-    ) {
-        let (a, b, c) = (m.v128(a_lo, a_hi), m.v128(b_lo, b_hi), m.v128(c_lo, c_hi));
-        m.set_v128(dst_lo, dst_hi, zip3(a, b, c, float_math::fma32));
-        Ok(())
-    }
+/// Lane-wise fused multiply-add `a * b + c`.
+macro_rules! vector_fma {
+    ($($name:ident = $fma:path;)*) => {$(
+        simd_op! {
+            fn $name(
+                m,
+                dst_lo: Reg,
+                dst_hi: Reg,
+                a_lo: Reg,
+                a_hi: Reg,
+                b_lo: Reg,
+                b_hi: Reg,
+                c_lo: Reg,
+                c_hi: Reg,
+            ) {
+                let (a, b, c) = (m.v128(a_lo, a_hi), m.v128(b_lo, b_hi), m.v128(c_lo, c_hi));
+                m.set_v128(dst_lo, dst_hi, zip3(a, b, c, $fma));
+                Ok(())
+            }
+        }
+    )*};
+}
 
-    fn vfma_f64x2(
-        m,
-        dst_lo: Reg,
-        dst_hi: Reg,
-        a_lo: Reg,
-        a_hi: Reg,
-        b_lo: Reg,
-        b_hi: Reg,
-        c_lo: Reg,
-        c_hi: Reg,
-    ) {
-        let (a, b, c) = (m.v128(a_lo, a_hi), m.v128(b_lo, b_hi), m.v128(c_lo, c_hi));
-        m.set_v128(dst_lo, dst_hi, zip3(a, b, c, float_math::fma64));
-        Ok(())
-    }
+vector_fma! {
+    vfma_f32x4 = float_math::fma32;
+    vfma_f64x2 = float_math::fma64;
 }
 
 #[cfg(all(test, feature = "simd"))]
