@@ -46,9 +46,11 @@ pub struct EnvironmentShape {
 ///
 /// Every op decodes, every slot operand is inside its function's frame, every
 /// branch lands on an op of the same function, every function ends in an op
-/// that does not fall through, and every index operand is in range for the
-/// function table or the [`EnvironmentShape`]. The interpreter relies on
-/// these facts to decode without bounds checks.
+/// that does not fall through (a `terminator` in the opcode table), and every
+/// index operand is in range for the function table or the
+/// [`EnvironmentShape`] (builtin indices excepted: the embedder checks those
+/// when `call_builtin` exits to it). The interpreter relies on these facts to
+/// decode without bounds checks.
 #[derive(Debug)]
 pub struct Program {
     code: Box<[u8]>,

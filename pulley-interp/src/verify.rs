@@ -4,8 +4,8 @@
 use alloc::vec::Vec;
 
 use pulley_isa::{
-    AnyOpcode, DecodeError, Decoded, JumpTableRef, Op, OperandVisitor, PcRel, Slot, SlotList,
-    decode_one,
+    DecodeError, Decoded, FuncIndex, IndexKind, JumpTableRef, Op, OperandVisitor, PcRel, Slot,
+    SlotList, decode_one,
 };
 
 use crate::program::{EnvironmentShape, FunctionInfo, MAX_FRAME_SLOTS};
@@ -68,7 +68,7 @@ pub enum VerifyError {
         at: usize,
     },
     /// The last op of a function can fall through.
-    #[error("function {func} does not end with ret, jump, br_table, trap or a tail call")]
+    #[error("function {func}: its last op can fall through past the function's end")]
     MissingTerminator {
         /// The function.
         func: u32,
@@ -220,6 +220,10 @@ impl FunctionChecker<'_> {
         self.op_starts.clear();
         self.op_starts.resize(end - start, false);
         self.branches.clear();
+        let limits = IndexLimits {
+            functions: u32::try_from(self.functions.len()).unwrap_or(u32::MAX),
+            shape: self.shape,
+        };
         let mut at = start;
         let mut last_is_terminator = false;
         while at < end {
@@ -229,23 +233,27 @@ impl FunctionChecker<'_> {
                 return Err(VerifyError::OpCrossesEnd { func, at });
             }
             self.op_starts[at - start] = true;
+            let flags = op.flags();
+            if flags.is_simd() && !cfg!(feature = "simd") {
+                return Err(VerifyError::SimdNotEnabled {
+                    func,
+                    at,
+                    mnemonic: op.mnemonic(),
+                });
+            }
             let mut operands = OperandCheck {
                 at,
                 frame_slots: self.info.frame_slots,
-                bad_slot: None,
+                limits: &limits,
+                error: None,
                 branches: &mut self.branches,
             };
             op.visit_operands(&mut operands);
-            if let Some(slot) = operands.bad_slot {
-                return Err(VerifyError::SlotOutOfFrame {
-                    func,
-                    at,
-                    slot,
-                    frame_slots: self.info.frame_slots,
-                });
+            if let Some(error) = operands.error {
+                return Err(error.at(func, at, self.info.frame_slots));
             }
-            self.check_op(&op, at)?;
-            last_is_terminator = is_terminator(&op);
+            self.check_arity(&op, at)?;
+            last_is_terminator = flags.is_terminator();
             at = next;
         }
         if !last_is_terminator {
@@ -262,90 +270,27 @@ impl FunctionChecker<'_> {
         Ok(())
     }
 
-    /// Index ranges and call arities.
-    fn check_op(&self, op: &Op<'_>, at: usize) -> Result<(), VerifyError> {
-        if !cfg!(feature = "simd")
-            && let AnyOpcode::Extended(opcode) = op.opcode()
-            && opcode.is_simd()
-        {
-            return Err(VerifyError::SimdNotEnabled {
-                func: self.func,
-                at,
-                mnemonic: opcode.mnemonic(),
-            });
-        }
-        let functions = u32::try_from(self.functions.len()).unwrap_or(u32::MAX);
+    /// Value counts of calls and returns (every index operand is already in
+    /// range).
+    fn check_arity(&self, op: &Op<'_>, at: usize) -> Result<(), VerifyError> {
+        let callee = |func: FuncIndex| &self.functions[func.index()];
         match op {
             Op::Call {
                 func,
                 args,
                 results,
             } => {
-                let callee = self.index("function", func.0, functions, at)?;
+                let callee = callee(*func);
                 self.arity("arguments", args.len(), callee.params, at)?;
                 self.arity("results", results.len(), callee.results, at)
             }
             Op::ReturnCall { func, args } => {
-                let callee = self.index("function", func.0, functions, at)?;
+                let callee = callee(*func);
                 self.arity("arguments", args.len(), callee.params, at)?;
                 self.arity("results", self.info.results as usize, callee.results, at)
             }
             Op::Ret { values } => self.arity("results", values.len(), self.info.results, at),
-            Op::RefFunc { func, .. } => {
-                self.in_shape("function reference", func.0, self.shape.func_refs, at)
-            }
-            Op::CallImport { import, .. } => {
-                self.in_shape("import", import.0, self.shape.imports, at)
-            }
-            Op::GlobalGet { global, .. }
-            | Op::GlobalSet { global, .. }
-            | Op::VglobalGet { global, .. }
-            | Op::VglobalSet { global, .. } => {
-                self.in_shape("global", global.0, self.shape.globals, at)
-            }
-            Op::TableGet { table, .. }
-            | Op::TableSet { table, .. }
-            | Op::TableSize { table, .. } => self.in_shape("table", table.0, self.shape.tables, at),
-            Op::TypeId { ty, .. } => self.in_shape("type", ty.0, self.shape.types, at),
             _ => Ok(()),
-        }
-    }
-
-    fn index(
-        &self,
-        what: &'static str,
-        index: u32,
-        limit: u32,
-        at: usize,
-    ) -> Result<&FunctionInfo, VerifyError> {
-        self.functions
-            .get(index as usize)
-            .ok_or(VerifyError::IndexOutOfRange {
-                func: self.func,
-                at,
-                what,
-                index,
-                limit,
-            })
-    }
-
-    fn in_shape(
-        &self,
-        what: &'static str,
-        index: u32,
-        limit: u32,
-        at: usize,
-    ) -> Result<(), VerifyError> {
-        if index < limit {
-            Ok(())
-        } else {
-            Err(VerifyError::IndexOutOfRange {
-                func: self.func,
-                at,
-                what,
-                index,
-                limit,
-            })
         }
     }
 
@@ -370,31 +315,73 @@ impl FunctionChecker<'_> {
     }
 }
 
-/// Ops after which execution never falls through to the next op.
-fn is_terminator(op: &Op<'_>) -> bool {
-    matches!(
-        op,
-        Op::Ret { .. }
-            | Op::Jump { .. }
-            | Op::BrTable { .. }
-            | Op::Trap { .. }
-            | Op::ReturnCall { .. }
-            | Op::ReturnCallRef { .. }
-    )
+/// How many entries each kind of index operand may range over.
+struct IndexLimits<'a> {
+    functions: u32,
+    shape: &'a EnvironmentShape,
 }
 
-/// Checks slot operands against the frame and collects branch targets.
+impl IndexLimits<'_> {
+    /// The number of valid indices of `kind`, or `None` where the embedder
+    /// checks the index when the op runs: builtins, whose set the
+    /// interpreter does not know.
+    fn limit(&self, kind: IndexKind) -> Option<u32> {
+        match kind {
+            IndexKind::Function => Some(self.functions),
+            IndexKind::Import => Some(self.shape.imports),
+            IndexKind::FuncRef => Some(self.shape.func_refs),
+            IndexKind::Global => Some(self.shape.globals),
+            IndexKind::Table => Some(self.shape.tables),
+            IndexKind::Type => Some(self.shape.types),
+            IndexKind::Builtin => None,
+        }
+    }
+}
+
+/// The first bad operand an [`OperandCheck`] found.
+enum OperandError {
+    Slot(u16),
+    Index {
+        kind: IndexKind,
+        index: u32,
+        limit: u32,
+    },
+}
+
+impl OperandError {
+    fn at(self, func: u32, at: usize, frame_slots: u32) -> VerifyError {
+        match self {
+            OperandError::Slot(slot) => VerifyError::SlotOutOfFrame {
+                func,
+                at,
+                slot,
+                frame_slots,
+            },
+            OperandError::Index { kind, index, limit } => VerifyError::IndexOutOfRange {
+                func,
+                at,
+                what: kind.name(),
+                index,
+                limit,
+            },
+        }
+    }
+}
+
+/// Checks slot operands against the frame and index operands against their
+/// limits, and collects branch targets.
 struct OperandCheck<'b> {
     at: usize,
     frame_slots: u32,
-    bad_slot: Option<u16>,
+    limits: &'b IndexLimits<'b>,
+    error: Option<OperandError>,
     branches: &'b mut Vec<(usize, i64)>,
 }
 
 impl OperandCheck<'_> {
     fn slot(&mut self, slot: Slot) {
-        if u32::from(slot.0) >= self.frame_slots && self.bad_slot.is_none() {
-            self.bad_slot = Some(slot.0);
+        if u32::from(slot.0) >= self.frame_slots && self.error.is_none() {
+            self.error = Some(OperandError::Slot(slot.0));
         }
     }
 
@@ -435,6 +422,14 @@ impl<'a> OperandVisitor<Decoded<'a>> for OperandCheck<'_> {
     fn jump_table(&mut self, table: &JumpTableRef<'a>) {
         for target in table.iter() {
             OperandCheck::target(self, target);
+        }
+    }
+    fn index(&mut self, kind: IndexKind, index: u32) {
+        if let Some(limit) = self.limits.limit(kind)
+            && index >= limit
+            && self.error.is_none()
+        {
+            self.error = Some(OperandError::Index { kind, index, limit });
         }
     }
 }

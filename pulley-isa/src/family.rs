@@ -10,7 +10,7 @@
 use core::fmt::Debug;
 use core::marker::PhantomData;
 
-use crate::operands::{JumpTableRef, PcRel, Slot, SlotList};
+use crate::operands::{IndexKind, JumpTableRef, PcRel, Slot, SlotList};
 
 /// The types a family uses for each register-like operand kind of the table.
 pub trait OperandFamily {
@@ -148,7 +148,7 @@ pub trait OperandMapper<F: OperandFamily, G: OperandFamily> {
     fn jump_table(&mut self, table: &F::JumpTable) -> G::JumpTable;
 }
 
-/// Visits the register-like operands of an op, in table order, for
+/// Visits the register-like and index operands of an op, in table order, for
 /// [`GenericOp::visit_operands`](crate::GenericOp::visit_operands).
 /// Every method does nothing unless overridden.
 #[allow(unused_variables)]
@@ -169,6 +169,9 @@ pub trait OperandVisitor<F: OperandFamily> {
     fn target(&mut self, target: &F::Target) {}
     /// A jump table.
     fn jump_table(&mut self, table: &F::JumpTable) {}
+    /// An index immediate (`FuncIndex`, `GlobalIndex`, ...) into one of the
+    /// program's or the embedder's tables.
+    fn index(&mut self, kind: IndexKind, index: u32) {}
 }
 
 /// Expands an operand kind of the table to its Rust type in family `$F`.
@@ -265,8 +268,38 @@ macro_rules! __visit_operand {
     ($v:ident, JumpTable, $x:expr) => {
         $v.jump_table($x)
     };
+    ($v:ident, FuncIndex, $x:expr) => {
+        $crate::__visit_index!($v, FuncIndex, $x)
+    };
+    ($v:ident, ImportIndex, $x:expr) => {
+        $crate::__visit_index!($v, ImportIndex, $x)
+    };
+    ($v:ident, FuncRefIndex, $x:expr) => {
+        $crate::__visit_index!($v, FuncRefIndex, $x)
+    };
+    ($v:ident, GlobalIndex, $x:expr) => {
+        $crate::__visit_index!($v, GlobalIndex, $x)
+    };
+    ($v:ident, TableIndex, $x:expr) => {
+        $crate::__visit_index!($v, TableIndex, $x)
+    };
+    ($v:ident, TypeIndex, $x:expr) => {
+        $crate::__visit_index!($v, TypeIndex, $x)
+    };
+    ($v:ident, BuiltinIndex, $x:expr) => {
+        $crate::__visit_index!($v, BuiltinIndex, $x)
+    };
     ($v:ident, $immediate:ident, $x:expr) => {
         ()
+    };
+}
+
+/// Passes an index immediate to [`OperandVisitor::index`] with its kind.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __visit_index {
+    ($v:ident, $index:ident, $x:expr) => {
+        $v.index($crate::operands::$index::KIND, $x.0)
     };
 }
 

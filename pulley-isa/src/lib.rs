@@ -13,8 +13,9 @@
 //! materialized [`GenericOp`] (with [`Op`] for decoded code), the encoder
 //! ([`GenericOp::encode`]), the decoder ([`OpVisitor`], [`decode_with`],
 //! [`decode_one`]), the disassembler ([`disassemble`]), per-op sizes
-//! ([`Opcode::fixed_size`]) and the [`ISA_HASH`]. The interpreter generates
-//! its handler table from the same macro. Adding an op is one line in the
+//! ([`Opcode::fixed_size`]), per-op flags ([`OpFlags`]: terminators, calls,
+//! ops that trap, SIMD), and the [`ISA_HASH`]. The interpreter generates its
+//! handler table from the same macro. Adding an op is one line in the
 //! table plus its handler in `pulley-interp`.
 //!
 //! # Encoding
@@ -56,6 +57,7 @@ mod decode;
 #[cfg(feature = "alloc")]
 mod disas;
 mod family;
+mod flags;
 mod op;
 mod opcode;
 pub mod operands;
@@ -69,13 +71,14 @@ pub use family::{
     Decoded, EncodeFamily, OperandFamily, OperandMapper, OperandVisitor, SlotSequence,
     TargetSequence,
 };
+pub use flags::OpFlags;
 #[cfg(feature = "alloc")]
 pub use op::OwnedOp;
 pub use op::{GenericOp, Op};
 pub use opcode::{AnyOpcode, EXTENDED_PREFIX, ExtOpcode, Opcode};
 pub use operands::{
-    BuiltinIndex, FuncIndex, FuncRefIndex, GlobalIndex, ImportIndex, JumpTableRef, PcRel, Slot,
-    SlotList, TableIndex, TrapCode, TypeIndex,
+    BuiltinIndex, FuncIndex, FuncRefIndex, GlobalIndex, ImportIndex, IndexKind, JumpTableRef,
+    PcRel, Slot, SlotList, TableIndex, TrapCode, TypeIndex,
 };
 
 /// Why an op could not be encoded.

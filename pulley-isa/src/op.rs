@@ -9,10 +9,10 @@ use crate::{Decoded, EncodeError};
 macro_rules! define_generic_op {
     (
         primary {
-            $( $(#[$primary_attr:meta])* $Primary:ident = $primary:ident { $( $pfield:ident : $pkind:ident ),* $(,)? } ; )*
+            $( $(#[$primary_attr:meta])* $Primary:ident = $primary:ident { $( $pfield:ident : $pkind:ident ),* $(,)? } $( [ $( $pflag:ident ),* ] )? ; )*
         }
         extended {
-            $( $(#[$ext_attr:meta])* $Extended:ident = $extended:ident { $( $efield:ident : $ekind:ident ),* $(,)? } ; )*
+            $( $(#[$ext_attr:meta])* $Extended:ident = $extended:ident { $( $efield:ident : $ekind:ident ),* $(,)? } $( [ $( $eflag:ident ),* ] )? ; )*
         }
     ) => {
         /// One op with its operands, register-like operands typed by the
@@ -78,6 +78,11 @@ macro_rules! define_generic_op {
                 self.opcode().mnemonic()
             }
 
+            /// The op's flags in the table.
+            pub fn flags(&self) -> $crate::OpFlags {
+                self.opcode().flags()
+            }
+
             /// The same op with its register-like operands converted to family
             /// `G`; immediates are copied.
             pub fn map<G: OperandFamily>(&self, mapper: &mut impl OperandMapper<F, G>) -> GenericOp<G> {
@@ -91,7 +96,8 @@ macro_rules! define_generic_op {
                 }
             }
 
-            /// Passes each register-like operand to `visitor`, in table order.
+            /// Passes each register-like operand and each index immediate to
+            /// `visitor`, in table order.
             #[allow(unused_variables)]
             pub fn visit_operands(&self, visitor: &mut impl OperandVisitor<F>) {
                 match self {

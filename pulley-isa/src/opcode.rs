@@ -1,13 +1,15 @@
 //! The `Opcode` and `ExtOpcode` enums and per-op size information, generated
 //! from the opcode table.
 
+use crate::OpFlags;
+
 macro_rules! define_opcodes {
     (
         primary {
-            $( $(#[$primary_attr:meta])* $Primary:ident = $primary:ident { $( $pfield:ident : $pkind:ident ),* $(,)? } ; )*
+            $( $(#[$primary_attr:meta])* $Primary:ident = $primary:ident { $( $pfield:ident : $pkind:ident ),* $(,)? } $( [ $( $pflag:ident ),* ] )? ; )*
         }
         extended {
-            $( $(#[$ext_attr:meta])* $Extended:ident = $extended:ident { $( $efield:ident : $ekind:ident ),* $(,)? } ; )*
+            $( $(#[$ext_attr:meta])* $Extended:ident = $extended:ident { $( $efield:ident : $ekind:ident ),* $(,)? } $( [ $( $eflag:ident ),* ] )? ; )*
         }
     ) => {
         /// A one-byte opcode: the position of the op in the table's `primary`
@@ -45,6 +47,15 @@ macro_rules! define_opcodes {
                 }
             }
 
+            /// The op's flags in the table.
+            pub const fn flags(self) -> $crate::OpFlags {
+                match self {
+                    $( Opcode::$Primary => $crate::OpFlags::NONE
+                        $( .union($crate::__operand_flags!($pkind)) )*
+                        $($( .union($crate::__op_flag!($pflag)) )*)?, )*
+                }
+            }
+
             /// The encoded size in bytes (opcode included), or `None` if the op
             /// has a variable-length operand.
             pub fn fixed_size(self) -> Option<usize> {
@@ -78,10 +89,13 @@ macro_rules! define_opcodes {
                 }
             }
 
-            /// Whether this is a v128 (SIMD) op: its mnemonic has the `v`
-            /// prefix, which only SIMD ops use (see the table's docs).
-            pub fn is_simd(self) -> bool {
-                self.mnemonic().starts_with('v')
+            /// The op's flags in the table.
+            pub const fn flags(self) -> $crate::OpFlags {
+                match self {
+                    $( ExtOpcode::$Extended => $crate::OpFlags::NONE
+                        $( .union($crate::__operand_flags!($ekind)) )*
+                        $($( .union($crate::__op_flag!($eflag)) )*)?, )*
+                }
             }
 
             /// The encoded size in bytes (prefix and opcode included), or
@@ -138,6 +152,14 @@ impl AnyOpcode {
         match self {
             AnyOpcode::Primary(op) => op.mnemonic(),
             AnyOpcode::Extended(op) => op.mnemonic(),
+        }
+    }
+
+    /// The op's flags in the table.
+    pub const fn flags(self) -> OpFlags {
+        match self {
+            AnyOpcode::Primary(op) => op.flags(),
+            AnyOpcode::Extended(op) => op.flags(),
         }
     }
 

@@ -128,14 +128,36 @@ impl fmt::Display for TrapCode {
     }
 }
 
-/// Declares a `u32` index newtype used as an immediate operand.
+/// Declares the `u32` index newtypes used as immediate operands, and
+/// [`IndexKind`] with one variant for each.
 macro_rules! index_types {
-    ($($(#[$doc:meta])* $name:ident => $prefix:literal;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident => $prefix:literal, $Kind:ident, $what:literal;)*) => {
+        /// Which table of the program or the embedder an index operand
+        /// names; [`OperandVisitor::index`](crate::OperandVisitor::index)
+        /// passes it with the index.
+        #[derive(Copy, Clone, PartialEq, Eq, Hash, Debug)]
+        pub enum IndexKind {
+            $( $(#[$doc])* $Kind, )*
+        }
+
+        impl IndexKind {
+            /// What the index names, for messages ("function", "global", ...).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( IndexKind::$Kind => $what, )*
+                }
+            }
+        }
+
+        $(
         $(#[$doc])*
         #[derive(Copy, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
         pub struct $name(pub u32);
 
         impl $name {
+            /// The kind of index this is.
+            pub const KIND: IndexKind = IndexKind::$Kind;
+
             /// The index as a `usize`.
             pub fn index(self) -> usize {
                 self.0 as usize
@@ -161,24 +183,25 @@ macro_rules! index_types {
                 $name(u32::from_le_bytes(unsafe { at.cast::<[u8; 4]>().read_unaligned() }))
             }
         }
-    )*};
+        )*
+    };
 }
 
 index_types! {
     /// A function of the program, by index into its function table.
-    FuncIndex => "func";
+    FuncIndex => "func", Function, "function";
     /// A function the embedder provides, by index.
-    ImportIndex => "import";
+    ImportIndex => "import", Import, "import";
     /// A function reference the embedder provides, by index.
-    FuncRefIndex => "funcref";
+    FuncRefIndex => "funcref", FuncRef, "function reference";
     /// A global variable cell the embedder provides, by index.
-    GlobalIndex => "global";
+    GlobalIndex => "global", Global, "global";
     /// A table the embedder provides, by index.
-    TableIndex => "table";
+    TableIndex => "table", Table, "table";
     /// A signature (function type) of the program, by index.
-    TypeIndex => "type";
+    TypeIndex => "type", Type, "type";
     /// An operation the embedder performs on the interpreter's behalf.
-    BuiltinIndex => "builtin";
+    BuiltinIndex => "builtin", Builtin, "builtin";
 }
 
 /// The opcode-table name of an 8-bit signed immediate.

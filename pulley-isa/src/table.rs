@@ -7,8 +7,27 @@
 //! (position in that section). Hot operations are primary; rare ones are
 //! extended.
 //!
-//! Each entry reads `Name = mnemonic { operand: Kind, ... };` with a doc
-//! comment. Operands are encoded in the order listed, right after the opcode.
+//! Each entry reads `Name = mnemonic { operand: Kind, ... } [flags];` with a
+//! doc comment; the flags are optional. Operands are encoded in the order
+//! listed, right after the opcode.
+//!
+//! # Flags
+//!
+//! What the compiler and the verifier must know about an op beyond its
+//! operands, generated into [`OpFlags`](crate::OpFlags) (and not part of
+//! [`ISA_HASH`](crate::ISA_HASH): they change no encoding):
+//!
+//! * `terminator`: execution never falls through to the next op.
+//! * `returns`: the op leaves the function (a return or a tail call).
+//! * `calls`: the op enters another function, of the program or the
+//!   embedder; that frame stays in a backtrace at this op.
+//! * `traps`: the op may stop execution with a trap (or, `consume_fuel`,
+//!   for lack of fuel), so the compiler records its wasm offset.
+//! * `simd`: a `v` op, whose handler exists only with the interpreter's
+//!   `simd` feature.
+//!
+//! Whether an op branches is not written: it has a `Target` or `JumpTable`
+//! operand ([`OpFlags::BRANCHES`](crate::OpFlags::BRANCHES)).
 //!
 //! # Naming conventions
 //!
@@ -72,9 +91,9 @@ macro_rules! for_each_op {
             primary {
                 /// Returns from the current call: copies `values` into the
                 /// caller's result slots and pops the register window.
-                Ret = ret { values: SrcList };
+                Ret = ret { values: SrcList } [terminator, returns];
                 /// Jumps to `target`.
-                Jump = jump { target: Target };
+                Jump = jump { target: Target } [terminator];
                 /// Branches if the low 32 bits of `cond` are nonzero.
                 BrIf32 = br_if32 { cond: Src, target: Target };
                 /// Branches if the low 32 bits of `cond` are zero.
@@ -152,23 +171,23 @@ macro_rules! for_each_op {
 
                 /// Jumps to `targets[min(index, len - 1)]`, `index` read as an
                 /// unsigned 32-bit value.
-                BrTable = br_table { index: Src, targets: JumpTable };
+                BrTable = br_table { index: Src, targets: JumpTable } [terminator];
                 /// Stops execution with a trap.
-                Trap = trap { code: TrapCode };
+                Trap = trap { code: TrapCode } [terminator, traps];
                 /// Calls function `func` of the program with a new register
                 /// window whose first slots are `args`; its results land in
                 /// `results`. Traps with `stack_overflow` if the stack is full.
-                Call = call { func: FuncIndex, args: SrcList, results: DstList };
+                Call = call { func: FuncIndex, args: SrcList, results: DstList } [calls, traps];
                 /// Leaves the interpreter so that the embedder can call its
                 /// function `import` with `args`; the embedder resumes
                 /// execution with the values for `results`.
-                CallImport = call_import { import: ImportIndex, args: SrcList, results: DstList };
+                CallImport = call_import { import: ImportIndex, args: SrcList, results: DstList } [calls];
                 /// Calls the function that the embedder's function reference
                 /// `callee` names (see `ref_func`). A reference to a function of
                 /// this program is a plain call; any other leaves the
                 /// interpreter like `call_import`. A null reference traps with
                 /// `indirect_call_to_null`.
-                CallRef = call_ref { callee: Src, args: SrcList, results: DstList };
+                CallRef = call_ref { callee: Src, args: SrcList, results: DstList } [calls, traps];
 
                 /// `dst = src` (all 64 bits).
                 Mov = mov { dst: Dst, src: Src };
@@ -203,14 +222,14 @@ macro_rules! for_each_op {
                 Xrotr32 = xrotr32 { dst: Dst, a: Src, b: Src };
                 /// `dst = a / b`, signed, rounding toward zero (32-bit). Traps
                 /// on division by zero and on `i32::MIN / -1`.
-                Xdiv32S = xdiv32_s { dst: Dst, a: Src, b: Src };
+                Xdiv32S = xdiv32_s { dst: Dst, a: Src, b: Src } [traps];
                 /// `dst = a / b`, unsigned (32-bit). Traps on division by zero.
-                Xdiv32U = xdiv32_u { dst: Dst, a: Src, b: Src };
+                Xdiv32U = xdiv32_u { dst: Dst, a: Src, b: Src } [traps];
                 /// `dst = a % b`, signed, sign of `a` (32-bit); `i32::MIN % -1`
                 /// is 0. Traps on division by zero.
-                Xrem32S = xrem32_s { dst: Dst, a: Src, b: Src };
+                Xrem32S = xrem32_s { dst: Dst, a: Src, b: Src } [traps];
                 /// `dst = a % b`, unsigned (32-bit). Traps on division by zero.
-                Xrem32U = xrem32_u { dst: Dst, a: Src, b: Src };
+                Xrem32U = xrem32_u { dst: Dst, a: Src, b: Src } [traps];
                 /// `dst = a + b` (64-bit, wrapping).
                 Xadd64 = xadd64 { dst: Dst, a: Src, b: Src };
                 /// `dst = a - b` (64-bit, wrapping).
@@ -235,14 +254,14 @@ macro_rules! for_each_op {
                 Xrotr64 = xrotr64 { dst: Dst, a: Src, b: Src };
                 /// `dst = a / b`, signed, rounding toward zero (64-bit). Traps
                 /// on division by zero and on `i64::MIN / -1`.
-                Xdiv64S = xdiv64_s { dst: Dst, a: Src, b: Src };
+                Xdiv64S = xdiv64_s { dst: Dst, a: Src, b: Src } [traps];
                 /// `dst = a / b`, unsigned (64-bit). Traps on division by zero.
-                Xdiv64U = xdiv64_u { dst: Dst, a: Src, b: Src };
+                Xdiv64U = xdiv64_u { dst: Dst, a: Src, b: Src } [traps];
                 /// `dst = a % b`, signed, sign of `a` (64-bit); `i64::MIN % -1`
                 /// is 0. Traps on division by zero.
-                Xrem64S = xrem64_s { dst: Dst, a: Src, b: Src };
+                Xrem64S = xrem64_s { dst: Dst, a: Src, b: Src } [traps];
                 /// `dst = a % b`, unsigned (64-bit). Traps on division by zero.
-                Xrem64U = xrem64_u { dst: Dst, a: Src, b: Src };
+                Xrem64U = xrem64_u { dst: Dst, a: Src, b: Src } [traps];
 
                 /// `dst = a + b` (32-bit, wrapping).
                 Xadd32Imm = xadd32_imm { dst: Dst, a: Src, b: I32 };
@@ -472,28 +491,28 @@ macro_rules! for_each_op {
 
                 /// `dst` = `src` (f32) converted to a signed 32-bit integer,
                 /// truncating; traps if NaN or out of range.
-                X32FromF32S = x32_from_f32_s { dst: Dst, src: Src };
+                X32FromF32S = x32_from_f32_s { dst: Dst, src: Src } [traps];
                 /// `dst` = `src` (f32) converted to an unsigned 32-bit integer,
                 /// truncating; traps if NaN or out of range.
-                X32FromF32U = x32_from_f32_u { dst: Dst, src: Src };
+                X32FromF32U = x32_from_f32_u { dst: Dst, src: Src } [traps];
                 /// `dst` = `src` (f64) converted to a signed 32-bit integer,
                 /// truncating; traps if NaN or out of range.
-                X32FromF64S = x32_from_f64_s { dst: Dst, src: Src };
+                X32FromF64S = x32_from_f64_s { dst: Dst, src: Src } [traps];
                 /// `dst` = `src` (f64) converted to an unsigned 32-bit integer,
                 /// truncating; traps if NaN or out of range.
-                X32FromF64U = x32_from_f64_u { dst: Dst, src: Src };
+                X32FromF64U = x32_from_f64_u { dst: Dst, src: Src } [traps];
                 /// `dst` = `src` (f32) converted to a signed 64-bit integer,
                 /// truncating; traps if NaN or out of range.
-                X64FromF32S = x64_from_f32_s { dst: Dst, src: Src };
+                X64FromF32S = x64_from_f32_s { dst: Dst, src: Src } [traps];
                 /// `dst` = `src` (f32) converted to an unsigned 64-bit integer,
                 /// truncating; traps if NaN or out of range.
-                X64FromF32U = x64_from_f32_u { dst: Dst, src: Src };
+                X64FromF32U = x64_from_f32_u { dst: Dst, src: Src } [traps];
                 /// `dst` = `src` (f64) converted to a signed 64-bit integer,
                 /// truncating; traps if NaN or out of range.
-                X64FromF64S = x64_from_f64_s { dst: Dst, src: Src };
+                X64FromF64S = x64_from_f64_s { dst: Dst, src: Src } [traps];
                 /// `dst` = `src` (f64) converted to an unsigned 64-bit integer,
                 /// truncating; traps if NaN or out of range.
-                X64FromF64U = x64_from_f64_u { dst: Dst, src: Src };
+                X64FromF64U = x64_from_f64_u { dst: Dst, src: Src } [traps];
                 /// `dst` = signed 32-bit `src` converted to f32, rounding to nearest.
                 F32FromX32S = f32_from_x32_s { dst: Dst, src: Src };
                 /// `dst` = unsigned 32-bit `src` converted to f32, rounding to nearest.
@@ -516,40 +535,40 @@ macro_rules! for_each_op {
                 F64FromF32 = f64_from_f32 { dst: Dst, src: Src };
 
                 /// `dst` = the byte at `addr + offset`, sign-extended to 64 bits.
-                Load8S = load8_s { dst: Dst, addr: Src, offset: U32 };
+                Load8S = load8_s { dst: Dst, addr: Src, offset: U32 } [traps];
                 /// `dst` = the byte at `addr + offset`, zero-extended to 64 bits.
-                Load8U = load8_u { dst: Dst, addr: Src, offset: U32 };
+                Load8U = load8_u { dst: Dst, addr: Src, offset: U32 } [traps];
                 /// `dst` = the 16 bits at `addr + offset`, sign-extended.
-                Load16S = load16_s { dst: Dst, addr: Src, offset: U32 };
+                Load16S = load16_s { dst: Dst, addr: Src, offset: U32 } [traps];
                 /// `dst` = the 16 bits at `addr + offset`, zero-extended.
-                Load16U = load16_u { dst: Dst, addr: Src, offset: U32 };
+                Load16U = load16_u { dst: Dst, addr: Src, offset: U32 } [traps];
                 /// `dst` = the 32 bits at `addr + offset`, sign-extended.
-                Load32S = load32_s { dst: Dst, addr: Src, offset: U32 };
+                Load32S = load32_s { dst: Dst, addr: Src, offset: U32 } [traps];
                 /// `dst` = the 32 bits at `addr + offset`, zero-extended.
-                Load32U = load32_u { dst: Dst, addr: Src, offset: U32 };
+                Load32U = load32_u { dst: Dst, addr: Src, offset: U32 } [traps];
                 /// `dst` = the 64 bits at `addr + offset`.
-                Load64 = load64 { dst: Dst, addr: Src, offset: U32 };
+                Load64 = load64 { dst: Dst, addr: Src, offset: U32 } [traps];
                 /// Stores the low 8 bits of `src` at `addr + offset`.
-                Store8 = store8 { addr: Src, offset: U32, src: Src };
+                Store8 = store8 { addr: Src, offset: U32, src: Src } [traps];
                 /// Stores the low 16 bits of `src` at `addr + offset`.
-                Store16 = store16 { addr: Src, offset: U32, src: Src };
+                Store16 = store16 { addr: Src, offset: U32, src: Src } [traps];
                 /// Stores the low 32 bits of `src` at `addr + offset`.
-                Store32 = store32 { addr: Src, offset: U32, src: Src };
+                Store32 = store32 { addr: Src, offset: U32, src: Src } [traps];
                 /// Stores all 64 bits of `src` at `addr + offset`.
-                Store64 = store64 { addr: Src, offset: U32, src: Src };
+                Store64 = store64 { addr: Src, offset: U32, src: Src } [traps];
                 /// `load8_u` at the 32-bit (wrapping) sum `base + index`, plus
                 /// `offset`: wasm's `i32.add` of an address, fused.
-                Load8UIndexed = load8_u_indexed { dst: Dst, base: Src, index: Src, offset: U32 };
+                Load8UIndexed = load8_u_indexed { dst: Dst, base: Src, index: Src, offset: U32 } [traps];
                 /// `load32_u` at `base + index` (see `load8_u_indexed`).
-                Load32UIndexed = load32_u_indexed { dst: Dst, base: Src, index: Src, offset: U32 };
+                Load32UIndexed = load32_u_indexed { dst: Dst, base: Src, index: Src, offset: U32 } [traps];
                 /// `load64` at `base + index` (see `load8_u_indexed`).
-                Load64Indexed = load64_indexed { dst: Dst, base: Src, index: Src, offset: U32 };
+                Load64Indexed = load64_indexed { dst: Dst, base: Src, index: Src, offset: U32 } [traps];
                 /// `store8` at `base + index` (see `load8_u_indexed`).
-                Store8Indexed = store8_indexed { base: Src, index: Src, offset: U32, src: Src };
+                Store8Indexed = store8_indexed { base: Src, index: Src, offset: U32, src: Src } [traps];
                 /// `store32` at `base + index` (see `load8_u_indexed`).
-                Store32Indexed = store32_indexed { base: Src, index: Src, offset: U32, src: Src };
+                Store32Indexed = store32_indexed { base: Src, index: Src, offset: U32, src: Src } [traps];
                 /// `store64` at `base + index` (see `load8_u_indexed`).
-                Store64Indexed = store64_indexed { base: Src, index: Src, offset: U32, src: Src };
+                Store64Indexed = store64_indexed { base: Src, index: Src, offset: U32, src: Src } [traps];
 
                 /// `dst` = the 64-bit value of the embedder's global cell `global`.
                 GlobalGet = global_get { dst: Dst, global: GlobalIndex };
@@ -562,14 +581,14 @@ macro_rules! for_each_op {
                 /// Tail call: replaces the current register window with one for
                 /// `func` whose first slots are `args`; `func`'s `ret` returns
                 /// to this frame's caller.
-                ReturnCall = return_call { func: FuncIndex, args: SrcList };
+                ReturnCall = return_call { func: FuncIndex, args: SrcList } [terminator, returns, calls, traps];
                 /// Tail call through a function reference (see `call_ref`).
-                ReturnCallRef = return_call_ref { callee: Src, args: SrcList };
+                ReturnCallRef = return_call_ref { callee: Src, args: SrcList } [terminator, returns, calls, traps];
                 /// Leaves the interpreter so that the embedder performs its
                 /// operation `builtin` with `args` (growing memory, bulk table
                 /// operations, ...); the embedder resumes execution with the
                 /// values for `results`, or ends it with a trap.
-                CallBuiltin = call_builtin { builtin: BuiltinIndex, args: SrcList, results: DstList };
+                CallBuiltin = call_builtin { builtin: BuiltinIndex, args: SrcList, results: DstList } [calls];
 
                 /// Like `x32_from_f32_s`, saturating: NaN gives 0.
                 X32FromF32SSat = x32_from_f32_s_sat { dst: Dst, src: Src };
@@ -593,17 +612,17 @@ macro_rules! for_each_op {
                 /// Copies `len` bytes of memory 0 from `src_addr` to `dst_addr`
                 /// (overlap allowed); traps without writing anything if either
                 /// range is out of bounds. All three are unsigned 32-bit.
-                MemoryCopy = memory_copy { dst_addr: Src, src_addr: Src, len: Src };
+                MemoryCopy = memory_copy { dst_addr: Src, src_addr: Src, len: Src } [traps];
                 /// Sets `len` bytes of memory 0 at `addr` to the low 8 bits of
                 /// `value`; traps without writing anything if out of bounds.
-                MemoryFill = memory_fill { addr: Src, value: Src, len: Src };
+                MemoryFill = memory_fill { addr: Src, value: Src, len: Src } [traps];
 
                 /// `dst` = element `index` (unsigned 32-bit) of the embedder's
                 /// table `table`; traps with `table_out_of_bounds` past its end.
-                TableGet = table_get { dst: Dst, table: TableIndex, index: Src };
+                TableGet = table_get { dst: Dst, table: TableIndex, index: Src } [traps];
                 /// Sets element `index` of table `table` to `value`; traps with
                 /// `table_out_of_bounds` past its end.
-                TableSet = table_set { table: TableIndex, index: Src, value: Src };
+                TableSet = table_set { table: TableIndex, index: Src, value: Src } [traps];
                 /// `dst` = the current number of elements of table `table`.
                 TableSize = table_size { dst: Dst, table: TableIndex };
                 /// `dst` = the embedder's function reference `func` (see
@@ -612,7 +631,7 @@ macro_rules! for_each_op {
                 /// `dst` = the embedder's signature id of the function that
                 /// reference `funcref` names; traps with `indirect_call_to_null`
                 /// if it is null.
-                FuncrefType = funcref_type { dst: Dst, funcref: Src };
+                FuncrefType = funcref_type { dst: Dst, funcref: Src } [traps];
                 /// `dst` = the embedder's signature id for this program's type
                 /// `ty`, comparable with `funcref_type` results.
                 TypeId = type_id { dst: Dst, ty: TypeIndex };
@@ -651,361 +670,361 @@ macro_rules! for_each_op {
                 /// Consumes `amount` units of fuel. If less than `amount` is
                 /// left, execution stops before this op, resumable once the
                 /// embedder adds fuel.
-                ConsumeFuel = consume_fuel { amount: U32 };
+                ConsumeFuel = consume_fuel { amount: U32 } [traps];
 
                 // --- SIMD: v128 values in slot pairs (see the module docs). ---
                 /// `dst` = the 16 bytes at `addr + offset` (see `load64`).
-                Vload128 = vload128 { dst_lo: Dst, dst_hi: Dst, addr: Src, offset: U32 };
+                Vload128 = vload128 { dst_lo: Dst, dst_hi: Dst, addr: Src, offset: U32 } [simd, traps];
                 /// Stores the 16 bytes of `src` at `addr + offset`.
-                Vstore128 = vstore128 { addr: Src, offset: U32, src_lo: Src, src_hi: Src };
+                Vstore128 = vstore128 { addr: Src, offset: U32, src_lo: Src, src_hi: Src } [simd, traps];
                 /// `dst` = the v128 value of the embedder's global cell `global` (16 bytes).
-                VglobalGet = vglobal_get { dst_lo: Dst, dst_hi: Dst, global: GlobalIndex };
+                VglobalGet = vglobal_get { dst_lo: Dst, dst_hi: Dst, global: GlobalIndex } [simd];
                 /// Sets the embedder's global cell `global` to the v128 `src`.
-                VglobalSet = vglobal_set { global: GlobalIndex, src_lo: Src, src_hi: Src };
+                VglobalSet = vglobal_set { global: GlobalIndex, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = every lane set to the low bits of `src` (i8x16; f32x4 and f64x2 use the integer form of the same width).
-                VsplatI8x16 = vsplat_i8x16 { dst_lo: Dst, dst_hi: Dst, src: Src };
+                VsplatI8x16 = vsplat_i8x16 { dst_lo: Dst, dst_hi: Dst, src: Src } [simd];
                 /// `dst` = every lane set to the low bits of `src` (i16x8; f32x4 and f64x2 use the integer form of the same width).
-                VsplatI16x8 = vsplat_i16x8 { dst_lo: Dst, dst_hi: Dst, src: Src };
+                VsplatI16x8 = vsplat_i16x8 { dst_lo: Dst, dst_hi: Dst, src: Src } [simd];
                 /// `dst` = every lane set to the low bits of `src` (i32x4; f32x4 and f64x2 use the integer form of the same width).
-                VsplatI32x4 = vsplat_i32x4 { dst_lo: Dst, dst_hi: Dst, src: Src };
+                VsplatI32x4 = vsplat_i32x4 { dst_lo: Dst, dst_hi: Dst, src: Src } [simd];
                 /// `dst` = lane `lane mod n` of `src`, zero-extended to 64 bits (i8x16).
-                VextractI8x16 = vextract_i8x16 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 };
+                VextractI8x16 = vextract_i8x16 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 } [simd];
                 /// `dst` = lane `lane mod n` of `src`, zero-extended to 64 bits (i16x8).
-                VextractI16x8 = vextract_i16x8 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 };
+                VextractI16x8 = vextract_i16x8 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 } [simd];
                 /// `dst` = lane `lane mod n` of `src`, zero-extended to 64 bits (i32x4).
-                VextractI32x4 = vextract_i32x4 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 };
+                VextractI32x4 = vextract_i32x4 { dst: Dst, src_lo: Src, src_hi: Src, lane: U8 } [simd];
                 /// `dst` = `src` with lane `lane mod n` replaced by the low bits of `value` (i8x16).
-                VinsertI8x16 = vinsert_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 };
+                VinsertI8x16 = vinsert_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 } [simd];
                 /// `dst` = `src` with lane `lane mod n` replaced by the low bits of `value` (i16x8).
-                VinsertI16x8 = vinsert_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 };
+                VinsertI16x8 = vinsert_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 } [simd];
                 /// `dst` = `src` with lane `lane mod n` replaced by the low bits of `value` (i32x4).
-                VinsertI32x4 = vinsert_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 };
+                VinsertI32x4 = vinsert_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src, value: Src, lane: U8 } [simd];
                 /// `dst` byte `i` = byte `lanes[i]` of the 32 bytes `a` then `b` (indices taken mod 32).
-                Vshuffle = vshuffle { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, lanes: U128 };
+                Vshuffle = vshuffle { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, lanes: U128 } [simd];
                 /// `dst` byte `i` = byte `b[i]` of `a`, or 0 if `b[i] >= 16`.
-                Vswizzle = vswizzle { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                Vswizzle = vswizzle { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a + b` (i8x16).
-                VaddI8x16 = vadd_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddI8x16 = vadd_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a + b` (i16x8).
-                VaddI16x8 = vadd_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddI16x8 = vadd_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a + b` (i32x4).
-                VaddI32x4 = vadd_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddI32x4 = vadd_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a + b` (i64x2).
-                VaddI64x2 = vadd_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddI64x2 = vadd_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a - b` (i8x16).
-                VsubI8x16 = vsub_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VsubI8x16 = vsub_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a - b` (i16x8).
-                VsubI16x8 = vsub_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VsubI16x8 = vsub_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a - b` (i32x4).
-                VsubI32x4 = vsub_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VsubI32x4 = vsub_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a - b` (i64x2).
-                VsubI64x2 = vsub_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VsubI64x2 = vsub_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a * b` (i16x8).
-                VmulI16x8 = vmul_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmulI16x8 = vmul_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a * b` (i32x4).
-                VmulI32x4 = vmul_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmulI32x4 = vmul_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise wrapping `a * b` (i64x2).
-                VmulI64x2 = vmul_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmulI64x2 = vmul_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise saturating `a + b`, signed (i8x16).
-                VaddSatSI8x16 = vadd_sat_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddSatSI8x16 = vadd_sat_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise saturating `a - b`, signed (i8x16).
-                VsubSatSI8x16 = vsub_sat_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VsubSatSI8x16 = vsub_sat_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise saturating `a + b`, unsigned (i8x16).
-                VaddSatUI8x16 = vadd_sat_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddSatUI8x16 = vadd_sat_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise saturating `a - b`, unsigned (i8x16).
-                VsubSatUI8x16 = vsub_sat_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VsubSatUI8x16 = vsub_sat_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise saturating `a + b`, signed (i16x8).
-                VaddSatSI16x8 = vadd_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddSatSI16x8 = vadd_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise saturating `a - b`, signed (i16x8).
-                VsubSatSI16x8 = vsub_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VsubSatSI16x8 = vsub_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise saturating `a + b`, unsigned (i16x8).
-                VaddSatUI16x8 = vadd_sat_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddSatUI16x8 = vadd_sat_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise saturating `a - b`, unsigned (i16x8).
-                VsubSatUI16x8 = vsub_sat_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VsubSatUI16x8 = vsub_sat_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `min(a, b)`, signed (i8x16).
-                VminSI8x16 = vmin_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VminSI8x16 = vmin_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `max(a, b)`, signed (i8x16).
-                VmaxSI8x16 = vmax_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmaxSI8x16 = vmax_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `min(a, b)`, unsigned (i8x16).
-                VminUI8x16 = vmin_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VminUI8x16 = vmin_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `max(a, b)`, unsigned (i8x16).
-                VmaxUI8x16 = vmax_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmaxUI8x16 = vmax_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `min(a, b)`, signed (i16x8).
-                VminSI16x8 = vmin_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VminSI16x8 = vmin_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `max(a, b)`, signed (i16x8).
-                VmaxSI16x8 = vmax_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmaxSI16x8 = vmax_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `min(a, b)`, unsigned (i16x8).
-                VminUI16x8 = vmin_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VminUI16x8 = vmin_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `max(a, b)`, unsigned (i16x8).
-                VmaxUI16x8 = vmax_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmaxUI16x8 = vmax_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `min(a, b)`, signed (i32x4).
-                VminSI32x4 = vmin_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VminSI32x4 = vmin_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `max(a, b)`, signed (i32x4).
-                VmaxSI32x4 = vmax_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmaxSI32x4 = vmax_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `min(a, b)`, unsigned (i32x4).
-                VminUI32x4 = vmin_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VminUI32x4 = vmin_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `max(a, b)`, unsigned (i32x4).
-                VmaxUI32x4 = vmax_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VmaxUI32x4 = vmax_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise unsigned rounding average `(a + b + 1) / 2` (i8x16).
-                VavgrUI8x16 = vavgr_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VavgrUI8x16 = vavgr_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise unsigned rounding average `(a + b + 1) / 2` (i16x8).
-                VavgrUI16x8 = vavgr_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VavgrUI16x8 = vavgr_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise Q15 multiply `(a * b + 0x4000) >> 15`, saturating (i16x8).
-                Vq15mulrSatSI16x8 = vq15mulr_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                Vq15mulrSatSI16x8 = vq15mulr_sat_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Pairwise sums: lanes `a0+a1, a2+a3, ..., b0+b1, ...` (i16x8).
-                VaddPairwiseI16x8 = vadd_pairwise_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddPairwiseI16x8 = vadd_pairwise_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Pairwise sums: lanes `a0+a1, a2+a3, b0+b1, b2+b3` (i32x4).
-                VaddPairwiseI32x4 = vadd_pairwise_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VaddPairwiseI32x4 = vadd_pairwise_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a << (amount mod lane bits)` (i8x16).
-                VshlI8x16 = vshl_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshlI8x16 = vshl_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise `a << (amount mod lane bits)` (i16x8).
-                VshlI16x8 = vshl_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshlI16x8 = vshl_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise `a << (amount mod lane bits)` (i32x4).
-                VshlI32x4 = vshl_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshlI32x4 = vshl_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise `a << (amount mod lane bits)` (i64x2).
-                VshlI64x2 = vshl_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshlI64x2 = vshl_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise arithmetic `a >> (amount mod lane bits)` (i8x16).
-                VshrSI8x16 = vshr_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshrSI8x16 = vshr_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise arithmetic `a >> (amount mod lane bits)` (i16x8).
-                VshrSI16x8 = vshr_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshrSI16x8 = vshr_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise arithmetic `a >> (amount mod lane bits)` (i32x4).
-                VshrSI32x4 = vshr_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshrSI32x4 = vshr_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise arithmetic `a >> (amount mod lane bits)` (i64x2).
-                VshrSI64x2 = vshr_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshrSI64x2 = vshr_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise logical `a >> (amount mod lane bits)` (i8x16).
-                VshrUI8x16 = vshr_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshrUI8x16 = vshr_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise logical `a >> (amount mod lane bits)` (i16x8).
-                VshrUI16x8 = vshr_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshrUI16x8 = vshr_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise logical `a >> (amount mod lane bits)` (i32x4).
-                VshrUI32x4 = vshr_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshrUI32x4 = vshr_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise logical `a >> (amount mod lane bits)` (i64x2).
-                VshrUI64x2 = vshr_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src };
+                VshrUI64x2 = vshr_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, amount: Src } [simd];
                 /// Lane-wise wrapping negation (i8x16).
-                VnegI8x16 = vneg_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VnegI8x16 = vneg_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise wrapping negation (i16x8).
-                VnegI16x8 = vneg_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VnegI16x8 = vneg_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise wrapping negation (i32x4).
-                VnegI32x4 = vneg_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VnegI32x4 = vneg_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise wrapping negation (i64x2).
-                VnegI64x2 = vneg_i64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VnegI64x2 = vneg_i64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise wrapping absolute value (i8x16).
-                VabsI8x16 = vabs_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VabsI8x16 = vabs_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise wrapping absolute value (i16x8).
-                VabsI16x8 = vabs_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VabsI16x8 = vabs_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise wrapping absolute value (i32x4).
-                VabsI32x4 = vabs_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VabsI32x4 = vabs_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise wrapping absolute value (i64x2).
-                VabsI64x2 = vabs_i64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VabsI64x2 = vabs_i64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise population count (i8x16).
-                VpopcntI8x16 = vpopcnt_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VpopcntI8x16 = vpopcnt_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst = a & b` (v128).
-                Vand = vand { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                Vand = vand { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// `dst = a | b` (v128).
-                Vor = vor { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                Vor = vor { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// `dst = a ^ b` (v128).
-                Vxor = vxor { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                Vxor = vxor { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// `dst = a & !b` (v128).
-                Vandnot = vandnot { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                Vandnot = vandnot { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// `dst = !src` (v128).
-                Vnot = vnot { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vnot = vnot { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst = (a & mask) | (b & !mask)` (v128).
-                Vbitselect = vbitselect { dst_lo: Dst, dst_hi: Dst, mask_lo: Src, mask_hi: Src, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                Vbitselect = vbitselect { dst_lo: Dst, dst_hi: Dst, mask_lo: Src, mask_hi: Src, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// `dst` = 1 if any bit of `src` is set, else 0.
-                VanyTrue = vany_true { dst: Dst, src_lo: Src, src_hi: Src };
+                VanyTrue = vany_true { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = 1 if every lane of `src` is nonzero, else 0 (i8x16).
-                VallTrueI8x16 = vall_true_i8x16 { dst: Dst, src_lo: Src, src_hi: Src };
+                VallTrueI8x16 = vall_true_i8x16 { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = 1 if every lane of `src` is nonzero, else 0 (i16x8).
-                VallTrueI16x8 = vall_true_i16x8 { dst: Dst, src_lo: Src, src_hi: Src };
+                VallTrueI16x8 = vall_true_i16x8 { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = 1 if every lane of `src` is nonzero, else 0 (i32x4).
-                VallTrueI32x4 = vall_true_i32x4 { dst: Dst, src_lo: Src, src_hi: Src };
+                VallTrueI32x4 = vall_true_i32x4 { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = 1 if every lane of `src` is nonzero, else 0 (i64x2).
-                VallTrueI64x2 = vall_true_i64x2 { dst: Dst, src_lo: Src, src_hi: Src };
+                VallTrueI64x2 = vall_true_i64x2 { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = bit `i` set to the sign bit of lane `i` (i8x16).
-                VbitmaskI8x16 = vbitmask_i8x16 { dst: Dst, src_lo: Src, src_hi: Src };
+                VbitmaskI8x16 = vbitmask_i8x16 { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = bit `i` set to the sign bit of lane `i` (i16x8).
-                VbitmaskI16x8 = vbitmask_i16x8 { dst: Dst, src_lo: Src, src_hi: Src };
+                VbitmaskI16x8 = vbitmask_i16x8 { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = bit `i` set to the sign bit of lane `i` (i32x4).
-                VbitmaskI32x4 = vbitmask_i32x4 { dst: Dst, src_lo: Src, src_hi: Src };
+                VbitmaskI32x4 = vbitmask_i32x4 { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// `dst` = bit `i` set to the sign bit of lane `i` (i64x2).
-                VbitmaskI64x2 = vbitmask_i64x2 { dst: Dst, src_lo: Src, src_hi: Src };
+                VbitmaskI64x2 = vbitmask_i64x2 { dst: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise `a ==` as an all-ones or all-zeros lane (i8x16).
-                VeqI8x16 = veq_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VeqI8x16 = veq_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a ==` as an all-ones or all-zeros lane (i16x8).
-                VeqI16x8 = veq_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VeqI16x8 = veq_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a ==` as an all-ones or all-zeros lane (i32x4).
-                VeqI32x4 = veq_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VeqI32x4 = veq_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a ==` as an all-ones or all-zeros lane (i64x2).
-                VeqI64x2 = veq_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VeqI64x2 = veq_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a !=` as an all-ones or all-zeros lane (i8x16).
-                VneI8x16 = vne_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VneI8x16 = vne_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a !=` as an all-ones or all-zeros lane (i16x8).
-                VneI16x8 = vne_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VneI16x8 = vne_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a !=` as an all-ones or all-zeros lane (i32x4).
-                VneI32x4 = vne_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VneI32x4 = vne_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a !=` as an all-ones or all-zeros lane (i64x2).
-                VneI64x2 = vne_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VneI64x2 = vne_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <, signed,` as an all-ones or all-zeros lane (i8x16).
-                VltSI8x16 = vlt_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VltSI8x16 = vlt_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <, signed,` as an all-ones or all-zeros lane (i16x8).
-                VltSI16x8 = vlt_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VltSI16x8 = vlt_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <, signed,` as an all-ones or all-zeros lane (i32x4).
-                VltSI32x4 = vlt_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VltSI32x4 = vlt_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <, signed,` as an all-ones or all-zeros lane (i64x2).
-                VltSI64x2 = vlt_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VltSI64x2 = vlt_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <=, signed,` as an all-ones or all-zeros lane (i8x16).
-                VleSI8x16 = vle_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VleSI8x16 = vle_s_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <=, signed,` as an all-ones or all-zeros lane (i16x8).
-                VleSI16x8 = vle_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VleSI16x8 = vle_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <=, signed,` as an all-ones or all-zeros lane (i32x4).
-                VleSI32x4 = vle_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VleSI32x4 = vle_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <=, signed,` as an all-ones or all-zeros lane (i64x2).
-                VleSI64x2 = vle_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VleSI64x2 = vle_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <, unsigned,` as an all-ones or all-zeros lane (i8x16).
-                VltUI8x16 = vlt_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VltUI8x16 = vlt_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <, unsigned,` as an all-ones or all-zeros lane (i16x8).
-                VltUI16x8 = vlt_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VltUI16x8 = vlt_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <, unsigned,` as an all-ones or all-zeros lane (i32x4).
-                VltUI32x4 = vlt_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VltUI32x4 = vlt_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <, unsigned,` as an all-ones or all-zeros lane (i64x2).
-                VltUI64x2 = vlt_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VltUI64x2 = vlt_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <=, unsigned,` as an all-ones or all-zeros lane (i8x16).
-                VleUI8x16 = vle_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VleUI8x16 = vle_u_i8x16 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <=, unsigned,` as an all-ones or all-zeros lane (i16x8).
-                VleUI16x8 = vle_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VleUI16x8 = vle_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <=, unsigned,` as an all-ones or all-zeros lane (i32x4).
-                VleUI32x4 = vle_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VleUI32x4 = vle_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <=, unsigned,` as an all-ones or all-zeros lane (i64x2).
-                VleUI64x2 = vle_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VleUI64x2 = vle_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a == b` as an all-ones or all-zeros lane (f32x4).
-                VfeqF32x4 = vfeq_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfeqF32x4 = vfeq_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a == b` as an all-ones or all-zeros lane (f64x2).
-                VfeqF64x2 = vfeq_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfeqF64x2 = vfeq_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a != b` as an all-ones or all-zeros lane (f32x4).
-                VfneF32x4 = vfne_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfneF32x4 = vfne_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a != b` as an all-ones or all-zeros lane (f64x2).
-                VfneF64x2 = vfne_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfneF64x2 = vfne_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a < b` as an all-ones or all-zeros lane (f32x4).
-                VfltF32x4 = vflt_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfltF32x4 = vflt_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a < b` as an all-ones or all-zeros lane (f64x2).
-                VfltF64x2 = vflt_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfltF64x2 = vflt_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <= b` as an all-ones or all-zeros lane (f32x4).
-                VfleF32x4 = vfle_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfleF32x4 = vfle_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a <= b` as an all-ones or all-zeros lane (f64x2).
-                VfleF64x2 = vfle_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfleF64x2 = vfle_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Narrows the signed lanes of `a` then `b` to i8x16, saturating signed.
-                VnarrowSI16x8 = vnarrow_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VnarrowSI16x8 = vnarrow_s_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Narrows the signed lanes of `a` then `b` to i8x16, saturating unsigned.
-                VnarrowUI16x8 = vnarrow_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VnarrowUI16x8 = vnarrow_u_i16x8 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Narrows the signed lanes of `a` then `b` to i16x8, saturating signed.
-                VnarrowSI32x4 = vnarrow_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VnarrowSI32x4 = vnarrow_s_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Narrows the signed lanes of `a` then `b` to i16x8, saturating unsigned.
-                VnarrowUI32x4 = vnarrow_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VnarrowUI32x4 = vnarrow_u_i32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Narrows the signed lanes of `a` then `b` to i32x4, saturating signed.
-                VnarrowSI64x2 = vnarrow_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VnarrowSI64x2 = vnarrow_s_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Narrows the signed lanes of `a` then `b` to i32x4, saturating unsigned.
-                VnarrowUI64x2 = vnarrow_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VnarrowUI64x2 = vnarrow_u_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Narrows the unsigned lanes of `a` then `b` to i32x4, saturating unsigned.
-                VnarrowUuI64x2 = vnarrow_uu_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VnarrowUuI64x2 = vnarrow_uu_i64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// The low half of `src`'s lanes, sign-extended to i16x8.
-                VwidenLowSI8x16 = vwiden_low_s_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenLowSI8x16 = vwiden_low_s_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The low half of `src`'s lanes, zero-extended to i16x8.
-                VwidenLowUI8x16 = vwiden_low_u_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenLowUI8x16 = vwiden_low_u_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The high half of `src`'s lanes, sign-extended to i16x8.
-                VwidenHighSI8x16 = vwiden_high_s_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenHighSI8x16 = vwiden_high_s_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The high half of `src`'s lanes, zero-extended to i16x8.
-                VwidenHighUI8x16 = vwiden_high_u_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenHighUI8x16 = vwiden_high_u_i8x16 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The low half of `src`'s lanes, sign-extended to i32x4.
-                VwidenLowSI16x8 = vwiden_low_s_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenLowSI16x8 = vwiden_low_s_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The low half of `src`'s lanes, zero-extended to i32x4.
-                VwidenLowUI16x8 = vwiden_low_u_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenLowUI16x8 = vwiden_low_u_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The high half of `src`'s lanes, sign-extended to i32x4.
-                VwidenHighSI16x8 = vwiden_high_s_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenHighSI16x8 = vwiden_high_s_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The high half of `src`'s lanes, zero-extended to i32x4.
-                VwidenHighUI16x8 = vwiden_high_u_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenHighUI16x8 = vwiden_high_u_i16x8 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The low half of `src`'s lanes, sign-extended to i64x2.
-                VwidenLowSI32x4 = vwiden_low_s_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenLowSI32x4 = vwiden_low_s_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The low half of `src`'s lanes, zero-extended to i64x2.
-                VwidenLowUI32x4 = vwiden_low_u_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenLowUI32x4 = vwiden_low_u_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The high half of `src`'s lanes, sign-extended to i64x2.
-                VwidenHighSI32x4 = vwiden_high_s_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenHighSI32x4 = vwiden_high_s_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The high half of `src`'s lanes, zero-extended to i64x2.
-                VwidenHighUI32x4 = vwiden_high_u_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VwidenHighUI32x4 = vwiden_high_u_i32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise `a + b` (f32x4).
-                VfaddF32x4 = vfadd_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfaddF32x4 = vfadd_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a + b` (f64x2).
-                VfaddF64x2 = vfadd_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfaddF64x2 = vfadd_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a - b` (f32x4).
-                VfsubF32x4 = vfsub_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfsubF32x4 = vfsub_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a - b` (f64x2).
-                VfsubF64x2 = vfsub_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfsubF64x2 = vfsub_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a * b` (f32x4).
-                VfmulF32x4 = vfmul_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfmulF32x4 = vfmul_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a * b` (f64x2).
-                VfmulF64x2 = vfmul_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfmulF64x2 = vfmul_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a / b` (f32x4).
-                VfdivF32x4 = vfdiv_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfdivF32x4 = vfdiv_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `a / b` (f64x2).
-                VfdivF64x2 = vfdiv_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfdivF64x2 = vfdiv_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `min(a, b)` (wasm: NaN-propagating, `-0 < +0`) (f32x4).
-                VfminF32x4 = vfmin_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfminF32x4 = vfmin_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `min(a, b)` (wasm: NaN-propagating, `-0 < +0`) (f64x2).
-                VfminF64x2 = vfmin_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfminF64x2 = vfmin_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `max(a, b)` (wasm: NaN-propagating, `-0 < +0`) (f32x4).
-                VfmaxF32x4 = vfmax_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfmaxF32x4 = vfmax_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise `max(a, b)` (wasm: NaN-propagating, `-0 < +0`) (f64x2).
-                VfmaxF64x2 = vfmax_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src };
+                VfmaxF64x2 = vfmax_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src } [simd];
                 /// Lane-wise negation (sign bit flipped) (f32x4).
-                VfnegF32x4 = vfneg_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfnegF32x4 = vfneg_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise negation (sign bit flipped) (f64x2).
-                VfnegF64x2 = vfneg_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfnegF64x2 = vfneg_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise absolute value (sign bit cleared) (f32x4).
-                VfabsF32x4 = vfabs_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfabsF32x4 = vfabs_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise absolute value (sign bit cleared) (f64x2).
-                VfabsF64x2 = vfabs_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfabsF64x2 = vfabs_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise square root (f32x4).
-                VfsqrtF32x4 = vfsqrt_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfsqrtF32x4 = vfsqrt_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise square root (f64x2).
-                VfsqrtF64x2 = vfsqrt_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfsqrtF64x2 = vfsqrt_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise rounding up (f32x4).
-                VfceilF32x4 = vfceil_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfceilF32x4 = vfceil_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise rounding up (f64x2).
-                VfceilF64x2 = vfceil_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfceilF64x2 = vfceil_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise rounding down (f32x4).
-                VffloorF32x4 = vffloor_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VffloorF32x4 = vffloor_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise rounding down (f64x2).
-                VffloorF64x2 = vffloor_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VffloorF64x2 = vffloor_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise rounding toward zero (f32x4).
-                VftruncF32x4 = vftrunc_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VftruncF32x4 = vftrunc_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise rounding toward zero (f64x2).
-                VftruncF64x2 = vftrunc_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VftruncF64x2 = vftrunc_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise rounding to nearest, ties to even (f32x4).
-                VfnearestF32x4 = vfnearest_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfnearestF32x4 = vfnearest_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise rounding to nearest, ties to even (f64x2).
-                VfnearestF64x2 = vfnearest_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                VfnearestF64x2 = vfnearest_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Lane-wise fused `a * b + c`, one rounding (f32x4).
-                VfmaF32x4 = vfma_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, c_lo: Src, c_hi: Src };
+                VfmaF32x4 = vfma_f32x4 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, c_lo: Src, c_hi: Src } [simd];
                 /// Lane-wise fused `a * b + c`, one rounding (f64x2).
-                VfmaF64x2 = vfma_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, c_lo: Src, c_hi: Src };
+                VfmaF64x2 = vfma_f64x2 { dst_lo: Dst, dst_hi: Dst, a_lo: Src, a_hi: Src, b_lo: Src, b_hi: Src, c_lo: Src, c_hi: Src } [simd];
                 /// Signed i32 lanes converted to f32, rounding to nearest.
-                Vf32x4FromI32x4S = vf32x4_from_i32x4_s { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vf32x4FromI32x4S = vf32x4_from_i32x4_s { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Unsigned i32 lanes converted to f32, rounding to nearest.
-                Vf32x4FromI32x4U = vf32x4_from_i32x4_u { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vf32x4FromI32x4U = vf32x4_from_i32x4_u { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Signed i64 lanes converted to f64, rounding to nearest.
-                Vf64x2FromI64x2S = vf64x2_from_i64x2_s { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vf64x2FromI64x2S = vf64x2_from_i64x2_s { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// Unsigned i64 lanes converted to f64, rounding to nearest.
-                Vf64x2FromI64x2U = vf64x2_from_i64x2_u { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vf64x2FromI64x2U = vf64x2_from_i64x2_u { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// f32 lanes converted to signed i32, saturating (NaN gives 0).
-                Vi32x4FromF32x4SSat = vi32x4_from_f32x4_s_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vi32x4FromF32x4SSat = vi32x4_from_f32x4_s_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// f32 lanes converted to unsigned i32, saturating (NaN gives 0).
-                Vi32x4FromF32x4USat = vi32x4_from_f32x4_u_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vi32x4FromF32x4USat = vi32x4_from_f32x4_u_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// f64 lanes converted to signed i64, saturating (NaN gives 0).
-                Vi64x2FromF64x2SSat = vi64x2_from_f64x2_s_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vi64x2FromF64x2SSat = vi64x2_from_f64x2_s_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// f64 lanes converted to unsigned i64, saturating (NaN gives 0).
-                Vi64x2FromF64x2USat = vi64x2_from_f64x2_u_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vi64x2FromF64x2USat = vi64x2_from_f64x2_u_sat { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The two f64 lanes rounded to f32 in lanes 0 and 1; lanes 2 and 3 zero.
-                Vf32x4DemoteF64x2 = vf32x4_demote_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vf32x4DemoteF64x2 = vf32x4_demote_f64x2 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
                 /// The two low f32 lanes widened to f64.
-                Vf64x2PromoteF32x4 = vf64x2_promote_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src };
+                Vf64x2PromoteF32x4 = vf64x2_promote_f32x4 { dst_lo: Dst, dst_hi: Dst, src_lo: Src, src_hi: Src } [simd];
 
             }
         }

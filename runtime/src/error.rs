@@ -135,19 +135,20 @@ pub struct FrameInfo {
     pub wasm_offset: Option<u32>,
 }
 
+/// `0x29 - module!name`, as Wasmtime prints a frame: the wasm offset (when
+/// known) first, so that the offsets of a backtrace line up.
 impl fmt::Display for FrameInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(offset) = self.wasm_offset {
+            write!(f, "{offset:#x} - ")?;
+        }
         if let Some(module) = &self.module_name {
             write!(f, "{module}!")?;
         }
         match &self.func_name {
-            Some(name) => write!(f, "{name}")?,
-            None => write!(f, "<wasm function {}>", self.func_index)?,
+            Some(name) => write!(f, "{name}"),
+            None => write!(f, "<wasm function {}>", self.func_index),
         }
-        if let Some(offset) = self.wasm_offset {
-            write!(f, " @ {offset:#x}")?;
-        }
-        Ok(())
     }
 }
 

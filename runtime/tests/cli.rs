@@ -181,8 +181,12 @@ fn traps_are_reported_with_a_backtrace() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("unreachable"), "{message}");
+    // Each frame with its wasm offset: `unreachable` is byte 0x24 of the
+    // binary (8 header bytes, a 6-byte type section, a 5-byte function
+    // section, a 12-byte export section, then the code section's id, size,
+    // count, body size and local count), the call in `outer` byte 0x28.
     assert!(
-        message.contains("inner") && message.contains("outer"),
+        message.contains("    0: 0x24 - inner\n    1: 0x28 - outer"),
         "{message}"
     );
 }

@@ -1,8 +1,8 @@
 //! v128 values through the embedding API: as parameters and results mixed
 //! with scalars (each vector takes two slots), through host functions,
 //! in globals the host and wasm both read and write, from memory, with a
-//! trap inside a vector load, and in a precompiled artifact; optimized and
-//! not. The operations themselves are covered by the spec suite
+//! trap inside a vector load (reported at that load's wasm offset), and in
+//! a precompiled artifact; optimized and not. The operations themselves are covered by the spec suite
 //! (tests/spec.rs).
 
 use pulley::{Config, Engine, FuncType, Linker, Module, Store, TrapKind, Val, ValType};
@@ -139,4 +139,74 @@ fn simd_modules_round_trip_through_artifacts() {
     let artifact = Module::new(&engine, MODULE).unwrap().serialize().unwrap();
     let module = Module::deserialize(&engine, &artifact).unwrap();
     check_module(&engine, &module);
+}
+
+/// The wasm offsets of the operators of `wasm`'s function bodies for which
+/// `is_wanted` holds, in order.
+fn operator_offsets(wasm: &[u8], is_wanted: impl Fn(&wasmparser::Operator) -> bool) -> Vec<u32> {
+    let mut offsets = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+            let mut operators = body.get_operators_reader().unwrap();
+            while !operators.eof() {
+                let (operator, offset) = operators.read_with_offset().unwrap();
+                if is_wanted(&operator) {
+                    offsets.push(offset as u32);
+                }
+            }
+        }
+    }
+    offsets
+}
+
+/// A trap in `v128.load` or `v128.store` is reported at its own wasm offset,
+/// not at an earlier op that can trap (the address map is looked up by the
+/// greatest recorded position at or before the trapping op).
+#[test]
+fn vector_memory_traps_report_their_own_offset() {
+    let wasm = wat::parse_str(
+        r#"(module
+          (memory 1)
+          (func (export "load") (param i32 i32) (result i32)
+            (i32.load (local.get 1))
+            (i32x4.extract_lane 0 (v128.load (local.get 0)))
+            (i32.add))
+          (func (export "store") (param i32 i32)
+            (i32.store (local.get 1) (i32.const 7))
+            (v128.store (local.get 0) (v128.const i64x2 1 2))))"#,
+    )
+    .unwrap();
+    let vector_ops = operator_offsets(&wasm, |operator| {
+        matches!(
+            operator,
+            wasmparser::Operator::V128Load { .. } | wasmparser::Operator::V128Store { .. }
+        )
+    });
+    let out_of_bounds = Val::I32(65536 - 8);
+    for optimize in [true, false] {
+        let engine = Engine::new(Config::new().optimize(optimize));
+        let module = Module::new(&engine, &wasm).unwrap();
+        let mut store = Store::new(&engine, ());
+        let instance = linker(&engine).instantiate(&mut store, &module).unwrap();
+        for (name, results, &expected) in
+            [("load", 1, &vector_ops[0]), ("store", 0, &vector_ops[1])]
+        {
+            let func = instance.get_func(&store, name).unwrap();
+            let mut results = vec![Val::I32(0); results];
+            let error = func
+                .call(
+                    &mut store,
+                    &[out_of_bounds.clone(), Val::I32(0)],
+                    &mut results,
+                )
+                .unwrap_err();
+            let trap = error.as_trap().unwrap();
+            assert_eq!(trap.kind(), &TrapKind::MemoryOutOfBounds);
+            assert_eq!(
+                trap.backtrace()[0].wasm_offset,
+                Some(expected),
+                "{name} (optimize: {optimize}): {trap}"
+            );
+        }
+    }
 }

@@ -352,7 +352,7 @@ pub(crate) fn emit(
                 "function {wasm_func}: a branch to an unplaced block"
             )));
         }
-        if records_position(&owned) {
+        if owned.flags().records_position() {
             address_map.push((offset, *srcloc));
         }
         owned
@@ -518,10 +518,10 @@ fn is_pure_jump(block: &PlacedBlock) -> bool {
 fn is_small_exit(block: &PlacedBlock) -> bool {
     matches!(block.ending, Ending::Op)
         && block.ops.len() <= 3
-        && matches!(
-            block.ops.last().map(|placement| &placement.op),
-            Some(Op::Ret { .. } | Op::ReturnCall { .. } | Op::ReturnCallRef { .. })
-        )
+        && block
+            .ops
+            .last()
+            .is_some_and(|placement| placement.op.flags().returns())
 }
 
 /// For every block, the block control really reaches: pure jumps followed.
@@ -652,57 +652,4 @@ fn invert(op: &PlacedOp, target: Label) -> Option<PlacedOp> {
         Op::BrIfXugt64Imm { a, b, .. } => Op::BrIfXule64Imm { a, b, target },
         _ => return None,
     })
-}
-
-/// Whether an op can trap or call, so that its wasm offset is recorded.
-fn records_position(op: &OwnedOp) -> bool {
-    matches!(
-        op,
-        Op::Trap { .. }
-            | Op::Call { .. }
-            | Op::CallImport { .. }
-            | Op::CallRef { .. }
-            | Op::CallBuiltin { .. }
-            | Op::ReturnCall { .. }
-            | Op::ReturnCallRef { .. }
-            | Op::Load8S { .. }
-            | Op::Load8U { .. }
-            | Op::Load16S { .. }
-            | Op::Load16U { .. }
-            | Op::Load32S { .. }
-            | Op::Load32U { .. }
-            | Op::Load64 { .. }
-            | Op::Store8 { .. }
-            | Op::Store16 { .. }
-            | Op::Store32 { .. }
-            | Op::Store64 { .. }
-            | Op::Load8UIndexed { .. }
-            | Op::Load32UIndexed { .. }
-            | Op::Load64Indexed { .. }
-            | Op::Store8Indexed { .. }
-            | Op::Store32Indexed { .. }
-            | Op::Store64Indexed { .. }
-            | Op::Xdiv32S { .. }
-            | Op::Xdiv32U { .. }
-            | Op::Xrem32S { .. }
-            | Op::Xrem32U { .. }
-            | Op::Xdiv64S { .. }
-            | Op::Xdiv64U { .. }
-            | Op::Xrem64S { .. }
-            | Op::Xrem64U { .. }
-            | Op::X32FromF32S { .. }
-            | Op::X32FromF32U { .. }
-            | Op::X32FromF64S { .. }
-            | Op::X32FromF64U { .. }
-            | Op::X64FromF32S { .. }
-            | Op::X64FromF32U { .. }
-            | Op::X64FromF64S { .. }
-            | Op::X64FromF64U { .. }
-            | Op::TableGet { .. }
-            | Op::TableSet { .. }
-            | Op::FuncrefType { .. }
-            | Op::MemoryCopy { .. }
-            | Op::MemoryFill { .. }
-            | Op::ConsumeFuel { .. }
-    )
 }

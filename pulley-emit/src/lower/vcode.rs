@@ -74,15 +74,13 @@ pub(crate) enum VInst {
 impl VInst {
     /// Whether this instruction ends its block without successors.
     pub(crate) fn is_return(&self) -> bool {
-        matches!(
-            self,
-            VInst::Op(
-                GenericOp::Ret { .. }
-                    | GenericOp::Trap { .. }
-                    | GenericOp::ReturnCall { .. }
-                    | GenericOp::ReturnCallRef { .. }
-            )
-        )
+        match self {
+            VInst::Op(op) => {
+                let flags = op.flags();
+                flags.is_terminator() && !flags.branches()
+            }
+            _ => false,
+        }
     }
 
     /// Whether this instruction ends its block with successors.
