@@ -1,5 +1,7 @@
 //! Running the real programs of ../shared/bench-wasm from integration tests:
-//! shared by the test files that need them (`mod support;`).
+//! shared by the test files that need them (`mod support;`, or
+//! `#[path = "../support/mod.rs"] mod support;` from a test folder's
+//! `main.rs`).
 
 // Each test file that includes this module uses a part of it.
 #![allow(dead_code)]
