@@ -6,8 +6,8 @@ use cranelift_codegen::isa::OwnedTargetIsa;
 use pulley_module::CompiledModule;
 use wasmparser::WasmFeatures;
 
-use crate::environ::{self, BodyToCompile};
 use crate::flavour::FlavourExt;
+use crate::parse::{self, BodyToCompile};
 use crate::translate::{ModuleEnvironment, TranslationScratch};
 use crate::vmctx::VmctxLayout;
 use crate::{CompileError, lower};
@@ -109,7 +109,7 @@ impl FunctionCompiler {
 /// Compiles a module to Pulley bytecode (in parallel with the `parallel`
 /// feature; the output is the same either way).
 pub fn compile(wasm: &[u8], config: &Config) -> Result<CompiledModule, CompileError> {
-    let parsed = environ::parse(wasm, config.features)?;
+    let parsed = parse::parse(wasm, config.features)?;
     let env = ModuleEnvironment {
         info: &parsed.info,
         layout: VmctxLayout::new(&parsed.info, config.flavour.pointer_bytes()),
@@ -180,7 +180,7 @@ pub fn compile_function_to_ir(
     config: &Config,
     func: u32,
 ) -> Result<cranelift_codegen::ir::Function, CompileError> {
-    let parsed = environ::parse(wasm, config.features)?;
+    let parsed = parse::parse(wasm, config.features)?;
     let env = ModuleEnvironment {
         info: &parsed.info,
         layout: VmctxLayout::new(&parsed.info, config.flavour.pointer_bytes()),

@@ -1,7 +1,7 @@
 //! The Pulley compiler: WebAssembly -> Cranelift IR -> Cranelift's optimizer
 //! -> our own lowering to Pulley bytecode.
 //!
-//! 1. [`environ`] parses and validates the module into a
+//! 1. [`parse`] parses and validates the module into a
 //!    [`ModuleInfo`](pulley_module::ModuleInfo).
 //! 2. [`translate`] turns each function body into Cranelift IR with
 //!    `cranelift-frontend`, expressing wasm semantics (traps, memory bounds,
@@ -19,7 +19,6 @@
 
 mod compile;
 mod encoding;
-mod environ;
 mod error;
 mod flavour;
 mod hoist;
@@ -27,6 +26,7 @@ mod intrinsics;
 mod lower;
 #[cfg(feature = "native")]
 pub mod native;
+mod parse;
 mod translate;
 mod traps;
 pub mod vmctx;

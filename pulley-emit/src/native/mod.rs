@@ -20,8 +20,8 @@ use pulley_module::{Flavour, FuncType, ModuleInfo};
 use wasmparser::{Validator, WasmFeatures};
 
 use crate::compile::map_functions;
-use crate::environ::{self, BodyToCompile};
 use crate::flavour::FlavourExt;
+use crate::parse::{self, BodyToCompile};
 use crate::translate::{ModuleEnvironment, TranslationScratch};
 use crate::vmctx::VmctxLayout;
 use crate::{CompileError, Config};
@@ -79,7 +79,7 @@ pub fn compile_native(wasm: &[u8], config: &Config) -> Result<NativeModule, Comp
 }
 
 fn compile_native_without_simd(wasm: &[u8], config: &Config) -> Result<NativeModule, CompileError> {
-    let parsed = environ::parse(wasm, config.features)?;
+    let parsed = parse::parse(wasm, config.features)?;
     let flavour = Flavour::host();
     let config = Config {
         flavour,

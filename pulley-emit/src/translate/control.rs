@@ -56,7 +56,7 @@ impl FuncTranslator<'_, '_> {
     ) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
         let (params, results): (Vec<ValType>, Vec<ValType>) = match ty {
             BlockType::Empty => (vec![], vec![]),
-            BlockType::Type(ty) => (vec![], vec![crate::environ::value_type(ty)?]),
+            BlockType::Type(ty) => (vec![], vec![crate::parse::value_type(ty)?]),
             BlockType::FuncType(index) => {
                 let ty = self.env.func_type(index);
                 (ty.params.clone(), ty.results.clone())

@@ -24,9 +24,9 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use pulley_module::{Builtin, FuncType, ModuleInfo, ValType};
 use wasmparser::{FuncValidatorAllocations, Operator};
 
-use crate::environ::BodyToCompile;
 use crate::flavour::FlavourExt;
 use crate::intrinsics::{self, Intrinsic};
+use crate::parse::BodyToCompile;
 use crate::vmctx::VmctxLayout;
 use crate::{CompileError, Config};
 use pulley_module::Flavour;
@@ -182,7 +182,7 @@ fn translate_function(
         let offset = locals.original_position();
         let (count, ty) = locals.read()?;
         validator.define_locals(offset, count, ty)?;
-        let ty = crate::environ::value_type(ty)?;
+        let ty = crate::parse::value_type(ty)?;
         translator.declare_zeroed_locals(count, ty)?;
     }
 

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
 use super::errno::Errno;
-use super::sys::{self, Clock};
+use super::host_os::{self, Clock};
 use super::types::clockid;
 
 /// The instant monotonic time counts from.
@@ -54,7 +54,7 @@ pub(crate) fn clock(id: u32) -> Result<Clock, Errno> {
 
 /// `clock_res_get`: the clock's resolution in nanoseconds.
 pub(crate) fn clock_res_get(id: u32) -> Result<u64, Errno> {
-    sys::resolution(clock(id)?).ok_or(Errno::Notsup)
+    host_os::resolution(clock(id)?).ok_or(Errno::Notsup)
 }
 
 /// `clock_time_get`: the clock's time in nanoseconds.
@@ -62,6 +62,6 @@ pub(crate) fn clock_time_get(id: u32) -> Result<u64, Errno> {
     match clock(id)? {
         Clock::Realtime => realtime_now(),
         Clock::Monotonic => Ok(monotonic_now()),
-        cpu @ (Clock::ProcessCpu | Clock::ThreadCpu) => sys::cpu_time(cpu).ok_or(Errno::Notsup),
+        cpu @ (Clock::ProcessCpu | Clock::ThreadCpu) => host_os::cpu_time(cpu).ok_or(Errno::Notsup),
     }
 }

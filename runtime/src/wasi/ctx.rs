@@ -11,8 +11,8 @@ use std::vec::Vec;
 use cap_std::ambient_authority;
 use cap_std::fs::Dir;
 
+use super::descriptors::{Descriptor, DirDesc, FdTable, Kind};
 use super::stdio::{Input, Output, OutputBuffer};
-use super::table::{Descriptor, DirDesc, FdTable, Kind};
 use super::types::rights;
 
 /// Why a [`WasiCtxBuilder`] could not be configured.

@@ -1,14 +1,14 @@
 //! Operations on open descriptors: the `fd_*` functions other than reading,
-//! writing (see `rw`) and listing (see `readdir`).
+//! writing (see `read_write`) and listing (see `readdir`).
 
 use fs_set_times::{SetTimes, SystemTimeSpec};
 
 use super::WasiCtx;
+use super::descriptors::{Descriptor, DirDesc, Kind, require};
 use super::errno::Errno;
+use super::host_os;
 use super::memory::GuestMemory;
 use super::stat::{filestat, time_specs};
-use super::sys;
-use super::table::{Descriptor, DirDesc, Kind, require};
 use super::types::{
     Fdstat, Filestat, Snapshot, Whence, encode_prestat_dir, fdflags, filetype, rights,
 };
@@ -27,7 +27,7 @@ impl WasiCtx {
             .filter(|&advice| advice <= 5)
             .ok_or(Errno::Inval)?;
         let file = self.fds.get(fd)?.file(rights::FD_ADVISE, Errno::Spipe)?;
-        Ok(sys::advise(&file.file, offset, len, advice)?)
+        Ok(host_os::advise(&file.file, offset, len, advice)?)
     }
 
     /// `fd_allocate`.
@@ -42,7 +42,7 @@ impl WasiCtx {
         {
             return Err(Errno::Fbig);
         }
-        Ok(sys::allocate(&file.file, offset, len)?)
+        Ok(host_os::allocate(&file.file, offset, len)?)
     }
 
     /// `fd_close`.
@@ -70,7 +70,7 @@ impl WasiCtx {
             }
             Kind::Dir(dir) => {
                 descriptor.require(right)?;
-                Ok(sys::sync_dir(&dir.dir)?)
+                Ok(host_os::sync_dir(&dir.dir)?)
             }
             Kind::Stdin(_) | Kind::Output(_) => Err(Errno::Inval),
         }

@@ -8,7 +8,7 @@ use super::WasiCtx;
 use super::clocks;
 use super::errno::Errno;
 use super::memory::{GuestMemory, GuestStr};
-use super::proc;
+use super::process;
 use super::random;
 use super::types::Snapshot;
 
@@ -276,8 +276,8 @@ fn add_module<T: 'static>(
         // The status is the guest's `u32`, passed on bit for bit.
         Err(Trap::new(TrapKind::Exit(status.cast_signed())))
     })?;
-    define!("proc_raise" (signal: u32) |_, _| proc::proc_raise(signal));
-    define!("sched_yield"() | _, _ | proc::sched_yield());
+    define!("proc_raise" (signal: u32) |_, _| process::proc_raise(signal));
+    define!("sched_yield"() | _, _ | process::sched_yield());
 
     // Sockets.
     define!("sock_accept" (fd: u32, _flags: u32, _out: u32) |ctx, _| ctx.sock(fd));

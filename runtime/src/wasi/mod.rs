@@ -117,21 +117,21 @@
 
 mod clocks;
 mod ctx;
+mod descriptors;
 mod errno;
 mod fd;
+mod host_os;
 mod linker;
 mod memory;
 mod path;
 mod poll;
-mod proc;
+mod process;
 mod random;
+mod read_write;
 mod readdir;
-mod rw;
 mod sock;
 mod stat;
 mod stdio;
-mod sys;
-mod table;
 mod types;
 
 pub use ctx::{WasiCtx, WasiCtxBuilder, WasiError};

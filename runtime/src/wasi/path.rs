@@ -14,10 +14,10 @@ use cap_std::fs::{Dir, Metadata, OpenOptions};
 use std::vec::Vec;
 
 use super::WasiCtx;
+use super::descriptors::{Descriptor, DirDesc, FileDesc, Kind};
 use super::errno::Errno;
 use super::memory::{GuestMemory, GuestStr};
 use super::stat::{filestat, filetype_of, time_specs};
-use super::table::{Descriptor, DirDesc, FileDesc, Kind};
 use super::types::{Filestat, fdflags, lookupflags, oflags, rights};
 
 /// Whether `lookupflags` asks to follow a final symbolic link (`EINVAL` for

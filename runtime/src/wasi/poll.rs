@@ -20,11 +20,11 @@ use std::vec::Vec;
 
 use super::WasiCtx;
 use super::clocks::{clock, duration_nanos, monotonic_epoch, realtime_now};
+use super::descriptors::Kind;
 use super::errno::Errno;
+use super::host_os::{self, Clock, Readiness};
 use super::memory::GuestMemory;
 use super::stdio::Input;
-use super::sys::{self, Clock, Readiness};
-use super::table::Kind;
 use super::types::{
     Event, Snapshot, Subscription, SubscriptionKind, eventrwflags, eventtype, rights, subclockflags,
 };
@@ -198,7 +198,7 @@ impl WasiCtx {
                 Some(Duration::ZERO)
             };
             if stdin_waits {
-                let stdin = match sys::wait_stdin(timeout) {
+                let stdin = match host_os::wait_stdin(timeout) {
                     Ok(Readiness::Pending) => None,
                     Ok(Readiness::Ready) => Some(Ok((1, 0))),
                     Ok(Readiness::Hangup) => Some(Ok((0, eventrwflags::FD_READWRITE_HANGUP))),

@@ -3,10 +3,10 @@
 use std::vec::Vec;
 
 use super::WasiCtx;
+use super::descriptors::{Descriptor, DirDesc, Kind, ListingEntry, require};
 use super::errno::Errno;
 use super::memory::GuestMemory;
 use super::stat::filetype_of;
-use super::table::{Descriptor, DirDesc, Kind, ListingEntry, require};
 use super::types::{Dirent, filetype, rights};
 
 /// Reads a directory's listing: `.`, `..`, then its entries in the host's

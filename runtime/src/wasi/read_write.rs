@@ -9,11 +9,11 @@ use std::vec::Vec;
 use cap_std::fs::File;
 
 use super::WasiCtx;
+use super::descriptors::{Descriptor, Kind, require};
 use super::errno::Errno;
+use super::host_os;
 use super::memory::{GuestMemory, IoVec};
 use super::stdio::Input;
-use super::sys;
-use super::table::{Descriptor, Kind, require};
 use super::types::{fdflags, rights};
 
 /// The length to use of the next buffer when `total` bytes were already
@@ -42,7 +42,7 @@ fn read_at(
             .checked_add(u64::from(total))
             .ok_or(Errno::Overflow)?;
         let buf = memory.slice_mut(iovec.ptr, len)?;
-        match sys::read_at(file, buf, at) {
+        match host_os::read_at(file, buf, at) {
             Ok(n) => {
                 // At most `len`, itself at most what `total` has room for.
                 total += n as u32;
@@ -70,7 +70,7 @@ fn write_at(
         let mut buf = memory.slice(iovec.ptr, room(total, iovec.len))?;
         while !buf.is_empty() {
             let at = offset.checked_add(u64::from(total)).ok_or(Errno::Fbig)?;
-            match sys::write_at(file, buf, at) {
+            match host_os::write_at(file, buf, at) {
                 Ok(0) => return Ok(total),
                 Ok(n) => {
                     total += n as u32;
