@@ -7,6 +7,8 @@
 
 use core::ptr;
 
+use pulley_isa::{FuncRefIndex, GlobalIndex, TableIndex, TypeIndex};
+
 /// A table as the interpreter sees it: a pointer to its elements and their
 /// number. The embedder updates it in place when the table grows.
 #[derive(Copy, Clone, Debug)]
@@ -16,6 +18,42 @@ pub struct TableView {
     pub elements: *mut u64,
     /// Number of elements.
     pub len: usize,
+}
+
+/// A table read from an [`Environment`]: its view, valid by
+/// [`Environment::set_tables`]' contract while a call runs.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Table(TableView);
+
+impl Table {
+    /// The number of elements.
+    #[inline(always)]
+    pub(crate) fn len(self) -> usize {
+        self.0.len
+    }
+
+    /// Element `index`, or `None` past the end.
+    #[inline(always)]
+    pub(crate) fn get(self, index: usize) -> Option<u64> {
+        if index < self.0.len {
+            // SAFETY: `index < len` elements are valid for reads.
+            Some(unsafe { self.0.elements.add(index).read() })
+        } else {
+            None
+        }
+    }
+
+    /// Sets element `index`; `None` past the end.
+    #[inline(always)]
+    pub(crate) fn set(self, index: usize, value: u64) -> Option<()> {
+        if index < self.0.len {
+            // SAFETY: `index < len` elements are valid for writes.
+            unsafe { self.0.elements.add(index).write(value) };
+            Some(())
+        } else {
+            None
+        }
+    }
 }
 
 /// What a function reference handle resolves to. Handle `h != 0` names entry
@@ -153,6 +191,74 @@ impl Environment {
     /// This instance's id.
     pub fn instance_id(&self) -> u64 {
         self.instance_id
+    }
+
+    /// The cell of global `global`.
+    ///
+    /// Handlers pass only index operands of verified code, which the
+    /// verifier checked against the program's shape; `Interpreter::call`
+    /// checked that this environment provides that many (so for the other
+    /// index accessors below).
+    #[inline(always)]
+    fn global_cell(&self, global: GlobalIndex) -> *mut u64 {
+        debug_assert!(global.index() < self.globals_len);
+        // SAFETY: in range (see above); readable by `set_globals`' contract.
+        unsafe { self.globals.add(global.index()).read() }
+    }
+
+    /// The value of scalar global `global`.
+    #[inline(always)]
+    pub(crate) fn global(&self, global: GlobalIndex) -> u64 {
+        // SAFETY: the cell is valid for reads (`set_globals`).
+        unsafe { self.global_cell(global).read() }
+    }
+
+    /// Sets scalar global `global`.
+    #[inline(always)]
+    pub(crate) fn set_global(&self, global: GlobalIndex, value: u64) {
+        // SAFETY: the cell is valid for writes (`set_globals`).
+        unsafe { self.global_cell(global).write(value) }
+    }
+
+    /// The 16 bytes of v128 global `global`, in lane order.
+    #[inline(always)]
+    pub(crate) fn global_v128(&self, global: GlobalIndex) -> [u8; 16] {
+        // SAFETY: every cell holds 16 bytes valid for reads (`set_globals`).
+        unsafe { self.global_cell(global).cast::<[u8; 16]>().read() }
+    }
+
+    /// Sets the 16 bytes of v128 global `global`, in lane order.
+    #[inline(always)]
+    pub(crate) fn set_global_v128(&self, global: GlobalIndex, bytes: [u8; 16]) {
+        // SAFETY: every cell holds 16 bytes valid for writes (`set_globals`).
+        unsafe { self.global_cell(global).cast::<[u8; 16]>().write(bytes) }
+    }
+
+    /// Table `table`.
+    #[inline(always)]
+    pub(crate) fn table(&self, table: TableIndex) -> Table {
+        debug_assert!(table.index() < self.tables_len);
+        // SAFETY: in range (see `global_cell`); readable by `set_tables`'
+        // contract.
+        Table(unsafe { self.tables.add(table.index()).read() })
+    }
+
+    /// The handle `ref_func func` gives.
+    #[inline(always)]
+    pub(crate) fn func_ref(&self, func: FuncRefIndex) -> u64 {
+        debug_assert!(func.index() < self.func_refs_len);
+        // SAFETY: in range (see `global_cell`); readable by `set_func_refs`'
+        // contract.
+        unsafe { self.func_refs.add(func.index()).read() }
+    }
+
+    /// The signature id of the program's type `ty`.
+    #[inline(always)]
+    pub(crate) fn type_id(&self, ty: TypeIndex) -> u64 {
+        debug_assert!(ty.index() < self.type_ids_len);
+        // SAFETY: in range (see `global_cell`); readable by `set_type_ids`'
+        // contract.
+        unsafe { self.type_ids.add(ty.index()).read() }
     }
 
     /// Resolves a function reference handle, or `None` for null or unknown

@@ -12,7 +12,7 @@ mod switch;
 #[cfg(pulley_dispatch = "loop")]
 pub(crate) use switch::run;
 
-use crate::machine::{Machine, StopReason};
+use crate::machine::{Done, Machine, stopped};
 
 /// How the interpreter passes control between handlers.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -36,21 +36,12 @@ pub const DISPATCH: Dispatch = if cfg!(pulley_dispatch = "become") {
     Dispatch::Loop
 };
 
-/// Records where execution stopped: the first byte of the stopping op and
-/// the window it ran in.
-#[cold]
-#[inline(never)]
-fn stopped(m: Machine<'_>, op_start: *const u8) {
-    m.state.stop_pc = op_start;
-    m.state.stop_regs = m.regs;
-}
-
 /// Stops at bytes that are no op. Verified code never gets here; this keeps
 /// the handler tables total.
 #[cold]
-fn invalid_op(m: Machine<'_>, op_start: *const u8) {
-    m.state.stop = StopReason::Trap(pulley_isa::TrapCode::Unreachable);
-    stopped(m, op_start);
+fn invalid_op(mut m: Machine<'_>, op_start: *const u8) -> Done {
+    let stop = m.trap(pulley_isa::TrapCode::Unreachable);
+    stopped(stop, m, op_start)
 }
 
 /// Counts an op in the profile.

@@ -4,8 +4,8 @@
 
 use pulley_isa::{EXTENDED_PREFIX, ExtOpcode, Opcode};
 
-use super::{invalid_op, profile_op, stopped};
-use crate::machine::{Machine, OperandReader, State, read_operand};
+use super::{invalid_op, profile_op};
+use crate::machine::{Machine, OperandReader, State, read_operand, stopped};
 use crate::ops;
 
 macro_rules! loop_interpreter {
@@ -67,8 +67,8 @@ macro_rules! loop_interpreter {
                     invalid_op(m, start);
                     return;
                 };
-                if step.is_err() {
-                    stopped(m, start);
+                if let Err(stop) = step {
+                    stopped(stop, m, start);
                     return;
                 }
             }

@@ -10,13 +10,9 @@
 
 use pulley_isa::{EXTENDED_PREFIX, ExtOpcode, Opcode};
 
-use super::{invalid_op, profile_op, stopped};
-use crate::machine::{Machine, OperandReader, State, read_operand};
+use super::{invalid_op, profile_op};
+use crate::machine::{Done, Machine, OperandReader, State, read_operand, stopped};
 use crate::ops;
-
-/// What handlers return when execution stops: nothing; the reason is in the
-/// state.
-pub(crate) struct Done;
 
 macro_rules! threaded_handlers {
     (
@@ -59,10 +55,7 @@ macro_rules! threaded_handlers {
                     m.pc = reader.cursor;
                     match ops::$primary(&mut m, $( $pfield ),*) {
                         Ok(()) => next!(m),
-                        Err(_) => {
-                            stopped(m, pc);
-                            Done
-                        }
+                        Err(stop) => stopped(stop, m, pc),
                     }
                 }
             )*
@@ -88,10 +81,7 @@ macro_rules! threaded_handlers {
                     m.pc = reader.cursor;
                     match ops::$extended(&mut m, $( $efield ),*) {
                         Ok(()) => next!(m),
-                        Err(_) => {
-                            stopped(m, pc);
-                            Done
-                        }
+                        Err(stop) => stopped(stop, m, pc),
                     }
                 }
             )*
@@ -120,8 +110,7 @@ macro_rules! threaded_handlers {
             memory_len: usize,
             state: &mut State,
         ) -> Done {
-            invalid_op(Machine { pc, regs, memory_base, memory_len, state }, pc);
-            Done
+            invalid_op(Machine { pc, regs, memory_base, memory_len, state }, pc)
         }
 
         static HANDLERS: [Handler; 256] = {
@@ -147,7 +136,7 @@ macro_rules! threaded_handlers {
         ) {
             // SAFETY: `pc` is an op start of verified code.
             let opcode = unsafe { pc.read() };
-            let Done = HANDLERS[usize::from(opcode)](pc, regs, memory_base, memory_len, state);
+            let _: Done = HANDLERS[usize::from(opcode)](pc, regs, memory_base, memory_len, state);
         }
     };
 }

@@ -73,20 +73,10 @@ pub(crate) fn memory_len(m: &mut Machine<'_>, dst: Reg) -> Step {
 
 #[inline(always)]
 pub(crate) fn memory_copy(m: &mut Machine<'_>, dst_addr: Reg, src_addr: Reg, len: Reg) -> Step {
-    let len = m.u32(len);
-    let source = m.memory_range(m.u32(src_addr), len)?;
-    let destination = m.memory_range(m.u32(dst_addr), len)?;
-    // SAFETY: both ranges were checked to lie inside memory 0; `copy` allows
-    // them to overlap.
-    unsafe { core::ptr::copy(source, destination, len as usize) };
-    Ok(())
+    m.copy_memory(m.u32(dst_addr), m.u32(src_addr), m.u32(len))
 }
 
 #[inline(always)]
 pub(crate) fn memory_fill(m: &mut Machine<'_>, addr: Reg, value: Reg, len: Reg) -> Step {
-    let len = m.u32(len);
-    let destination = m.memory_range(m.u32(addr), len)?;
-    // SAFETY: the range was checked to lie inside memory 0.
-    unsafe { core::ptr::write_bytes(destination, m.u32(value) as u8, len as usize) };
-    Ok(())
+    m.fill_memory(m.u32(addr), m.u32(value) as u8, m.u32(len))
 }

@@ -255,19 +255,14 @@ simd_op! {
     }
 
     fn vglobal_get(m, dst_lo: Reg, dst_hi: Reg, global: GlobalIndex) {
-        // SAFETY: every cell holds 16 bytes valid for reads (see
-        // `Environment::set_globals`); a v128 cell is those bytes in lane
-        // order.
-        let bytes = unsafe { m.global_cell(global).cast::<[u8; 16]>().read() };
+        let bytes = m.env().global_v128(global);
         m.set_v128(dst_lo, dst_hi, u128::from_le_bytes(bytes));
         Ok(())
     }
 
     fn vglobal_set(m, global: GlobalIndex, src_lo: Reg, src_hi: Reg) {
         let bytes = m.v128(src_lo, src_hi).to_le_bytes();
-        // SAFETY: every cell holds 16 bytes valid for writes (see
-        // `Environment::set_globals`).
-        unsafe { m.global_cell(global).cast::<[u8; 16]>().write(bytes) };
+        m.env().set_global_v128(global, bytes);
         Ok(())
     }
 }

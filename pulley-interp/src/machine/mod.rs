@@ -16,6 +16,12 @@ use pulley_isa::{Slot, TrapCode};
 use crate::environment::Environment;
 use crate::program::FunctionInfo;
 
+mod calls;
+mod stop;
+
+pub(crate) use calls::Callee;
+pub(crate) use stop::{Done, Step, Stop, StopReason, stopped};
+
 /// A slot index of the current frame, as decoded from an operand.
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct Reg(pub(crate) usize);
@@ -206,31 +212,6 @@ pub(crate) struct Frame {
     pub(crate) caller_frame_slots: usize,
 }
 
-/// Why the handlers stopped.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub(crate) enum StopReason {
-    /// The activation's entry function returned; its results are in
-    /// `State::results`.
-    Returned,
-    /// A trap.
-    Trap(TrapCode),
-    /// `call_import`.
-    HostCall(u32),
-    /// `call_builtin`.
-    Builtin(u32),
-    /// `call_ref` or `return_call_ref` to a function outside this instance.
-    ExternalCall(u64),
-    /// `consume_fuel` with too little fuel left.
-    OutOfFuel,
-}
-
-/// Marks that a handler stopped execution; the reason is in `State::stop`.
-#[derive(Copy, Clone, Debug)]
-pub(crate) struct Stop;
-
-/// What an op's semantics return: continue at `Machine::pc`, or stop.
-pub(crate) type Step = Result<(), Stop>;
-
 /// Everything the handlers need beyond the values pinned in their arguments.
 pub(crate) struct State {
     /// The current program's code and function table.
@@ -357,20 +338,6 @@ impl Machine<'_> {
         self.set_u64(reg, value.to_bits())
     }
 
-    /// Records a trap and stops.
-    #[inline(always)]
-    pub(crate) fn trap(&mut self, code: TrapCode) -> Stop {
-        self.state.stop = StopReason::Trap(code);
-        Stop
-    }
-
-    /// Stops for the embedder.
-    #[inline(always)]
-    pub(crate) fn stop(&mut self, reason: StopReason) -> Stop {
-        self.state.stop = reason;
-        Stop
-    }
-
     /// The host address of `SIZE` bytes of memory 0 at wasm address
     /// `address` plus `offset` (summed in 64 bits, as wasm does), or a
     /// `memory_out_of_bounds` trap.
@@ -392,7 +359,7 @@ impl Machine<'_> {
     /// The host address of the range `[start, start + len)` of memory 0, or a
     /// `memory_out_of_bounds` trap.
     #[inline(always)]
-    pub(crate) fn memory_range(&mut self, start: u32, len: u32) -> Result<*mut u8, Stop> {
+    fn memory_range(&mut self, start: u32, len: u32) -> Result<*mut u8, Stop> {
         if u64::from(start) + u64::from(len) > self.memory_len as u64 {
             return Err(self.trap(TrapCode::MemoryOutOfBounds));
         }
@@ -427,6 +394,29 @@ impl Machine<'_> {
         Ok(())
     }
 
+    /// Copies `len` bytes of memory 0 from `source` to `destination`
+    /// (the ranges may overlap), or traps without writing if either range
+    /// is out of bounds.
+    #[inline(always)]
+    pub(crate) fn copy_memory(&mut self, destination: u32, source: u32, len: u32) -> Step {
+        let from = self.memory_range(source, len)?;
+        let to = self.memory_range(destination, len)?;
+        // SAFETY: both ranges were checked to lie inside memory 0; `copy`
+        // allows them to overlap.
+        unsafe { core::ptr::copy(from, to, len as usize) };
+        Ok(())
+    }
+
+    /// Sets `len` bytes of memory 0 at `start` to `byte`, or traps without
+    /// writing if the range is out of bounds.
+    #[inline(always)]
+    pub(crate) fn fill_memory(&mut self, start: u32, byte: u8, len: u32) -> Step {
+        let to = self.memory_range(start, len)?;
+        // SAFETY: the range was checked to lie inside memory 0.
+        unsafe { core::ptr::write_bytes(to, byte, len as usize) };
+        Ok(())
+    }
+
     /// The current environment.
     #[inline(always)]
     pub(crate) fn env(&self) -> &Environment {
@@ -435,35 +425,19 @@ impl Machine<'_> {
         unsafe { &*self.state.env }
     }
 
-    /// The function table entry of `index`.
-    ///
-    /// # Safety
-    /// `index` is below `state.functions_len`.
-    #[inline(always)]
-    pub(crate) unsafe fn function(&self, index: usize) -> &FunctionInfo {
-        // SAFETY: the caller guarantees the index is in range.
-        unsafe { &*self.state.functions.add(index) }
-    }
-
     /// Copies slots of the current window into another window.
     ///
     /// # Safety
     /// Every destination `dst_regs + i` for `i < sources.len` is inside the
     /// register stack and does not overlap the current frame.
     #[inline(always)]
-    pub(crate) unsafe fn copy_out(&self, sources: RegList, dst_regs: *mut u64) {
+    unsafe fn copy_out(&self, sources: RegList, dst_regs: *mut u64) {
         for i in 0..sources.len {
             // SAFETY: `i < len`; the source is a verified slot of this frame,
             // the destination is valid by the caller's guarantee.
             unsafe { dst_regs.add(i).write(self.u64(sources.get(i))) };
         }
     }
-}
-
-/// The address of slot `0` of the frame above the current one.
-#[inline(always)]
-pub(crate) fn next_frame(regs: *mut u64, frame_slots: usize) -> *mut u64 {
-    regs.wrapping_add(frame_slots)
 }
 
 impl From<Slot> for Reg {

@@ -1,0 +1,174 @@
+//! Call frames: entering, replacing and leaving register windows, for the
+//! call and return ops (`crate::ops`), which decide *whom* to call; this
+//! module does the pointer work.
+//!
+//! A frame's window starts right after its caller's (`next_frame`). Before
+//! a window is used, the call checks that all of it fits below the end of
+//! the register stack; every slot operand of verified code is below its
+//! function's frame size, so slot accesses then stay inside the stack.
+
+use alloc::vec::Vec;
+
+use pulley_isa::{FuncIndex, TrapCode};
+
+use super::{Frame, Machine, RegList, Step};
+use crate::program::FunctionInfo;
+
+/// A function of the running program, looked up in its function table.
+/// Made only here, so its code range and frame are the verified ones.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Callee(FunctionInfo);
+
+impl Callee {
+    /// Its parameter count.
+    #[inline(always)]
+    pub(crate) fn params(self) -> usize {
+        self.0.params as usize
+    }
+
+    /// Its result count.
+    #[inline(always)]
+    pub(crate) fn results(self) -> usize {
+        self.0.results as usize
+    }
+}
+
+/// The address of slot `0` of the frame above the current one.
+#[inline(always)]
+fn next_frame(regs: *mut u64, frame_slots: usize) -> *mut u64 {
+    regs.wrapping_add(frame_slots)
+}
+
+impl Machine<'_> {
+    /// The function a `call` or `return_call` operand names.
+    #[inline(always)]
+    pub(crate) fn function(&self, func: FuncIndex) -> Callee {
+        debug_assert!(func.index() < self.state.functions_len);
+        // SAFETY: the operand comes from verified code, whose function
+        // indices the verifier checked against the program's table.
+        Callee(unsafe { *self.state.functions.add(func.index()) })
+    }
+
+    /// Function `index` of the program, if there is one (for indices that
+    /// come from data, such as a function reference).
+    #[inline(always)]
+    pub(crate) fn function_checked(&self, index: usize) -> Option<Callee> {
+        if index < self.state.functions_len {
+            // SAFETY: in range of the program's function table.
+            Some(Callee(unsafe { *self.state.functions.add(index) }))
+        } else {
+            None
+        }
+    }
+
+    /// Enters `callee` with `args` from the current window; its `ret`
+    /// writes `results` of this window and continues after them. Traps with
+    /// `stack_overflow` if its window or frame record does not fit.
+    #[inline(always)]
+    pub(crate) fn enter(&mut self, callee: Callee, args: RegList, results: RegList) -> Step {
+        let info = callee.0;
+        let frame_slots = info.frame_slots as usize;
+        let new_regs = next_frame(self.regs, self.state.frame_slots);
+        let room = (self.state.stack_end.addr() - new_regs.addr()) / core::mem::size_of::<u64>();
+        if room < frame_slots
+            || args.len > frame_slots
+            || self.state.frames.len() >= self.state.frames_limit
+        {
+            return Err(self.trap(TrapCode::StackOverflow));
+        }
+        self.state.frames.push(Frame {
+            results,
+            caller_regs: self.regs,
+            caller_frame_slots: self.state.frame_slots,
+        });
+        // SAFETY: `args.len <= frame_slots <= room`: the new window is inside
+        // the stack, after the current one.
+        unsafe { self.copy_out(args, new_regs) };
+        self.regs = new_regs;
+        self.state.frame_slots = frame_slots;
+        // SAFETY: the verifier checked the function's code range.
+        self.pc = unsafe { self.state.code.add(info.code_start as usize) };
+        Ok(())
+    }
+
+    /// Replaces the current frame with one for `callee` (a tail call).
+    #[inline(always)]
+    pub(crate) fn replace_frame(&mut self, callee: Callee, args: RegList) -> Step {
+        let info = callee.0;
+        let frame_slots = info.frame_slots as usize;
+        // Arguments may name slots they are about to overwrite: stage them
+        // above the current frame first.
+        let scratch = next_frame(self.regs, self.state.frame_slots);
+        let scratch_room =
+            (self.state.stack_end.addr() - scratch.addr()) / core::mem::size_of::<u64>();
+        let frame_room =
+            (self.state.stack_end.addr() - self.regs.addr()) / core::mem::size_of::<u64>();
+        if scratch_room < args.len || frame_room < frame_slots {
+            return Err(self.trap(TrapCode::StackOverflow));
+        }
+        // SAFETY: `args.len` slots fit above the current frame, so they fit
+        // at `regs` too (`frame_room > scratch_room`). `copy` allows the
+        // ranges to overlap.
+        unsafe {
+            self.copy_out(args, scratch);
+            core::ptr::copy(scratch, self.regs, args.len);
+        }
+        self.state.frame_slots = frame_slots;
+        // SAFETY: the verifier checked the function's code range.
+        self.pc = unsafe { self.state.code.add(info.code_start as usize) };
+        Ok(())
+    }
+
+    /// Whether the current frame is the activation's first, whose `ret`
+    /// returns to the embedder.
+    #[inline(always)]
+    pub(crate) fn in_entry_frame(&self) -> bool {
+        self.state.frames.len() <= self.state.frame_floor
+    }
+
+    /// Returns `values` of the current window to the embedder, in
+    /// `State::results`.
+    #[inline(always)]
+    pub(crate) fn return_to_embedder(&mut self, values: RegList) {
+        collect_results(&mut self.state.results, self.regs, values);
+    }
+
+    /// Pops the current frame: copies `values` into the caller's result
+    /// slots and continues after its call op. `false` if there is no caller
+    /// frame (which `in_entry_frame` rules out).
+    #[inline(always)]
+    pub(crate) fn return_to_caller(&mut self, values: RegList) -> bool {
+        let Some(frame) = self.state.frames.pop() else {
+            return false;
+        };
+        let count = values.len.min(frame.results.len);
+        for i in 0..count {
+            // SAFETY: `i` is below both lengths; the results list was
+            // verified against the caller's frame, which `caller_regs`
+            // points to.
+            unsafe {
+                let value = self.u64(values.get(i));
+                frame.caller_regs.add(frame.results.get(i).0).write(value);
+            }
+        }
+        self.regs = frame.caller_regs;
+        self.state.frame_slots = frame.caller_frame_slots;
+        self.pc = frame.results.end();
+        true
+    }
+}
+
+/// Puts `values` (slots of the frame at `regs`) in `results`, for the
+/// embedder: the return from an activation's first frame. Out of line, and
+/// given everything by value, so that no handler's state escapes and
+/// dispatch stays a tail call.
+#[cold]
+#[inline(never)]
+fn collect_results(results: &mut Vec<u64>, regs: *const u64, values: RegList) {
+    results.clear();
+    for i in 0..values.len {
+        // SAFETY: `i < len`, and the list names verified slots of the frame
+        // at `regs`.
+        results.push(unsafe { regs.add(values.get(i).0).read() });
+    }
+}
