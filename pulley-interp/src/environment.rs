@@ -221,6 +221,7 @@ impl Environment {
     }
 
     /// The 16 bytes of v128 global `global`, in lane order.
+    #[cfg(feature = "simd")]
     #[inline(always)]
     pub(crate) fn global_v128(&self, global: GlobalIndex) -> [u8; 16] {
         // SAFETY: every cell holds 16 bytes valid for reads (`set_globals`).
@@ -228,6 +229,7 @@ impl Environment {
     }
 
     /// Sets the 16 bytes of v128 global `global`, in lane order.
+    #[cfg(feature = "simd")]
     #[inline(always)]
     pub(crate) fn set_global_v128(&self, global: GlobalIndex, bytes: [u8; 16]) {
         // SAFETY: every cell holds 16 bytes valid for writes (`set_globals`).

@@ -11,7 +11,7 @@ use pulley_isa::FuncIndex;
 use crate::error::{FrameInfo, Trap, TrapKind};
 use crate::store::{Caller, FuncKind, Store};
 use crate::values::Val;
-use crate::{Error, Result, builtins};
+use crate::{Error, Result, UsageError, builtins};
 
 /// Calls store function `func` with raw arguments; returns raw results.
 pub(crate) fn invoke<T>(
@@ -24,7 +24,7 @@ pub(crate) fn invoke<T>(
         .inner
         .funcs
         .get(func as usize)
-        .ok_or_else(|| Error::Usage("no such function".into()))?;
+        .ok_or(UsageError::NoSuchFunction)?;
     match entry.kind {
         FuncKind::Host { host } => call_host(store, host, func, args, caller),
         FuncKind::Wasm { instance, defined } => {
@@ -70,8 +70,7 @@ fn run_wasm<T>(
             .inner
             .interpreter
             .call(&program, env, FuncIndex(defined), args)
-    }
-    .map_err(|error| Error::Usage(alloc::format!("{error}")))?;
+    }?;
     serve_exits(store, instance, exit)
 }
 
@@ -95,7 +94,7 @@ fn serve_exits<T>(store: &mut Store<T>, instance: u32, mut exit: Exit) -> Result
                     .copied()
                 {
                     Some(target) => invoke(store, target, &args, Some(instance)),
-                    None => Err(Error::Usage("call to an import that does not exist".into())),
+                    None => Err(UsageError::NoSuchFunction.into()),
                 }
             }
             Exit::ExternalCall { handle } => {
@@ -111,11 +110,7 @@ fn serve_exits<T>(store: &mut Store<T>, instance: u32, mut exit: Exit) -> Result
         exit = match outcome {
             Ok(results) => {
                 store.inner.refresh_environments();
-                store
-                    .inner
-                    .interpreter
-                    .finish_host_call(&results)
-                    .map_err(|error| Error::Usage(alloc::format!("{error}")))?
+                store.inner.interpreter.finish_host_call(&results)?
             }
             Err(error) => {
                 // The suspended activation ends; its frames join the backtrace.
@@ -169,10 +164,11 @@ fn call_host<T>(
     let mut raw = Vec::with_capacity(results.len());
     for (value, &expected) in results.iter().zip(&ty.results) {
         if value.ty() != expected {
-            return Err(Error::Usage(alloc::format!(
-                "host function returned {:?} where {expected} was expected",
-                value
-            )));
+            return Err(UsageError::HostResultType {
+                value: value.clone(),
+                expected,
+            }
+            .into());
         }
         value.push_slots(id, &mut raw)?;
     }

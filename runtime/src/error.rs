@@ -21,25 +21,33 @@ pub enum Error {
     /// A valid artifact, but not for this engine: another ISA, flavour or
     /// feature set.
     #[error("incompatible artifact: {0}")]
-    Incompatible(String),
+    Incompatible(#[from] IncompatibleArtifact),
     /// Bytecode (of an artifact, or compiled) failed the interpreter's
     /// verifier: corrupt, or using ops this build leaves out (SIMD without
     /// the `simd` feature).
     #[error("bytecode rejected: {0}")]
     Verify(#[from] pulley_interp::VerifyError),
     /// Imports could not be satisfied.
-    #[error("{0}")]
-    Link(String),
+    #[error(transparent)]
+    Link(#[from] LinkError),
     /// Execution trapped.
     #[error(transparent)]
     Trap(#[from] Trap),
     /// The API was used wrongly (wrong argument count or type, an object
     /// from another store, ...).
-    #[error("{0}")]
-    Usage(String),
+    #[error(transparent)]
+    Usage(#[from] UsageError),
     /// A limit was exceeded (memory, table or instance size).
-    #[error("{0}")]
-    ResourceLimit(String),
+    #[error(transparent)]
+    ResourceLimit(#[from] LimitError),
+    /// The interpreter refused a call or resumption: a bug in the runtime,
+    /// never a property of the module.
+    #[error("interpreter: {0}")]
+    Interpreter(#[from] pulley_interp::CallError),
+    /// Native code could not be set up (`native` feature).
+    #[cfg(feature = "native")]
+    #[error(transparent)]
+    Native(#[from] NativeError),
 }
 
 impl Error {
@@ -50,6 +58,295 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// Why a valid artifact cannot run on this engine.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum IncompatibleArtifact {
+    /// Compiled for another pointer width or byte order.
+    #[error("the module was compiled for {module}, but this host is {host}")]
+    Flavour {
+        /// The artifact's flavour.
+        module: pulley_module::Flavour,
+        /// This host's.
+        host: pulley_module::Flavour,
+    },
+    /// Compiled against another opcode table.
+    #[error(
+        "the artifact's opcode table (ISA hash {artifact:#018x}) differs from this build's ({build:#018x}); recompile it"
+    )]
+    IsaHash {
+        /// The artifact's ISA hash.
+        artifact: u64,
+        /// This build's.
+        build: u64,
+    },
+    /// Compiled with fuel metering and the engine has none, or the reverse.
+    #[error(
+        "the artifact was compiled {}, but the engine has fuel {}",
+        if *.artifact { "with fuel" } else { "without fuel" },
+        if *.engine { "enabled" } else { "disabled" }
+    )]
+    Fuel {
+        /// Whether the artifact charges fuel.
+        artifact: bool,
+        /// Whether the engine meters fuel.
+        engine: bool,
+    },
+}
+
+/// Why imports could not be satisfied.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LinkError {
+    /// A linker definition was given twice.
+    #[error("{module}.{name} is defined twice")]
+    DefinedTwice {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+    },
+    /// An import has no definition.
+    #[error("unknown import: {module}.{name} has not been defined")]
+    UnknownImport {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+    },
+    /// The wrong number of imports was given.
+    #[error("the module has {expected} imports, {given} were given")]
+    ImportCount {
+        /// How many the module imports.
+        expected: usize,
+        /// How many were given.
+        given: usize,
+    },
+    /// A definition of the wrong kind or type.
+    #[error("incompatible import type for {module}.{name}: {mismatch}")]
+    IncompatibleImport {
+        /// The import's module name.
+        module: String,
+        /// The import's field name.
+        name: String,
+        /// What differs.
+        mismatch: ImportMismatch,
+    },
+}
+
+/// What differs between an import and the definition given for it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImportMismatch {
+    /// A function, table, memory or global where another kind was expected.
+    #[error("kinds differ")]
+    Kind,
+    /// Function types differ.
+    #[error("function types differ")]
+    FunctionType,
+    /// Element types or limits differ.
+    #[error("table types differ")]
+    TableType,
+    /// Limits differ.
+    #[error("memory types differ")]
+    MemoryType,
+    /// Value types or mutability differ.
+    #[error("global types differ")]
+    GlobalType,
+}
+
+/// Misuse of the embedding API.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum UsageError {
+    /// An object (function, memory, import, reference, ...) of another store.
+    #[error("{what} from another store")]
+    ForeignStore {
+        /// What it is ("an object", "an import", "a reference").
+        what: &'static str,
+    },
+    /// Parameter or result counts that do not match the function's type.
+    #[error(
+        "function takes {params} parameters and returns {results} results; got {given} and room for {room}"
+    )]
+    ValueCount {
+        /// The function's parameter count.
+        params: usize,
+        /// Its result count.
+        results: usize,
+        /// Arguments given.
+        given: usize,
+        /// Room given for results.
+        room: usize,
+    },
+    /// An argument of the wrong type.
+    #[error("argument {value:?} is not of type {expected}")]
+    ArgumentType {
+        /// The argument.
+        value: crate::Val,
+        /// The parameter's type.
+        expected: pulley_module::ValType,
+    },
+    /// A host function's result of the wrong type.
+    #[error("host function returned {value:?} where {expected} was expected")]
+    HostResultType {
+        /// The result.
+        value: crate::Val,
+        /// The result's declared type.
+        expected: pulley_module::ValType,
+    },
+    /// A host function called with arguments of the wrong types.
+    #[error("{function} called with the wrong argument types")]
+    HostArgumentTypes {
+        /// The host function.
+        function: &'static str,
+    },
+    /// A typed view of a function whose type differs.
+    #[error(
+        "function type {params:?} -> {results:?} does not match {wanted_params:?} -> {wanted_results:?}"
+    )]
+    FunctionType {
+        /// The function's parameter types.
+        params: alloc::vec::Vec<pulley_module::ValType>,
+        /// Its result types.
+        results: alloc::vec::Vec<pulley_module::ValType>,
+        /// The typed view's parameter types.
+        wanted_params: alloc::vec::Vec<pulley_module::ValType>,
+        /// Its result types.
+        wanted_results: alloc::vec::Vec<pulley_module::ValType>,
+    },
+    /// Typed host functions return numbers only.
+    #[error("reference results in typed host functions")]
+    TypedReferenceResult,
+    /// A function index that does not exist.
+    #[error("no such function")]
+    NoSuchFunction,
+    /// No export of that name and kind.
+    #[error("no exported {kind} {name:?}")]
+    NoExport {
+        /// "function", "global", ...
+        kind: &'static str,
+        /// The name asked for.
+        name: String,
+    },
+    /// A value of the wrong type for a global.
+    #[error("a {ty} global cannot hold {value:?}")]
+    GlobalType {
+        /// The global's type.
+        ty: pulley_module::ValType,
+        /// The value.
+        value: crate::Val,
+    },
+    /// A write to an immutable global.
+    #[error("cannot set an immutable global")]
+    ImmutableGlobal,
+    /// A value of the wrong type for a table.
+    #[error("a {element} table cannot hold {value:?}")]
+    TableElementType {
+        /// The table's element type.
+        element: pulley_module::ValType,
+        /// The value.
+        value: crate::Val,
+    },
+    /// A table access past the end.
+    #[error("table index out of bounds")]
+    TableOutOfBounds,
+    /// A memory access past the end.
+    #[error("memory {access} out of bounds")]
+    MemoryOutOfBounds {
+        /// "read" or "write".
+        access: &'static str,
+    },
+    /// Fuel asked for on an engine without fuel.
+    #[error("fuel is not enabled: use Config::consume_fuel(true)")]
+    FuelDisabled,
+    /// Natively compiled modules hold no bytecode.
+    #[error("a natively compiled module cannot be serialized: artifacts hold bytecode")]
+    NativeNotSerializable,
+    /// A constant expression (global initializer, segment offset) that
+    /// does not evaluate.
+    #[error("malformed constant expression")]
+    MalformedConstantExpression,
+    /// A spec script that names a module it never defined.
+    #[error("no module named {0}")]
+    UnknownScriptModule(String),
+    /// A spec script action before any module.
+    #[error("no module instantiated")]
+    NoScriptModule,
+    /// A spec script value this runner does not take.
+    #[error("unsupported argument")]
+    UnsupportedScriptArgument,
+}
+
+/// A limit that was exceeded.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LimitError {
+    /// A memory larger than this host can address.
+    #[error("memory larger than the address space")]
+    MemoryAddressSpace,
+    /// The allocation of a memory failed.
+    #[error("could not allocate {bytes} bytes of linear memory")]
+    MemoryAllocation {
+        /// Its size in bytes.
+        bytes: usize,
+    },
+    /// A memory larger than the engine allows.
+    #[error("memory of {pages} pages exceeds the limit of {maximum} pages")]
+    MemoryPages {
+        /// Its size in pages.
+        pages: u64,
+        /// The limit.
+        maximum: u64,
+    },
+    /// `Memory::grow` past a limit.
+    #[error("memory cannot grow by {delta} pages")]
+    MemoryGrow {
+        /// The pages asked for.
+        delta: u64,
+    },
+    /// A table larger than the engine allows.
+    #[error("table of {elements} elements exceeds the limit of {maximum}")]
+    TableElements {
+        /// Its size.
+        elements: u64,
+        /// The limit.
+        maximum: u64,
+    },
+    /// The allocation of a table failed.
+    #[error("could not allocate a table of {elements} elements")]
+    TableAllocation {
+        /// Its size.
+        elements: usize,
+    },
+    /// `Table::grow` past a limit.
+    #[error("table cannot grow by {delta} elements")]
+    TableGrow {
+        /// The elements asked for.
+        delta: u64,
+    },
+    /// More instances than a store holds.
+    #[error("too many instances in the store")]
+    Instances,
+}
+
+/// Why native code could not be set up.
+#[cfg(feature = "native")]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NativeError {
+    /// This host needs instruction-cache maintenance we do not do yet.
+    #[error(
+        "native code is not supported on this host yet (it needs instruction-cache maintenance after writing code)"
+    )]
+    UnsupportedHost,
+    /// The code's memory could not be mapped or protected.
+    #[error("{operation}: {message}")]
+    Memory {
+        /// "mmap" or "mprotect".
+        operation: &'static str,
+        /// The system's error.
+        message: String,
+    },
+    /// A module or instance without native code where it was needed.
+    #[error("not a native {0}")]
+    NotNative(&'static str),
 }
 
 /// What kind of trap.

@@ -9,7 +9,7 @@ use pulley_module::{FuncType, ValType};
 use crate::call::invoke;
 use crate::store::{AsContext, AsContextMut, Caller, FuncKind, StoreId};
 use crate::values::Val;
-use crate::{Error, Result, Trap};
+use crate::{Error, Result, Trap, UsageError};
 
 /// A function of a store: wasm or host.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -139,28 +139,28 @@ impl Func {
         store.inner.check(self.store)?;
         let ty = store.inner.funcs[self.index as usize].ty.clone();
         if params.len() != ty.params.len() || results.len() != ty.results.len() {
-            return Err(Error::Usage(alloc::format!(
-                "function takes {} parameters and returns {} results; got {} and room for {}",
-                ty.params.len(),
-                ty.results.len(),
-                params.len(),
-                results.len()
-            )));
+            return Err(UsageError::ValueCount {
+                params: ty.params.len(),
+                results: ty.results.len(),
+                given: params.len(),
+                room: results.len(),
+            }
+            .into());
         }
         let mut raw = Vec::with_capacity(params.len());
         for (value, &expected) in params.iter().zip(&ty.params) {
             if value.ty() != expected {
-                return Err(Error::Usage(alloc::format!(
-                    "argument {value:?} is not of type {expected}"
-                )));
+                return Err(UsageError::ArgumentType {
+                    value: value.clone(),
+                    expected,
+                }
+                .into());
             }
             value.push_slots(store.inner.id, &mut raw)?;
         }
         let values = invoke(store, self.index, &raw, None)?;
         if values.len() != ValType::total_slots(&ty.results) as usize {
-            return Err(Error::Usage(
-                "the function returned the wrong number of results".into(),
-            ));
+            return Err(result_count_mismatch(&ty.results, values.len()));
         }
         let mut slots = values.iter();
         for (slot, &ty) in results.iter_mut().zip(&ty.results) {
@@ -176,13 +176,13 @@ impl Func {
     ) -> Result<TypedFunc<Params, Results>> {
         let ty = self.ty(store);
         if ty.params != Params::types() || ty.results != Results::types() {
-            return Err(Error::Usage(alloc::format!(
-                "function type {:?} -> {:?} does not match {:?} -> {:?}",
-                ty.params,
-                ty.results,
-                Params::types(),
-                Results::types()
-            )));
+            return Err(UsageError::FunctionType {
+                params: ty.params.clone(),
+                results: ty.results.clone(),
+                wanted_params: Params::types(),
+                wanted_results: Results::types(),
+            }
+            .into());
         }
         Ok(TypedFunc {
             func: *self,
@@ -218,7 +218,7 @@ impl<Params: WasmParams, Results: WasmResults> TypedFunc<Params, Results> {
         params.to_raw(&mut raw);
         let values = invoke(store, self.func.index, &raw, None)?;
         Results::from_raw(&values)
-            .ok_or_else(|| Error::Usage("the function returned the wrong number of results".into()))
+            .ok_or_else(|| result_count_mismatch(&Results::types(), values.len()))
     }
 
     /// The untyped function.
@@ -439,6 +439,16 @@ fn raw_of(value: &Val) -> u64 {
     }
 }
 
+/// A call that returned another number of result slots than its type has:
+/// a fault of the runtime, never of the module.
+fn result_count_mismatch(results: &[ValType], found: usize) -> Error {
+    Error::Interpreter(pulley_interp::CallError::ValueCount {
+        what: "result slots",
+        expected: ValType::total_slots(results) as usize,
+        found,
+    })
+}
+
 fn write_results<R: WasmParams + WasmResults>(values: R, results: &mut [Val]) -> Result<()> {
     let mut raw = Vec::new();
     values.to_raw(&mut raw);
@@ -449,9 +459,7 @@ fn write_results<R: WasmParams + WasmResults>(values: R, results: &mut [Val]) ->
             ValType::F32 => Val::F32(raw as u32),
             ValType::F64 => Val::F64(raw),
             _ => {
-                return Err(Error::Usage(
-                    "reference results in typed host functions".into(),
-                ));
+                return Err(UsageError::TypedReferenceResult.into());
             }
         };
     }

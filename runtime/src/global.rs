@@ -4,7 +4,7 @@ use pulley_module::GlobalType;
 
 use crate::store::{AsContext, AsContextMut, GlobalEntry, StoreId};
 use crate::values::Val;
-use crate::{Error, Result};
+use crate::{Result, UsageError};
 
 /// A global of a store.
 ///
@@ -28,10 +28,11 @@ impl Global {
     ) -> Result<Global> {
         let store = store.as_context_mut().0;
         if value.ty() != ty.ty {
-            return Err(Error::Usage(alloc::format!(
-                "a {} global cannot hold {value:?}",
-                ty.ty
-            )));
+            return Err(UsageError::GlobalType {
+                ty: ty.ty,
+                value: value.clone(),
+            }
+            .into());
         }
         let bits = value.to_bits(store.inner.id)?;
         store.inner.globals.push(GlobalEntry::new(ty, bits));
@@ -65,13 +66,14 @@ impl Global {
         let id = store.inner.id;
         let entry = &mut store.inner.globals[self.index as usize];
         if !entry.ty.mutable {
-            return Err(Error::Usage("cannot set an immutable global".into()));
+            return Err(UsageError::ImmutableGlobal.into());
         }
         if value.ty() != entry.ty.ty {
-            return Err(Error::Usage(alloc::format!(
-                "a {} global cannot hold {value:?}",
-                entry.ty.ty
-            )));
+            return Err(UsageError::GlobalType {
+                ty: entry.ty.ty,
+                value: value.clone(),
+            }
+            .into());
         }
         entry.set_bits(value.to_bits(id)?);
         Ok(())

@@ -2,8 +2,6 @@
 //! segments, the start function) and exports.
 
 use alloc::boxed::Box;
-use alloc::format;
-use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -23,7 +21,7 @@ use crate::store::{
     AsContext, AsContextMut, FuncKind, GlobalEntry, InstanceEntry, MemoryEntry, StoreId, TableEntry,
 };
 use crate::table::Table;
-use crate::{Error, Result, Store};
+use crate::{Error, ImportMismatch, LimitError, LinkError, Result, Store, UsageError};
 
 /// Something an instance can import or export.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -173,7 +171,10 @@ impl Instance {
         let store = store.as_context();
         let func = self
             .get_func(&store, name)
-            .ok_or_else(|| Error::Usage(format!("no exported function {name:?}")))?;
+            .ok_or_else(|| UsageError::NoExport {
+                kind: "function",
+                name: name.into(),
+            })?;
         func.typed(&store)
     }
 
@@ -232,16 +233,14 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     module.check_runnable()?;
     let info = &module.inner.compiled.info;
     if imports.len() != info.imports.len() {
-        return Err(Error::Link(format!(
-            "the module has {} imports, {} were given",
-            info.imports.len(),
-            imports.len()
-        )));
+        return Err(LinkError::ImportCount {
+            expected: info.imports.len(),
+            given: imports.len(),
+        }
+        .into());
     }
     if store.inner.instances.len() >= store.inner.engine.config().instances_limit() {
-        return Err(Error::ResourceLimit(
-            "too many instances in the store".into(),
-        ));
+        return Err(LimitError::Instances.into());
     }
     let id = store.inner.id;
     let mut funcs = Vec::with_capacity(info.functions.len());
@@ -250,18 +249,19 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     let mut globals = Vec::with_capacity(info.globals.len());
     for (import, external) in info.imports.iter().zip(imports) {
         if external.store() != id {
-            return Err(Error::Usage("an import from another store".into()));
+            return Err(UsageError::ForeignStore { what: "an import" }.into());
         }
-        let incompatible = |what: &str| {
-            Error::Link(format!(
-                "incompatible import type for {}.{}: {what}",
-                import.module, import.name
-            ))
+        let incompatible = |mismatch| {
+            Error::from(LinkError::IncompatibleImport {
+                module: import.module.clone(),
+                name: import.name.clone(),
+                mismatch,
+            })
         };
         match (&import.kind, external) {
             (ImportKind::Func(ty), Extern::Func(func)) => {
                 if *store.inner.funcs[func.index as usize].ty != info.types[*ty as usize] {
-                    return Err(incompatible("function types differ"));
+                    return Err(incompatible(ImportMismatch::FunctionType));
                 }
                 funcs.push(func.index);
             }
@@ -272,7 +272,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
                     max: entry.ty.limits.max,
                 };
                 if entry.ty.element != ty.element || !limits_match(actual, ty.limits) {
-                    return Err(incompatible("table types differ"));
+                    return Err(incompatible(ImportMismatch::TableType));
                 }
                 tables.push(table.index);
             }
@@ -283,17 +283,17 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
                     max: entry.ty.limits.max,
                 };
                 if !limits_match(actual, ty.limits) {
-                    return Err(incompatible("memory types differ"));
+                    return Err(incompatible(ImportMismatch::MemoryType));
                 }
                 memory = Some(mem.index);
             }
             (ImportKind::Global(ty), Extern::Global(global)) => {
                 if store.inner.globals[global.index as usize].ty != *ty {
-                    return Err(incompatible("global types differ"));
+                    return Err(incompatible(ImportMismatch::GlobalType));
                 }
                 globals.push(global.index);
             }
-            _ => return Err(incompatible("kinds differ")),
+            _ => return Err(incompatible(ImportMismatch::Kind)),
         }
     }
 
@@ -452,7 +452,7 @@ fn evaluate<T>(
     func_refs: &[u64],
 ) -> Result<u128> {
     let mut stack: Vec<u128> = Vec::with_capacity(2);
-    let malformed = || Error::Usage(String::from("malformed constant expression"));
+    let malformed = || Error::from(UsageError::MalformedConstantExpression);
     for op in &expression.ops {
         let value = match *op {
             ConstOp::I32Const(v) => u128::from(v as u32),

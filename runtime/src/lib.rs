@@ -68,7 +68,12 @@ pub mod wasi;
 pub mod wast;
 
 pub use engine::{Config, Engine};
-pub use error::{Error, FrameInfo, Result, Trap, TrapKind};
+#[cfg(feature = "native")]
+pub use error::NativeError;
+pub use error::{
+    Error, FrameInfo, ImportMismatch, IncompatibleArtifact, LimitError, LinkError, Result, Trap,
+    TrapKind, UsageError,
+};
 pub use func::{
     Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WithCaller,
 };

@@ -2,7 +2,6 @@
 //! imports by name when instantiating it.
 
 use alloc::collections::BTreeMap;
-use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -14,7 +13,7 @@ use crate::instance::{Extern, Instance};
 use crate::module::Module;
 use crate::store::{AsContext, AsContextMut, Caller};
 use crate::values::Val;
-use crate::{Engine, Error, Result};
+use crate::{Engine, Error, LinkError, Result};
 
 enum Definition<T> {
     Extern(Extern),
@@ -62,7 +61,11 @@ impl<T> Linker<T> {
     fn insert(&mut self, module: &str, name: &str, definition: Definition<T>) -> Result<&mut Self> {
         let key = (String::from(module), String::from(name));
         if !self.allow_shadowing && self.definitions.contains_key(&key) {
-            return Err(Error::Link(format!("{module}.{name} is defined twice")));
+            return Err(LinkError::DefinedTwice {
+                module: module.into(),
+                name: name.into(),
+            }
+            .into());
         }
         self.definitions.insert(key, definition);
         Ok(self)
@@ -154,10 +157,10 @@ impl<T> Linker<T> {
             let item = self
                 .get(&mut *store, &import.module, &import.name)
                 .ok_or_else(|| {
-                    Error::Link(format!(
-                        "unknown import: {}.{} has not been defined",
-                        import.module, import.name
-                    ))
+                    Error::from(LinkError::UnknownImport {
+                        module: import.module.clone(),
+                        name: import.name.clone(),
+                    })
                 })?;
             imports.push(item);
         }

@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use pulley_module::MemoryType;
 
 use crate::store::{AsContext, AsContextMut, MemoryEntry, StoreId};
-use crate::{Error, Result};
+use crate::{Error, LimitError, Result, UsageError};
 
 /// Bytes in a wasm page.
 pub const PAGE_SIZE: u64 = 65_536;
@@ -25,14 +25,11 @@ pub struct Memory {
 
 /// Zeroed bytes, or an error if they cannot be allocated.
 pub(crate) fn zeroed(len: u64) -> Result<Vec<u8>> {
-    let len = usize::try_from(len)
-        .map_err(|_| Error::ResourceLimit("memory larger than the address space".into()))?;
+    let len = usize::try_from(len).map_err(|_| LimitError::MemoryAddressSpace)?;
     let mut bytes = Vec::new();
-    bytes.try_reserve_exact(len).map_err(|_| {
-        Error::ResourceLimit(alloc::format!(
-            "could not allocate {len} bytes of linear memory"
-        ))
-    })?;
+    bytes
+        .try_reserve_exact(len)
+        .map_err(|_| Error::from(LimitError::MemoryAllocation { bytes: len }))?;
     bytes.resize(len, 0);
     Ok(bytes)
 }
@@ -42,10 +39,11 @@ impl MemoryEntry {
     pub(crate) fn new(ty: MemoryType, limit: u64) -> Result<MemoryEntry> {
         let maximum = ty.limits.max.unwrap_or(limit).min(limit);
         if ty.limits.min > maximum {
-            return Err(Error::ResourceLimit(alloc::format!(
-                "memory of {} pages exceeds the limit of {maximum} pages",
-                ty.limits.min
-            )));
+            return Err(LimitError::MemoryPages {
+                pages: ty.limits.min,
+                maximum,
+            }
+            .into());
         }
         Ok(MemoryEntry {
             bytes: zeroed(ty.limits.min * PAGE_SIZE)?,
@@ -121,7 +119,7 @@ impl Memory {
         let source = offset
             .checked_add(buffer.len())
             .and_then(|end| bytes.get(offset..end))
-            .ok_or_else(|| Error::Usage("memory read out of bounds".into()))?;
+            .ok_or(UsageError::MemoryOutOfBounds { access: "read" })?;
         buffer.copy_from_slice(source);
         Ok(())
     }
@@ -137,7 +135,7 @@ impl Memory {
         let target = offset
             .checked_add(data.len())
             .and_then(|end| bytes.get_mut(offset..end))
-            .ok_or_else(|| Error::Usage("memory write out of bounds".into()))?;
+            .ok_or(UsageError::MemoryOutOfBounds { access: "write" })?;
         target.copy_from_slice(data);
         Ok(())
     }
@@ -148,8 +146,6 @@ impl Memory {
         store.inner.check(self.store)?;
         store.inner.memories[self.index as usize]
             .grow(delta)
-            .ok_or_else(|| {
-                Error::ResourceLimit(alloc::format!("memory cannot grow by {delta} pages"))
-            })
+            .ok_or_else(|| Error::from(LimitError::MemoryGrow { delta }))
     }
 }

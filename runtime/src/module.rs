@@ -1,6 +1,5 @@
 //! Modules: compiled from wasm (or text), or loaded from an artifact.
 
-use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
@@ -12,7 +11,7 @@ use pulley_module::{
 };
 
 use crate::engine::Engine;
-use crate::{Error, Result};
+use crate::{IncompatibleArtifact, Result};
 
 /// A compiled module, ready to instantiate. Cheap to clone.
 #[derive(Clone)]
@@ -86,7 +85,7 @@ impl Module {
         #[cfg(feature = "wat")]
         {
             let wasm = wat::parse_bytes(bytes)
-                .map_err(|error| Error::Wat(alloc::string::ToString::to_string(&error)))?;
+                .map_err(|error| crate::Error::Wat(alloc::string::ToString::to_string(&error)))?;
             Module::from_binary(engine, &wasm)
         }
         #[cfg(not(feature = "wat"))]
@@ -201,9 +200,7 @@ impl Module {
     pub fn serialize(&self) -> Result<Vec<u8>> {
         #[cfg(feature = "native")]
         if self.inner.native.is_some() {
-            return Err(Error::Usage(
-                "a natively compiled module cannot be serialized: artifacts hold bytecode".into(),
-            ));
+            return Err(crate::UsageError::NativeNotSerializable.into());
         }
         let header = ArtifactHeader {
             isa_hash: pulley_isa::ISA_HASH,
@@ -267,11 +264,11 @@ impl Module {
     /// Fails unless this host can run the module's code.
     pub(crate) fn check_runnable(&self) -> Result<()> {
         if self.inner.flavour != Flavour::host() {
-            return Err(Error::Incompatible(format!(
-                "the module was compiled for {}, but this host is {}",
-                self.inner.flavour,
-                Flavour::host()
-            )));
+            return Err(IncompatibleArtifact::Flavour {
+                module: self.inner.flavour,
+                host: Flavour::host(),
+            }
+            .into());
         }
         Ok(())
     }
@@ -280,30 +277,26 @@ impl Module {
 /// Checks an artifact header against this build, host and engine.
 fn check_header(engine: &Engine, header: &ArtifactHeader) -> Result<()> {
     if header.isa_hash != pulley_isa::ISA_HASH {
-        return Err(Error::Incompatible(format!(
-            "the artifact's opcode table (ISA hash {:#018x}) differs from this build's ({:#018x}); recompile it",
-            header.isa_hash,
-            pulley_isa::ISA_HASH
-        )));
+        return Err(IncompatibleArtifact::IsaHash {
+            artifact: header.isa_hash,
+            build: pulley_isa::ISA_HASH,
+        }
+        .into());
     }
     if header.flavour != Flavour::host() {
-        return Err(Error::Incompatible(format!(
-            "the artifact is for {}, but this host is {}",
-            header.flavour,
-            Flavour::host()
-        )));
+        return Err(IncompatibleArtifact::Flavour {
+            module: header.flavour,
+            host: Flavour::host(),
+        }
+        .into());
     }
     let fuel = engine.config().get_consume_fuel();
     if header.features.fuel != fuel {
-        return Err(Error::Incompatible(format!(
-            "the artifact was compiled {} fuel, but the engine has fuel {}",
-            if header.features.fuel {
-                "with"
-            } else {
-                "without"
-            },
-            if fuel { "enabled" } else { "disabled" }
-        )));
+        return Err(IncompatibleArtifact::Fuel {
+            artifact: header.features.fuel,
+            engine: fuel,
+        }
+        .into());
     }
     Ok(())
 }

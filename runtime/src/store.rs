@@ -16,7 +16,7 @@ use pulley_module::{FuncType, GlobalType, MemoryType, TableType, ValType};
 use crate::engine::Engine;
 use crate::func::HostFunc;
 use crate::module::Module;
-use crate::{Error, Result};
+use crate::{Result, UsageError};
 
 /// Identifies a store, so that objects of one store are not used with another.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
@@ -242,7 +242,7 @@ impl StoreInner {
         if id == self.id {
             Ok(())
         } else {
-            Err(Error::Usage("an object from another store".into()))
+            Err(UsageError::ForeignStore { what: "an object" }.into())
         }
     }
 }
@@ -324,9 +324,7 @@ impl<T> Store<T> {
         if self.inner.engine.config().get_consume_fuel() {
             Ok(())
         } else {
-            Err(Error::Usage(
-                "fuel is not enabled: use Config::consume_fuel(true)".into(),
-            ))
+            Err(UsageError::FuelDisabled.into())
         }
     }
 }

@@ -6,7 +6,7 @@ use pulley_module::{TableType, ValType};
 
 use crate::store::{AsContext, AsContextMut, StoreId, TableEntry};
 use crate::values::Val;
-use crate::{Error, Result};
+use crate::{Error, LimitError, Result, UsageError};
 
 /// A table of a store.
 ///
@@ -31,18 +31,17 @@ impl TableEntry {
             .min(limit)
             .min(u64::from(u32::MAX));
         if ty.limits.min > maximum {
-            return Err(Error::ResourceLimit(alloc::format!(
-                "table of {} elements exceeds the limit of {maximum}",
-                ty.limits.min
-            )));
+            return Err(LimitError::TableElements {
+                elements: ty.limits.min,
+                maximum,
+            }
+            .into());
         }
         let len = ty.limits.min as usize;
         let mut elements = Vec::new();
-        elements.try_reserve_exact(len).map_err(|_| {
-            Error::ResourceLimit(alloc::format!(
-                "could not allocate a table of {len} elements"
-            ))
-        })?;
+        elements
+            .try_reserve_exact(len)
+            .map_err(|_| Error::from(LimitError::TableAllocation { elements: len }))?;
         elements.resize(len, init);
         Ok(TableEntry {
             elements,
@@ -124,16 +123,17 @@ impl Table {
         store.inner.check(self.store)?;
         let element = store.inner.tables[self.index as usize].ty.element;
         if value.ty() != element {
-            return Err(Error::Usage(alloc::format!(
-                "a {} table cannot hold {value:?}",
-                element
-            )));
+            return Err(UsageError::TableElementType {
+                element,
+                value: value.clone(),
+            }
+            .into());
         }
         let raw = value.to_bits(store.inner.id)? as u64;
         let slot = usize::try_from(index)
             .ok()
             .and_then(|i| store.inner.tables[self.index as usize].elements.get_mut(i))
-            .ok_or_else(|| Error::Usage("table index out of bounds".into()))?;
+            .ok_or(UsageError::TableOutOfBounds)?;
         *slot = raw;
         Ok(())
     }
@@ -150,9 +150,7 @@ impl Table {
         let raw = init.to_bits(store.inner.id)? as u64;
         store.inner.tables[self.index as usize]
             .grow(delta, raw)
-            .ok_or_else(|| {
-                Error::ResourceLimit(alloc::format!("table cannot grow by {delta} elements"))
-            })
+            .ok_or_else(|| Error::from(LimitError::TableGrow { delta }))
     }
 
     /// The element type.

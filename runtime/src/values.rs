@@ -133,7 +133,9 @@ impl Val {
             if owner == store {
                 Ok(())
             } else {
-                Err(crate::Error::Usage("a reference from another store".into()))
+                Err(crate::Error::from(crate::UsageError::ForeignStore {
+                    what: "a reference",
+                }))
             }
         };
         Ok(match self {

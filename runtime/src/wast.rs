@@ -15,7 +15,7 @@ use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wast
 
 use crate::{
     Config, Engine, Error, ExternRef, Func, FuncType, Global, GlobalType, Instance, Limits, Linker,
-    Memory, MemoryType, Module, Store, Table, TableType, TrapKind, Val, ValType,
+    Memory, MemoryType, Module, Store, Table, TableType, TrapKind, UsageError, Val, ValType,
 };
 
 /// The outcome of one script.
@@ -131,7 +131,9 @@ impl Context {
                 Ok(())
             }
             WastDirective::Register { name, module, .. } => {
-                let instance = self.instance(module.map(|m| m.name()))?;
+                let instance = self
+                    .instance(module.map(|m| m.name()))
+                    .map_err(|e| e.to_string())?;
                 self.linker
                     .instance(&self.store, name, instance)
                     .map_err(|e| e.to_string())?;
@@ -188,16 +190,14 @@ impl Context {
         }
     }
 
-    fn instance(&self, name: Option<&str>) -> Result<Instance, String> {
+    fn instance(&self, name: Option<&str>) -> Result<Instance, UsageError> {
         match name {
             Some(name) => self
                 .named
                 .get(name)
                 .copied()
-                .ok_or_else(|| format!("no module named {name}")),
-            None => self
-                .current
-                .ok_or_else(|| String::from("no module instantiated")),
+                .ok_or_else(|| UsageError::UnknownScriptModule(name.into())),
+            None => self.current.ok_or(UsageError::NoScriptModule),
         }
     }
 
@@ -222,28 +222,31 @@ impl Context {
             WastExecute::Invoke(invoke) => self.invoke(invoke),
             WastExecute::Wat(module) => {
                 let mut module = QuoteWat::Wat(module);
-                let binary = module.encode().map_err(|e| Error::Usage(e.to_string()))?;
+                let binary = module.encode().map_err(|e| Error::Wat(e.to_string()))?;
                 self.instantiate_unnamed(&binary).map(|_| Vec::new())
             }
             WastExecute::Get { module, global, .. } => {
-                let instance = self
-                    .instance(module.map(|m| m.name()))
-                    .map_err(Error::Usage)?;
-                let global = instance
-                    .get_global(&self.store, global)
-                    .ok_or_else(|| Error::Usage(format!("no global {global}")))?;
+                let instance = self.instance(module.map(|m| m.name()))?;
+                let global = instance.get_global(&self.store, global).ok_or_else(|| {
+                    UsageError::NoExport {
+                        kind: "global",
+                        name: global.into(),
+                    }
+                })?;
                 Ok(alloc::vec![global.get(&self.store)])
             }
         }
     }
 
     fn invoke(&mut self, invoke: WastInvoke<'_>) -> Result<Vec<Val>, Error> {
-        let instance = self
-            .instance(invoke.module.map(|m| m.name()))
-            .map_err(Error::Usage)?;
-        let func = instance
-            .get_func(&self.store, invoke.name)
-            .ok_or_else(|| Error::Usage(format!("no function {}", invoke.name)))?;
+        let instance = self.instance(invoke.module.map(|m| m.name()))?;
+        let func =
+            instance
+                .get_func(&self.store, invoke.name)
+                .ok_or_else(|| UsageError::NoExport {
+                    kind: "function",
+                    name: invoke.name.into(),
+                })?;
         let mut args = Vec::with_capacity(invoke.args.len());
         for arg in &invoke.args {
             args.push(self.argument(arg)?);
@@ -255,7 +258,7 @@ impl Context {
     }
 
     fn argument(&mut self, arg: &WastArg<'_>) -> Result<Val, Error> {
-        let unsupported = || Error::Usage(String::from("unsupported argument"));
+        let unsupported = || Error::from(UsageError::UnsupportedScriptArgument);
         let WastArg::Core(arg) = arg else {
             return Err(unsupported());
         };

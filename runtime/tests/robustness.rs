@@ -2,7 +2,10 @@
 //! allocations, traps and errors inside host calls, runaway nesting through
 //! the host, fuel exhaustion, API misuse.
 
-use pulley::{Caller, Config, Engine, Error, Func, Linker, Module, Store, TrapKind, Val};
+use pulley::{
+    Caller, Config, Engine, Error, Func, ImportMismatch, LinkError, Linker, Module, Store,
+    TrapKind, UsageError, Val, ValType,
+};
 
 /// The interpreter's engine, and native code's with the `native` feature.
 fn engines() -> Vec<Engine> {
@@ -201,14 +204,24 @@ fn api_misuse_is_an_error() {
         .instantiate(&mut store, &module)
         .unwrap_err();
     assert!(
-        matches!(&error, Error::Link(message) if message.contains("m.f")),
+        matches!(&error, Error::Link(LinkError::UnknownImport { module, name }) if module == "m" && name == "f"),
         "{error}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "unknown import: m.f has not been defined"
     );
     let mut linker = Linker::new(&engine);
     linker.func_wrap("m", "f", |_: i32| {}).unwrap();
     let error = linker.instantiate(&mut store, &module).unwrap_err();
     assert!(
-        matches!(&error, Error::Link(message) if message.contains("incompatible")),
+        matches!(
+            &error,
+            Error::Link(LinkError::IncompatibleImport {
+                mismatch: ImportMismatch::FunctionType,
+                ..
+            })
+        ),
         "{error}"
     );
     let mut linker = Linker::new(&engine);
@@ -216,9 +229,26 @@ fn api_misuse_is_an_error() {
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let id = instance.get_func(&store, "id").unwrap();
     let mut results = [Val::I32(0)];
-    assert!(id.call(&mut store, &[Val::I64(1)], &mut results).is_err());
-    assert!(id.call(&mut store, &[], &mut results).is_err());
-    assert!(id.typed::<i64, i32>(&store).is_err());
+    assert!(matches!(
+        id.call(&mut store, &[Val::I64(1)], &mut results),
+        Err(Error::Usage(UsageError::ArgumentType {
+            value: Val::I64(1),
+            expected: ValType::I32
+        }))
+    ));
+    assert!(matches!(
+        id.call(&mut store, &[], &mut results),
+        Err(Error::Usage(UsageError::ValueCount {
+            params: 1,
+            results: 1,
+            given: 0,
+            room: 1
+        }))
+    ));
+    assert!(matches!(
+        id.typed::<i64, i32>(&store),
+        Err(Error::Usage(UsageError::FunctionType { .. }))
+    ));
     id.call(&mut store, &[Val::I32(7)], &mut results).unwrap();
     assert_eq!(results[0], Val::I32(7));
 }

@@ -6,9 +6,7 @@ use core::ffi::c_void;
 
 use rustix::mm::{MapFlags, MprotectFlags, ProtFlags, mmap_anonymous, mprotect, munmap};
 
-use alloc::format;
-
-use crate::{Error, Result};
+use crate::{NativeError, Result};
 
 /// Read-only, executable machine code.
 pub(crate) struct ExecutableCode {
@@ -32,16 +30,15 @@ impl ExecutableCode {
             target_arch = "s390x",
             target_arch = "aarch64"
         )) {
-            return Err(Error::Usage(
-                "native code is not supported on this host yet (it needs instruction-cache \
-                 maintenance after writing code)"
-                    .into(),
-            ));
+            return Err(NativeError::UnsupportedHost.into());
         }
         let page = rustix::param::page_size();
         let mapped = code.len().max(1).next_multiple_of(page);
         let mapping_error =
-            |what: &str, error: rustix::io::Errno| Error::Usage(format!("{what}: {error}"));
+            |operation: &'static str, error: rustix::io::Errno| NativeError::Memory {
+                operation,
+                message: alloc::string::ToString::to_string(&error),
+            };
         // SAFETY: a fresh private anonymous mapping at an address the kernel
         // chooses aliases nothing.
         let start = unsafe {

@@ -14,7 +14,7 @@ use crate::builtins;
 use crate::call::invoke;
 use crate::error::{Trap, TrapKind};
 use crate::store::FuncKind;
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, UsageError};
 
 /// The context and store instance of a vmctx.
 ///
@@ -133,7 +133,7 @@ fn perform<T>(
             let target = *inner.instances[instance as usize]
                 .funcs
                 .get(func as usize)
-                .ok_or_else(|| Error::Usage("call to an import that does not exist".into()))?;
+                .ok_or(UsageError::NoSuchFunction)?;
             invoke(store, target, args, Some(instance))
         }
         HostCall::Builtin(id) => builtins::perform(store, instance, id, args),

@@ -26,7 +26,7 @@ use pulley_interp::{FuncRefTarget, TableView};
 
 use crate::error::{Trap, TrapKind};
 use crate::store::StoreInner;
-use crate::{Error, Result, Store};
+use crate::{Error, NativeError, Result, Store, UsageError};
 
 /// A module's machine code.
 pub(crate) struct NativeCode {
@@ -245,23 +245,23 @@ pub(crate) fn run<T>(
     let code = module
         .native
         .as_ref()
-        .ok_or_else(|| Error::Usage("not a native module".into()))?;
+        .ok_or(NativeError::NotNative("module"))?;
     let info = &module.compiled.info;
     let type_index = *info
         .functions
         .get((info.imported_functions + defined) as usize)
-        .ok_or_else(|| Error::Usage("no such function".into()))?;
+        .ok_or(UsageError::NoSuchFunction)?;
     let ty = &info.types[type_index as usize];
     let (function, trampoline) = code
         .function(defined)
         .zip(code.trampolines.get(type_index as usize))
-        .ok_or_else(|| Error::Usage("no such function".into()))?;
+        .ok_or(UsageError::NoSuchFunction)?;
     let mut values = vec![0u64; args.len().max(ty.results.len()).max(1)];
     values[..args.len()].copy_from_slice(args);
     let vmctx = entry
         .vmctx
         .as_mut()
-        .ok_or_else(|| Error::Usage("not a native instance".into()))?
+        .ok_or(NativeError::NotNative("instance"))?
         .as_mut_ptr();
     let budget = inner.engine.config().max_wasm_stack_bytes();
     let fuel = inner.interpreter.fuel();

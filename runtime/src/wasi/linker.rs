@@ -2,7 +2,9 @@
 
 use std::vec;
 
-use crate::{Caller, Error, Extern, FuncType, Linker, Result, Trap, TrapKind, Val, ValType};
+use crate::{
+    Caller, Error, Extern, FuncType, Linker, Result, Trap, TrapKind, UsageError, Val, ValType,
+};
 
 use super::WasiCtx;
 use super::clocks;
@@ -309,7 +311,11 @@ fn define_path_open<T: 'static>(
         ty,
         move |mut caller, params, results| {
             // The linker checked the types against `ty`; anything else is a bug.
-            let bad = || Error::Usage("path_open called with the wrong argument types".into());
+            let bad = || {
+                Error::from(UsageError::HostArgumentTypes {
+                    function: "path_open",
+                })
+            };
             let i32_at = |i: usize| match params.get(i) {
                 Some(Val::I32(v)) => Ok(v.cast_unsigned()),
                 _ => Err(bad()),
