@@ -34,7 +34,7 @@ pub(crate) fn perform<T>(
         Builtin::MemoryGrow => {
             let memory = memory(inner, instance)?;
             let old = inner.memories[memory]
-                .grow(u64::from(arg(1)))
+                .grow(u64::from(arg(1)), &mut inner.moves)
                 .map_or(u32::MAX, |old| old as u32);
             alloc::vec![u64::from(old)]
         }
@@ -62,7 +62,7 @@ pub(crate) fn perform<T>(
                 .ok_or_else(out_of_bounds_memory)?;
             let target = dst
                 .checked_add(len)
-                .and_then(|end| inner.memories[memory].bytes.get_mut(dst..end))
+                .and_then(|end| inner.memories[memory].bytes_mut().get_mut(dst..end))
                 .ok_or_else(out_of_bounds_memory)?;
             target.copy_from_slice(source);
             Vec::new()
@@ -79,7 +79,7 @@ pub(crate) fn perform<T>(
         Builtin::TableGrow => {
             let table = table(inner, instance, arg(0))?;
             let old = inner.tables[table]
-                .grow(u64::from(arg(2)), args[1])
+                .grow(u64::from(arg(2)), args[1], &mut inner.moves)
                 .map_or(u32::MAX, |old| old as u32);
             alloc::vec![u64::from(old)]
         }
@@ -88,7 +88,7 @@ pub(crate) fn perform<T>(
             let (dst, value, len) = (arg(1) as usize, args[2], arg(3) as usize);
             let target = dst
                 .checked_add(len)
-                .and_then(|end| inner.tables[table].elements.get_mut(dst..end))
+                .and_then(|end| inner.tables[table].elements_mut().get_mut(dst..end))
                 .ok_or_else(out_of_bounds_table)?;
             target.fill(value);
             Vec::new()
@@ -99,12 +99,12 @@ pub(crate) fn perform<T>(
             let (dst, src, len) = (arg(2) as usize, arg(3) as usize, arg(4) as usize);
             let source: Vec<u64> = src
                 .checked_add(len)
-                .and_then(|end| inner.tables[src_table].elements.get(src..end))
+                .and_then(|end| inner.tables[src_table].elements().get(src..end))
                 .ok_or_else(out_of_bounds_table)?
                 .to_vec();
             let target = dst
                 .checked_add(len)
-                .and_then(|end| inner.tables[dst_table].elements.get_mut(dst..end))
+                .and_then(|end| inner.tables[dst_table].elements_mut().get_mut(dst..end))
                 .ok_or_else(out_of_bounds_table)?;
             target.copy_from_slice(&source);
             Vec::new()
@@ -126,7 +126,7 @@ pub(crate) fn perform<T>(
                 .to_vec();
             let target = dst
                 .checked_add(len)
-                .and_then(|end| inner.tables[table].elements.get_mut(dst..end))
+                .and_then(|end| inner.tables[table].elements_mut().get_mut(dst..end))
                 .ok_or_else(out_of_bounds_table)?;
             target.copy_from_slice(&source);
             Vec::new()

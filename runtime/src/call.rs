@@ -57,14 +57,14 @@ fn run_wasm<T>(
     defined: u32,
     args: &[u64],
 ) -> Result<Vec<u64>> {
-    store.inner.refresh_environments();
+    store.inner.sync_environments();
     let entry = &store.inner.instances[instance as usize];
     let program = entry.module.inner.program.clone();
     let env = NonNull::from(&*entry.env);
     // SAFETY: the environment lives in the store's instance list, boxed, and
     // stays in place until the store is dropped; what it points to stays
     // valid while this activation lives because every resumption below is
-    // preceded by `refresh_environments`.
+    // preceded by `sync_environments`, which re-points it after any move.
     let exit = unsafe {
         store
             .inner
@@ -109,7 +109,7 @@ fn serve_exits<T>(store: &mut Store<T>, instance: u32, mut exit: Exit) -> Result
         };
         exit = match outcome {
             Ok(results) => {
-                store.inner.refresh_environments();
+                store.inner.sync_environments();
                 store.inner.interpreter.finish_host_call(&results)?
             }
             Err(error) => {
@@ -205,5 +205,67 @@ impl Trap {
     pub(crate) fn extended(mut self, outer: Vec<FrameInfo>) -> Trap {
         self.push_frames(outer);
         self
+    }
+}
+
+#[cfg(all(test, feature = "wat"))]
+mod tests {
+    use crate::{Caller, Engine, Linker, Module, Store, Val};
+
+    const MODULE: &str = r#"(module
+      (import "host" "tick" (func $tick))
+      (import "host" "grow" (func $grow))
+      (memory (export "memory") 1)
+      (func (export "ticks") (param $n i32)
+        (loop $again
+          (call $tick)
+          (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+          (br_if $again)))
+      ;; Grows memory from the host, then stores past the old end.
+      (func (export "grow_then_store") (result i32)
+        (call $grow)
+        (i32.store (i32.const 65536) (i32.const 7))
+        (i32.load (i32.const 65536))))"#;
+
+    fn setup() -> (Store<()>, crate::Instance) {
+        let engine = Engine::default();
+        let module = Module::new(&engine, MODULE).unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap("host", "tick", || {}).unwrap();
+        linker
+            .func_wrap("host", "grow", |mut caller: Caller<'_, ()>| {
+                let memory = caller.get_export("memory").unwrap().into_memory().unwrap();
+                memory.grow(&mut caller, 1).unwrap();
+            })
+            .unwrap();
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        (store, instance)
+    }
+
+    /// Host calls that move nothing leave the environments alone.
+    #[test]
+    fn environments_are_not_repointed_after_every_host_call() {
+        let (mut store, instance) = setup();
+        let ticks = instance.get_func(&store, "ticks").unwrap();
+        ticks.call(&mut store, &[Val::I32(1)], &mut []).unwrap();
+        let before = store.inner.environment_refreshes();
+        ticks.call(&mut store, &[Val::I32(1000)], &mut []).unwrap();
+        assert_eq!(store.inner.environment_refreshes(), before);
+    }
+
+    /// A memory the host grows in the middle of a call is seen by the code
+    /// that resumes.
+    #[test]
+    fn a_move_during_a_host_call_repoints_the_environments() {
+        let (mut store, instance) = setup();
+        let ticks = instance.get_func(&store, "ticks").unwrap();
+        ticks.call(&mut store, &[Val::I32(1)], &mut []).unwrap();
+        let func = instance.get_func(&store, "grow_then_store").unwrap();
+        let before = store.inner.environment_refreshes();
+        let mut results = [Val::I32(0)];
+        func.call(&mut store, &[], &mut results).unwrap();
+        assert_eq!(results, [Val::I32(7)]);
+        assert_eq!(store.inner.environment_refreshes(), before + 1);
     }
 }

@@ -268,7 +268,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
             (ImportKind::Table(ty), Extern::Table(table)) => {
                 let entry = &store.inner.tables[table.index as usize];
                 let actual = Limits {
-                    min: entry.elements.len() as u64,
+                    min: entry.elements().len() as u64,
                     max: entry.ty.limits.max,
                 };
                 if entry.ty.element != ty.element || !limits_match(actual, ty.limits) {
@@ -377,7 +377,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         };
         crate::native::Vmctx::new(code, instance, entities, store.inner.native_context())
     });
-    store.inner.instances.push(InstanceEntry {
+    store.inner.push_instance(InstanceEntry {
         module: module.clone(),
         funcs,
         memory,
@@ -406,7 +406,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
                 let table = &mut store.inner.tables[entry.tables[*table as usize] as usize];
                 let target = (offset as usize)
                     .checked_add(values.len())
-                    .and_then(|end| table.elements.get_mut(offset as usize..end))
+                    .and_then(|end| table.elements_mut().get_mut(offset as usize..end))
                     .ok_or_else(|| Trap::new(TrapKind::TableOutOfBounds))?;
                 target.copy_from_slice(&values);
             }
@@ -425,7 +425,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
             let Some(memory) = entry.memory else {
                 return Err(Trap::new(TrapKind::MemoryOutOfBounds).into());
             };
-            let bytes = &mut store.inner.memories[memory as usize].bytes;
+            let bytes = store.inner.memories[memory as usize].bytes_mut();
             let target = (offset as usize)
                 .checked_add(segment.bytes.len())
                 .and_then(|end| bytes.get_mut(offset as usize..end))

@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 
 use pulley_module::MemoryType;
 
-use crate::store::{AsContext, AsContextMut, MemoryEntry, StoreId};
+use crate::store::{AsContext, AsContextMut, Moves, StoreId};
 use crate::{Error, LimitError, Result, UsageError};
 
 /// Bytes in a wasm page.
@@ -34,6 +34,16 @@ pub(crate) fn zeroed(len: u64) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A linear memory's storage. Its bytes are reachable only as a slice:
+/// [`grow`](Self::grow), the one way to resize (and so to move) them,
+/// records the move.
+pub(crate) struct MemoryEntry {
+    bytes: Vec<u8>,
+    pub(crate) ty: MemoryType,
+    /// The most pages it may grow to.
+    pub(crate) maximum: u64,
+}
+
 impl MemoryEntry {
     /// A memory of type `ty`, at most `limit` pages.
     pub(crate) fn new(ty: MemoryType, limit: u64) -> Result<MemoryEntry> {
@@ -57,13 +67,24 @@ impl MemoryEntry {
         self.bytes.len() as u64 / PAGE_SIZE
     }
 
+    /// The bytes.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The bytes, mutably (their length cannot change).
+    pub(crate) fn bytes_mut(&mut self) -> &mut [u8] {
+        &mut self.bytes
+    }
+
     /// Grows by `delta` pages; returns the old size, or `None` if it cannot.
-    pub(crate) fn grow(&mut self, delta: u64) -> Option<u64> {
+    pub(crate) fn grow(&mut self, delta: u64, moves: &mut Moves) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta).filter(|&new| new <= self.maximum)?;
         let additional = usize::try_from((new - old) * PAGE_SIZE).ok()?;
         self.bytes.try_reserve_exact(additional).ok()?;
         self.bytes.resize(self.bytes.len() + additional, 0);
+        moves.record();
         Some(old)
     }
 }
@@ -103,19 +124,19 @@ impl Memory {
 
     /// The memory's bytes.
     pub fn data<'a, C: AsContext + 'a>(&self, store: &'a C) -> &'a [u8] {
-        &self.entry(store.as_context().0).bytes
+        self.entry(store.as_context().0).bytes()
     }
 
     /// The memory's bytes, mutably.
     pub fn data_mut<'a, T: 'a>(&self, store: &'a mut impl AsContextMut<Data = T>) -> &'a mut [u8] {
         let store = store.as_context_mut().0;
         assert_eq!(store.inner.id, self.store, "memory used with another store");
-        &mut store.inner.memories[self.index as usize].bytes
+        store.inner.memories[self.index as usize].bytes_mut()
     }
 
     /// Copies bytes at `offset` into `buffer`; fails if out of bounds.
     pub fn read(&self, store: impl AsContext, offset: usize, buffer: &mut [u8]) -> Result<()> {
-        let bytes = &self.entry(store.as_context().0).bytes;
+        let bytes = self.entry(store.as_context().0).bytes();
         let source = offset
             .checked_add(buffer.len())
             .and_then(|end| bytes.get(offset..end))
@@ -144,8 +165,9 @@ impl Memory {
     pub fn grow<T>(&self, mut store: impl AsContextMut<Data = T>, delta: u64) -> Result<u64> {
         let store = store.as_context_mut().0;
         store.inner.check(self.store)?;
-        store.inner.memories[self.index as usize]
-            .grow(delta)
+        let inner = &mut store.inner;
+        inner.memories[self.index as usize]
+            .grow(delta, &mut inner.moves)
             .ok_or_else(|| Error::from(LimitError::MemoryGrow { delta }))
     }
 }

@@ -11,11 +11,13 @@ use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use pulley_interp::{Environment, FuncRefTarget, Interpreter, TableView};
-use pulley_module::{FuncType, GlobalType, MemoryType, TableType, ValType};
+use pulley_module::{FuncType, GlobalType, ValType};
 
 use crate::engine::Engine;
 use crate::func::HostFunc;
+pub(crate) use crate::memory::MemoryEntry;
 use crate::module::Module;
+pub(crate) use crate::table::TableEntry;
 use crate::{Result, UsageError};
 
 /// Identifies a store, so that objects of one store are not used with another.
@@ -45,19 +47,19 @@ pub(crate) struct FuncEntry {
     pub(crate) ty: Arc<FuncType>,
 }
 
-/// A linear memory.
-pub(crate) struct MemoryEntry {
-    pub(crate) bytes: Vec<u8>,
-    pub(crate) ty: MemoryType,
-    /// The most pages it may grow to.
-    pub(crate) maximum: u64,
-}
+/// Counts the changes that can move what interpreter environments point
+/// into: a memory or table reallocated by growing, a function added (the
+/// function reference targets), an instance added. Whatever can make such
+/// a change takes `&mut Moves`, so none goes unrecorded; environments are
+/// re-pointed before wasm runs or resumes only when the count changed.
+#[derive(Default)]
+pub(crate) struct Moves(u64);
 
-/// A table of references.
-pub(crate) struct TableEntry {
-    pub(crate) elements: Vec<u64>,
-    pub(crate) ty: TableType,
-    pub(crate) maximum: u64,
+impl Moves {
+    /// Records a change.
+    pub(crate) fn record(&mut self) {
+        self.0 += 1;
+    }
 }
 
 /// A global: its type and a 16-byte cell that never moves.
@@ -122,7 +124,8 @@ pub(crate) struct InstanceEntry {
     pub(crate) elements: Vec<Option<Vec<u64>>>,
     /// Whether each data segment was dropped.
     pub(crate) dropped_data: Vec<bool>,
-    // What the environment points into; rewritten by `refresh_environments`.
+    // What the environment points into; rewritten by `sync_environments`
+    // after anything moved (see `Moves`).
     pub(crate) table_views: Vec<TableView>,
     pub(crate) global_cells: Vec<*mut u64>,
     pub(crate) env: Box<Environment>,
@@ -161,6 +164,11 @@ pub(crate) struct StoreInner {
     pub(crate) types: TypeRegistry,
     /// Nesting of wasm calls through the host.
     pub(crate) depth: u32,
+    pub(crate) moves: Moves,
+    /// `moves` when the environments were last re-pointed.
+    environments_at: Option<u64>,
+    /// How often they were (for tests).
+    environment_refreshes: u64,
     /// Where native code records traps and finds the host; made when the
     /// first native instance is.
     #[cfg(feature = "native")]
@@ -173,10 +181,27 @@ pub(crate) struct StoreInner {
 unsafe impl Send for StoreInner {}
 
 impl StoreInner {
-    /// Points every instance's environment at the current memory, tables,
-    /// globals and function references. Called before the interpreter runs
-    /// or resumes, since host code may have grown a memory or added functions.
-    pub(crate) fn refresh_environments(&mut self) {
+    /// Makes every instance's environment point at the current memory,
+    /// tables, globals and function references. Called before wasm runs or
+    /// resumes; does nothing unless something moved since the last time.
+    #[inline]
+    pub(crate) fn sync_environments(&mut self) {
+        if self.environments_at != Some(self.moves.0) {
+            self.refresh_environments();
+            self.environments_at = Some(self.moves.0);
+        }
+    }
+
+    /// How often the environments were re-pointed.
+    #[cfg(test)]
+    pub(crate) fn environment_refreshes(&self) -> u64 {
+        self.environment_refreshes
+    }
+
+    /// Re-points every instance's environment.
+    #[cold]
+    fn refresh_environments(&mut self) {
+        self.environment_refreshes += 1;
         let targets = (self.funcref_targets.as_ptr(), self.funcref_targets.len());
         #[cfg(feature = "native")]
         if let Some(context) = &mut self.native {
@@ -184,10 +209,10 @@ impl StoreInner {
         }
         for instance in &mut self.instances {
             for (view, &table) in instance.table_views.iter_mut().zip(&instance.tables) {
-                let table = &mut self.tables[table as usize];
+                let elements = self.tables[table as usize].elements_mut();
                 *view = TableView {
-                    elements: table.elements.as_mut_ptr(),
-                    len: table.elements.len(),
+                    elements: elements.as_mut_ptr(),
+                    len: elements.len(),
                 };
             }
             let env = &mut *instance.env;
@@ -198,7 +223,7 @@ impl StoreInner {
             unsafe {
                 let (base, length) = match instance.memory {
                     Some(memory) => {
-                        let bytes = &mut self.memories[memory as usize].bytes;
+                        let bytes = self.memories[memory as usize].bytes_mut();
                         (bytes.as_mut_ptr(), bytes.len())
                     }
                     None => (NonNull::dangling().as_ptr(), 0),
@@ -234,7 +259,15 @@ impl StoreInner {
         };
         self.funcs.push(FuncEntry { kind, ty });
         self.funcref_targets.push(target);
+        self.moves.record();
         (self.funcs.len() - 1) as u32
+    }
+
+    /// Adds an instance; returns its index.
+    pub(crate) fn push_instance(&mut self, entry: InstanceEntry) -> u32 {
+        self.instances.push(entry);
+        self.moves.record();
+        (self.instances.len() - 1) as u32
     }
 
     /// Fails unless `id` is this store's.
@@ -270,6 +303,9 @@ impl<T> Store<T> {
             externs: Vec::new(),
             types: TypeRegistry::default(),
             depth: 0,
+            moves: Moves::default(),
+            environments_at: None,
+            environment_refreshes: 0,
             #[cfg(feature = "native")]
             native: None,
         };

@@ -4,7 +4,7 @@ use alloc::vec::Vec;
 
 use pulley_module::{TableType, ValType};
 
-use crate::store::{AsContext, AsContextMut, StoreId, TableEntry};
+use crate::store::{AsContext, AsContextMut, Moves, StoreId};
 use crate::values::Val;
 use crate::{Error, LimitError, Result, UsageError};
 
@@ -19,6 +19,15 @@ use crate::{Error, LimitError, Result, UsageError};
 pub struct Table {
     pub(crate) store: StoreId,
     pub(crate) index: u32,
+}
+
+/// A table's storage. Its elements are reachable only as a slice:
+/// [`grow`](Self::grow), the one way to resize (and so to move) them,
+/// records the move.
+pub(crate) struct TableEntry {
+    elements: Vec<u64>,
+    pub(crate) ty: TableType,
+    pub(crate) maximum: u64,
 }
 
 impl TableEntry {
@@ -50,13 +59,24 @@ impl TableEntry {
         })
     }
 
+    /// The elements.
+    pub(crate) fn elements(&self) -> &[u64] {
+        &self.elements
+    }
+
+    /// The elements, mutably (their number cannot change).
+    pub(crate) fn elements_mut(&mut self) -> &mut [u64] {
+        &mut self.elements
+    }
+
     /// Grows by `delta` elements of `init`; returns the old size or `None`.
-    pub(crate) fn grow(&mut self, delta: u64, init: u64) -> Option<u64> {
+    pub(crate) fn grow(&mut self, delta: u64, init: u64, moves: &mut Moves) -> Option<u64> {
         let old = self.elements.len() as u64;
         let new = old.checked_add(delta).filter(|&new| new <= self.maximum)?;
         let additional = usize::try_from(new - old).ok()?;
         self.elements.try_reserve_exact(additional).ok()?;
         self.elements.resize(new as usize, init);
+        moves.record();
         Some(old)
     }
 }
@@ -89,7 +109,7 @@ impl Table {
         TableType {
             element: entry.ty.element,
             limits: pulley_module::Limits {
-                min: entry.elements.len() as u64,
+                min: entry.elements().len() as u64,
                 max: entry.ty.limits.max,
             },
         }
@@ -97,14 +117,14 @@ impl Table {
 
     /// Current number of elements.
     pub fn size(&self, store: impl AsContext) -> u64 {
-        self.entry(store.as_context().0).elements.len() as u64
+        self.entry(store.as_context().0).elements().len() as u64
     }
 
     /// Element `index`, if in bounds.
     pub fn get(&self, store: impl AsContext, index: u64) -> Option<Val> {
         let store = store.as_context().0;
         let entry = self.entry(store);
-        let raw = *entry.elements.get(usize::try_from(index).ok()?)?;
+        let raw = *entry.elements().get(usize::try_from(index).ok()?)?;
         Some(Val::from_bits(
             u128::from(raw),
             entry.ty.element,
@@ -132,7 +152,11 @@ impl Table {
         let raw = value.to_bits(store.inner.id)? as u64;
         let slot = usize::try_from(index)
             .ok()
-            .and_then(|i| store.inner.tables[self.index as usize].elements.get_mut(i))
+            .and_then(|i| {
+                store.inner.tables[self.index as usize]
+                    .elements_mut()
+                    .get_mut(i)
+            })
             .ok_or(UsageError::TableOutOfBounds)?;
         *slot = raw;
         Ok(())
@@ -148,8 +172,9 @@ impl Table {
         let store = store.as_context_mut().0;
         store.inner.check(self.store)?;
         let raw = init.to_bits(store.inner.id)? as u64;
-        store.inner.tables[self.index as usize]
-            .grow(delta, raw)
+        let inner = &mut store.inner;
+        inner.tables[self.index as usize]
+            .grow(delta, raw, &mut inner.moves)
             .ok_or_else(|| Error::from(LimitError::TableGrow { delta }))
     }
 

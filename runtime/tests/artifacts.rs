@@ -147,7 +147,11 @@ fn rejections_name_what_differs() {
         .unwrap();
     flavour[20] = other.code();
     fix_checksum(&mut flavour);
-    expect_error(&flavour, &engine, &format!("compiled for {other}, but this host is"));
+    expect_error(
+        &flavour,
+        &engine,
+        &format!("compiled for {other}, but this host is"),
+    );
     expect_error(&bytes, &self::engine(true), "compiled without fuel");
     let mut corrupt = bytes.clone();
     let last = corrupt.len() - 1;

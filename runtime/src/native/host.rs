@@ -64,7 +64,7 @@ pub(super) unsafe extern "C" fn dispatch<T>(
         unsafe { core::ptr::copy_nonoverlapping(results.as_ptr(), values, results.len()) };
         Ok(())
     }));
-    store.inner.refresh_environments();
+    store.inner.sync_environments();
     // SAFETY: the context outlives the store's native activations.
     let context = unsafe { &mut *context };
     context.fuel = store.inner.interpreter.fuel();

@@ -238,7 +238,7 @@ pub(crate) fn run<T>(
     defined: u32,
     args: &[u64],
 ) -> Result<Vec<u64>> {
-    store.inner.refresh_environments();
+    store.inner.sync_environments();
     let inner = &mut store.inner;
     let entry = &mut inner.instances[instance as usize];
     let module = Arc::clone(&entry.module.inner);
@@ -281,7 +281,7 @@ pub(crate) fn run<T>(
     }
     // SAFETY: the trampoline of the function's type, from the same compiled
     // module as `function`; `vmctx` is the instance's, kept current by
-    // `refresh_environments`, and `values` holds a word for every parameter
+    // `sync_environments`, and `values` holds a word for every parameter
     // and result. The module (and so the code) outlives the call: `module`
     // holds it.
     unsafe {
