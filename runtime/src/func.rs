@@ -6,8 +6,8 @@ use core::marker::PhantomData;
 
 use pulley_module::{FuncType, ValType};
 
-use crate::call::invoke;
-use crate::store::{AsContext, AsContextMut, Caller, FuncKind, StoreId};
+use crate::exec::invoke;
+use crate::store::{AsContext, AsContextMut, Caller, FuncKind, HostFunc, StoreId};
 use crate::values::Val;
 use crate::{Error, Result, Trap, UsageError};
 
@@ -16,34 +16,6 @@ use crate::{Error, Result, Trap, UsageError};
 pub struct Func {
     pub(crate) store: StoreId,
     pub(crate) index: u32,
-}
-
-/// The signature of a host function over dynamically typed values.
-pub(crate) type HostCallback<T> =
-    dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
-
-/// A host function's implementation.
-pub struct HostFunc<T> {
-    pub(crate) call: Arc<HostCallback<T>>,
-}
-
-impl<T> Clone for HostFunc<T> {
-    fn clone(&self) -> Self {
-        HostFunc {
-            call: self.call.clone(),
-        }
-    }
-}
-
-impl<T> HostFunc<T> {
-    pub(crate) fn call(
-        &self,
-        caller: Caller<'_, T>,
-        params: &[Val],
-        results: &mut [Val],
-    ) -> Result<()> {
-        (self.call)(caller, params, results)
-    }
 }
 
 /// A host function not yet in a store: its type and implementation.

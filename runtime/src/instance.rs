@@ -11,8 +11,8 @@ use pulley_module::{
     ConstExpr, ConstOp, DataMode, ElementItems, ElementMode, ExportKind, ImportKind, Limits,
 };
 
-use crate::call::invoke;
 use crate::error::{Trap, TrapKind};
+use crate::exec::invoke;
 use crate::func::Func;
 use crate::global::Global;
 use crate::memory::Memory;

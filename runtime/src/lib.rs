@@ -47,10 +47,9 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-mod builtins;
-mod call;
 mod engine;
 mod error;
+mod exec;
 mod func;
 mod global;
 mod instance;

@@ -8,9 +8,10 @@ use alloc::vec::Vec;
 
 use pulley_module::FuncType;
 
-use crate::func::{HostFunc, HostFuncDef, IntoFunc};
+use crate::func::{HostFuncDef, IntoFunc};
 use crate::instance::{Extern, Instance};
 use crate::module::Module;
+use crate::store::HostFunc;
 use crate::store::{AsContext, AsContextMut, Caller};
 use crate::values::Val;
 use crate::{Engine, Error, LinkError, Result};

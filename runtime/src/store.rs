@@ -14,10 +14,10 @@ use pulley_interp::{Environment, FuncRefTarget, Interpreter, TableView};
 use pulley_module::{FuncType, GlobalType, ValType};
 
 use crate::engine::Engine;
-use crate::func::HostFunc;
 pub(crate) use crate::memory::MemoryEntry;
 use crate::module::Module;
 pub(crate) use crate::table::TableEntry;
+use crate::values::Val;
 use crate::{Result, UsageError};
 
 /// Identifies a store, so that objects of one store are not used with another.
@@ -277,6 +277,34 @@ impl StoreInner {
         } else {
             Err(UsageError::ForeignStore { what: "an object" }.into())
         }
+    }
+}
+
+/// The signature of a host function over dynamically typed values.
+pub(crate) type HostCallback<T> =
+    dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+
+/// A host function's implementation.
+pub struct HostFunc<T> {
+    pub(crate) call: Arc<HostCallback<T>>,
+}
+
+impl<T> Clone for HostFunc<T> {
+    fn clone(&self) -> Self {
+        HostFunc {
+            call: self.call.clone(),
+        }
+    }
+}
+
+impl<T> HostFunc<T> {
+    pub(crate) fn call(
+        &self,
+        caller: Caller<'_, T>,
+        params: &[Val],
+        results: &mut [Val],
+    ) -> Result<()> {
+        (self.call)(caller, params, results)
     }
 }
 

@@ -10,9 +10,9 @@ use pulley_emit::native::abi::HostCall;
 use pulley_isa::TrapCode;
 
 use super::NativeContext;
-use crate::builtins;
-use crate::call::invoke;
 use crate::error::{Trap, TrapKind};
+use crate::exec::builtins;
+use crate::exec::invoke;
 use crate::store::FuncKind;
 use crate::{Error, Result, Store, UsageError};
 

@@ -1,17 +1,29 @@
-//! Running functions: entering the interpreter, and serving its exits (host
-//! calls, builtins, calls to other instances, fuel) until the call returns or
-//! traps.
+//! The execution boundary: the one place the runtime runs functions.
+//!
+//! [`invoke`] calls a store function: a host function directly, a wasm
+//! function by entering the interpreter (or native code) and serving its
+//! exits until the call returns or traps. An exit is a host call, a
+//! builtin ([`builtins`]), a call into another instance, or running out of
+//! fuel; the interpreter's activation stays suspended while the host serves
+//! it and resumes with its results. Backtraces of traps are assembled in
+//! [`backtrace`]. Native code's host calls come back here too
+//! (`crate::native`'s dispatcher calls [`invoke`] and [`builtins`]).
+
+mod backtrace;
+pub(crate) mod builtins;
+mod host;
 
 use alloc::vec::Vec;
 use core::ptr::NonNull;
 
-use pulley_interp::{Exit, FramePosition};
+use pulley_interp::Exit;
 use pulley_isa::FuncIndex;
 
-use crate::error::{FrameInfo, Trap, TrapKind};
-use crate::store::{Caller, FuncKind, Store};
-use crate::values::Val;
-use crate::{Error, Result, UsageError, builtins};
+use self::backtrace::frames;
+use self::host::{call_host, host_args};
+use crate::error::{Trap, TrapKind};
+use crate::store::{FuncKind, Store};
+use crate::{Error, Result, UsageError};
 
 /// Calls store function `func` with raw arguments; returns raw results.
 pub(crate) fn invoke<T>(
@@ -123,88 +135,6 @@ fn serve_exits<T>(store: &mut Store<T>, instance: u32, mut exit: Exit) -> Result
                 });
             }
         };
-    }
-}
-
-fn host_args<T>(store: &Store<T>) -> Vec<u64> {
-    store
-        .inner
-        .interpreter
-        .host_args()
-        .map(Iterator::collect)
-        .unwrap_or_default()
-}
-
-/// Calls host function `host` (store function `func`).
-fn call_host<T>(
-    store: &mut Store<T>,
-    host: u32,
-    func: u32,
-    args: &[u64],
-    caller: Option<u32>,
-) -> Result<Vec<u64>> {
-    let ty = store.inner.funcs[func as usize].ty.clone();
-    let id = store.inner.id;
-    let mut slots = args.iter();
-    let params: Vec<Val> = ty
-        .params
-        .iter()
-        .map(|&t| Val::from_slots(&mut slots, t, id))
-        .collect();
-    let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
-    let function = store.hosts[host as usize].clone();
-    function.call(
-        Caller {
-            store,
-            instance: caller,
-        },
-        &params,
-        &mut results,
-    )?;
-    let mut raw = Vec::with_capacity(results.len());
-    for (value, &expected) in results.iter().zip(&ty.results) {
-        if value.ty() != expected {
-            return Err(UsageError::HostResultType {
-                value: value.clone(),
-                expected,
-            }
-            .into());
-        }
-        value.push_slots(id, &mut raw)?;
-    }
-    Ok(raw)
-}
-
-/// Backtrace frames of `instance` for interpreter positions.
-fn frames<T>(store: &Store<T>, instance: u32, positions: &[FramePosition]) -> Vec<FrameInfo> {
-    let module = &store.inner.instances[instance as usize].module;
-    let compiled = &module.inner.compiled;
-    let info = &compiled.info;
-    positions
-        .iter()
-        .map(|position| {
-            let func_index = info.imported_functions + position.func.0;
-            let range = compiled.functions.get(position.func.index());
-            let wasm_offset = compiled.wasm_offset(position.code_offset).filter(|_| {
-                range.is_some_and(|f| {
-                    (f.code_start as usize..f.code_end as usize).contains(&position.code_offset)
-                })
-            });
-            FrameInfo {
-                module_name: info.name.clone(),
-                func_index,
-                func_name: info.function_name(func_index).map(Into::into),
-                wasm_offset,
-            }
-        })
-        .collect()
-}
-
-impl Trap {
-    /// This trap with more (outer) frames appended.
-    pub(crate) fn extended(mut self, outer: Vec<FrameInfo>) -> Trap {
-        self.push_frames(outer);
-        self
     }
 }
 

@@ -1,0 +1,46 @@
+//! Wasm backtraces: interpreter positions turned into frames with function
+//! names and wasm offsets.
+
+use alloc::vec::Vec;
+
+use pulley_interp::FramePosition;
+
+use crate::error::{FrameInfo, Trap};
+use crate::store::Store;
+
+/// Backtrace frames of `instance` for interpreter positions.
+pub(super) fn frames<T>(
+    store: &Store<T>,
+    instance: u32,
+    positions: &[FramePosition],
+) -> Vec<FrameInfo> {
+    let module = &store.inner.instances[instance as usize].module;
+    let compiled = &module.inner.compiled;
+    let info = &compiled.info;
+    positions
+        .iter()
+        .map(|position| {
+            let func_index = info.imported_functions + position.func.0;
+            let range = compiled.functions.get(position.func.index());
+            let wasm_offset = compiled.wasm_offset(position.code_offset).filter(|_| {
+                range.is_some_and(|f| {
+                    (f.code_start as usize..f.code_end as usize).contains(&position.code_offset)
+                })
+            });
+            FrameInfo {
+                module_name: info.name.clone(),
+                func_index,
+                func_name: info.function_name(func_index).map(Into::into),
+                wasm_offset,
+            }
+        })
+        .collect()
+}
+
+impl Trap {
+    /// This trap with more (outer) frames appended.
+    pub(crate) fn extended(mut self, outer: Vec<FrameInfo>) -> Trap {
+        self.push_frames(outer);
+        self
+    }
+}
