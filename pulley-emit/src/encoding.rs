@@ -119,11 +119,12 @@ pub(crate) fn check_import_section(bytes: &[u8], base: usize) -> Result<(), Comp
     Ok(())
 }
 
-/// Checks that `memory.size` and `memory.grow` (`op`, encoded in `bytes`)
-/// have the single zero byte 2.0 requires.
-pub(crate) fn check_memory_index_byte(bytes: &[u8], offset: usize) -> Result<(), CompileError> {
-    match bytes {
-        [_, 0x00] => Ok(()),
+/// Checks that `memory.size` and `memory.grow` (decoded from `code`, which
+/// starts with the operator) have the single zero byte 2.0 requires as their
+/// memory index.
+pub(crate) fn check_memory_index_byte(code: &[u8], offset: usize) -> Result<(), CompileError> {
+    match code {
+        [_, 0x00, ..] => Ok(()),
         _ => Err(malformed("zero byte expected", offset)),
     }
 }

@@ -14,6 +14,17 @@ pub enum CompileError {
     /// The module uses a feature Pulley does not support (yet).
     #[error("unsupported: {0}")]
     Unsupported(String),
+    /// A function uses an operator of a proposal Pulley does not support.
+    #[error("unsupported operator {operator} (from the {proposal} proposal) at offset {offset:#x}")]
+    UnsupportedOperator {
+        /// The operator, as wasmparser names it (`I64Add128`).
+        operator: &'static str,
+        /// The proposal that defines it, as wasmparser names it
+        /// (`wide_arithmetic`).
+        proposal: &'static str,
+        /// Where in the binary.
+        offset: u64,
+    },
     /// A function is too large for the bytecode format.
     #[error("function {func} is too large: {what}")]
     TooLarge {

@@ -1,9 +1,10 @@
-//! Structured control flow, branches, calls and returns.
+//! Structured control flow, branches, calls and returns (the translator's
+//! `visit_*` methods for them).
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, Block, BlockArg, InstBuilder, JumpTableData, Value};
 use pulley_module::ValType;
-use wasmparser::{BlockType, Operator};
+use wasmparser::{BlockType, BrTable};
 
 use super::FuncTranslator;
 use crate::CompileError;
@@ -43,6 +44,9 @@ pub(crate) enum ControlFrame {
     Unreachable,
 }
 
+/// The parameter and result types of a block.
+type BlockSignature = (Vec<ir::Type>, Vec<ir::Type>);
+
 /// The value arguments of a block call.
 fn block_args(values: &[Value]) -> Vec<BlockArg> {
     values.iter().map(|&value| BlockArg::Value(value)).collect()
@@ -50,10 +54,7 @@ fn block_args(values: &[Value]) -> Vec<BlockArg> {
 
 impl FuncTranslator<'_, '_> {
     /// The parameter and result types of a block type.
-    fn block_signature(
-        &self,
-        ty: BlockType,
-    ) -> Result<(Vec<ir::Type>, Vec<ir::Type>), CompileError> {
+    fn block_signature(&self, ty: BlockType) -> Result<BlockSignature, CompileError> {
         let (params, results): (Vec<ValType>, Vec<ValType>) = match ty {
             BlockType::Empty => (vec![], vec![]),
             BlockType::Type(ty) => (vec![], vec![crate::parse::value_type(ty)?]),
@@ -95,213 +96,245 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
-    /// Translates control operators; returns whether `operator` was one.
-    pub(super) fn translate_control(
-        &mut self,
-        operator: &Operator<'_>,
-    ) -> Result<bool, CompileError> {
-        match *operator {
-            Operator::Nop => {}
-            Operator::Unreachable => {
-                self.charge_fuel();
-                self.builder.ins().trap(traps::UNREACHABLE);
-                self.reachable = false;
-            }
-            Operator::Block { blockty } => {
-                let (params, results) = self.block_signature(blockty)?;
-                let next = self.block_with_params(&results);
-                let stack_base = self.stack.len() - params.len();
-                self.control.push(ControlFrame::Block {
-                    next,
-                    results: results.len(),
-                    stack_base,
-                    next_reached: false,
-                });
-            }
-            Operator::Loop { blockty } => {
-                let (params, results) = self.block_signature(blockty)?;
-                let header = self.block_with_params(&params);
-                let next = self.block_with_params(&results);
-                let stack_base = self.stack.len() - params.len();
-                self.charge_fuel();
-                let args = block_args(self.peek(params.len()));
-                self.builder.ins().jump(header, &args);
-                self.stack.truncate(stack_base);
-                self.builder.switch_to_block(header);
-                self.stack
-                    .extend_from_slice(self.builder.block_params(header));
-                self.control.push(ControlFrame::Loop {
-                    header,
-                    next,
-                    params: params.len(),
-                    results: results.len(),
-                    stack_base,
-                });
-            }
-            Operator::If { blockty } => {
-                let (params, results) = self.block_signature(blockty)?;
-                let condition = self.pop();
-                let then_block = self.block_with_params(&params);
-                let else_block = self.block_with_params(&params);
-                let next = self.block_with_params(&results);
-                let stack_base = self.stack.len() - params.len();
-                self.charge_fuel();
-                let args = block_args(self.peek(params.len()));
-                self.builder
-                    .ins()
-                    .brif(condition, then_block, &args, else_block, &args);
-                self.stack.truncate(stack_base);
-                self.builder.seal_block(then_block);
-                self.builder.seal_block(else_block);
-                self.builder.switch_to_block(then_block);
-                self.stack
-                    .extend_from_slice(self.builder.block_params(then_block));
-                self.control.push(ControlFrame::If {
-                    next,
-                    else_block,
-                    params: params.len(),
-                    results: results.len(),
-                    stack_base,
-                    next_reached: false,
-                    else_seen: false,
-                    head_reachable: true,
-                });
-            }
-            Operator::Else => self.translate_else(),
-            Operator::End => self.translate_end(),
-            Operator::Br { relative_depth } => {
-                self.charge_fuel();
-                let (target, arity) = self.branch_target(relative_depth);
-                let args = block_args(self.peek(arity));
-                self.builder.ins().jump(target, &args);
-                self.reachable = false;
-            }
-            Operator::BrIf { relative_depth } => {
-                self.charge_fuel();
-                let condition = self.pop();
-                let (target, arity) = self.branch_target(relative_depth);
-                let args = block_args(self.peek(arity));
-                let continuation = self.builder.create_block();
-                self.builder
-                    .ins()
-                    .brif(condition, target, &args, continuation, &[]);
-                self.builder.seal_block(continuation);
-                self.builder.switch_to_block(continuation);
-            }
-            Operator::BrTable { ref targets } => {
-                self.charge_fuel();
-                let index = self.pop();
-                let mut depths = Vec::with_capacity(targets.len() as usize);
-                for depth in targets.targets() {
-                    depths.push(depth?);
-                }
-                let (default, arity) = self.branch_target(targets.default());
-                let args = block_args(self.peek(arity));
-                let pool = &mut self.builder.func.dfg.value_lists;
-                let default_call = ir::BlockCall::new(default, args.iter().copied(), pool);
-                let mut entries = Vec::with_capacity(depths.len());
-                for depth in depths {
-                    let (block, _) = self.branch_target(depth);
-                    let pool = &mut self.builder.func.dfg.value_lists;
-                    entries.push(ir::BlockCall::new(block, args.iter().copied(), pool));
-                }
-                let table = self
-                    .builder
-                    .create_jump_table(JumpTableData::new(default_call, &entries));
-                self.builder.ins().br_table(index, table);
-                self.reachable = false;
-            }
-            Operator::Return => {
-                self.charge_fuel();
-                let results = self.function_result_count();
-                let values = self.peek(results).to_vec();
-                self.builder.ins().return_(&values);
-                self.reachable = false;
-            }
-            Operator::Call { function_index } => {
-                self.charge_fuel();
-                let (callee, params) = self.direct_callee(function_index)?;
-                let args = self.call_args(params);
-                let call = self.builder.ins().call(callee, &args);
-                let results = self.builder.inst_results(call).to_vec();
-                self.stack.extend_from_slice(&results);
-            }
-            Operator::CallIndirect {
-                type_index,
-                table_index,
-            } => {
-                self.charge_fuel();
-                let index = self.pop();
-                let funcref = self.checked_funcref(table_index, index, type_index)?;
-                let (callee, params) = self.call_ref_callee(type_index)?;
-                let mut args = self.call_args(params);
-                args.insert(1, funcref);
-                let call = self.builder.ins().call(callee, &args);
-                let results = self.builder.inst_results(call).to_vec();
-                self.stack.extend_from_slice(&results);
-            }
-            Operator::ReturnCall { function_index } => {
-                self.charge_fuel();
-                let (callee, params) = self.direct_callee(function_index)?;
-                let args = self.call_args(params);
-                self.builder.ins().return_call(callee, &args);
-                self.reachable = false;
-            }
-            Operator::ReturnCallIndirect {
-                type_index,
-                table_index,
-            } => {
-                self.charge_fuel();
-                let index = self.pop();
-                let funcref = self.checked_funcref(table_index, index, type_index)?;
-                let (callee, params) = self.call_ref_callee(type_index)?;
-                let mut args = self.call_args(params);
-                args.insert(1, funcref);
-                self.builder.ins().return_call(callee, &args);
-                self.reachable = false;
-            }
-            Operator::Drop => {
-                self.pop();
-            }
-            Operator::Select | Operator::TypedSelect { .. } => {
-                let condition = self.pop();
-                let (a, b) = self.pop2();
-                let value = self.builder.ins().select(condition, a, b);
-                self.push(value);
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+    pub(super) fn visit_nop(&mut self) -> Result<(), CompileError> {
+        Ok(())
     }
 
-    /// Keeps the control stack balanced in unreachable code.
-    pub(super) fn translate_unreachable(
-        &mut self,
-        operator: Operator<'_>,
-    ) -> Result<(), CompileError> {
-        match operator {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                self.control.push(ControlFrame::Unreachable);
-            }
-            Operator::Else => {
-                if let Some(ControlFrame::If {
-                    head_reachable: true,
-                    ..
-                }) = self.control.last()
-                {
-                    self.translate_else();
-                }
-            }
-            Operator::End => {
-                if let Some(ControlFrame::Unreachable) = self.control.last() {
-                    self.control.pop();
-                } else {
-                    self.translate_end();
-                }
-            }
-            _ => {}
+    pub(super) fn visit_unreachable(&mut self) -> Result<(), CompileError> {
+        self.charge_fuel();
+        self.builder.ins().trap(traps::UNREACHABLE);
+        self.reachable = false;
+        Ok(())
+    }
+
+    /// The parameter and result types of a block, `loop` or `if` opened in
+    /// reachable code. In unreachable code, where these operators are
+    /// translated too (see `visit`) to keep the control stack balanced, opens
+    /// a frame that `end` closes and returns `None`.
+    fn open_block(&mut self, blockty: BlockType) -> Result<Option<BlockSignature>, CompileError> {
+        if !self.reachable {
+            self.control.push(ControlFrame::Unreachable);
+            return Ok(None);
+        }
+        self.block_signature(blockty).map(Some)
+    }
+
+    pub(super) fn visit_block(&mut self, blockty: BlockType) -> Result<(), CompileError> {
+        let Some((params, results)) = self.open_block(blockty)? else {
+            return Ok(());
+        };
+        let next = self.block_with_params(&results);
+        let stack_base = self.stack.len() - params.len();
+        self.control.push(ControlFrame::Block {
+            next,
+            results: results.len(),
+            stack_base,
+            next_reached: false,
+        });
+        Ok(())
+    }
+
+    pub(super) fn visit_loop(&mut self, blockty: BlockType) -> Result<(), CompileError> {
+        let Some((params, results)) = self.open_block(blockty)? else {
+            return Ok(());
+        };
+        let header = self.block_with_params(&params);
+        let next = self.block_with_params(&results);
+        let stack_base = self.stack.len() - params.len();
+        self.charge_fuel();
+        let args = block_args(self.peek(params.len()));
+        self.builder.ins().jump(header, &args);
+        self.stack.truncate(stack_base);
+        self.builder.switch_to_block(header);
+        self.stack
+            .extend_from_slice(self.builder.block_params(header));
+        self.control.push(ControlFrame::Loop {
+            header,
+            next,
+            params: params.len(),
+            results: results.len(),
+            stack_base,
+        });
+        Ok(())
+    }
+
+    pub(super) fn visit_if(&mut self, blockty: BlockType) -> Result<(), CompileError> {
+        let Some((params, results)) = self.open_block(blockty)? else {
+            return Ok(());
+        };
+        let condition = self.pop();
+        let then_block = self.block_with_params(&params);
+        let else_block = self.block_with_params(&params);
+        let next = self.block_with_params(&results);
+        let stack_base = self.stack.len() - params.len();
+        self.charge_fuel();
+        let args = block_args(self.peek(params.len()));
+        self.builder
+            .ins()
+            .brif(condition, then_block, &args, else_block, &args);
+        self.stack.truncate(stack_base);
+        self.builder.seal_block(then_block);
+        self.builder.seal_block(else_block);
+        self.builder.switch_to_block(then_block);
+        self.stack
+            .extend_from_slice(self.builder.block_params(then_block));
+        self.control.push(ControlFrame::If {
+            next,
+            else_block,
+            params: params.len(),
+            results: results.len(),
+            stack_base,
+            next_reached: false,
+            else_seen: false,
+            head_reachable: true,
+        });
+        Ok(())
+    }
+
+    pub(super) fn visit_else(&mut self) -> Result<(), CompileError> {
+        // In unreachable code, only the `else` of an `if` whose head was
+        // reached starts reachable code again.
+        let head_reached = matches!(
+            self.control.last(),
+            Some(ControlFrame::If {
+                head_reachable: true,
+                ..
+            })
+        );
+        if self.reachable || head_reached {
+            self.translate_else();
         }
         Ok(())
+    }
+
+    pub(super) fn visit_end(&mut self) -> Result<(), CompileError> {
+        if !self.reachable && matches!(self.control.last(), Some(ControlFrame::Unreachable)) {
+            self.control.pop();
+        } else {
+            self.translate_end();
+        }
+        Ok(())
+    }
+
+    pub(super) fn visit_br(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        self.charge_fuel();
+        let (target, arity) = self.branch_target(relative_depth);
+        let args = block_args(self.peek(arity));
+        self.builder.ins().jump(target, &args);
+        self.reachable = false;
+        Ok(())
+    }
+
+    pub(super) fn visit_br_if(&mut self, relative_depth: u32) -> Result<(), CompileError> {
+        self.charge_fuel();
+        let condition = self.pop();
+        let (target, arity) = self.branch_target(relative_depth);
+        let args = block_args(self.peek(arity));
+        let continuation = self.builder.create_block();
+        self.builder
+            .ins()
+            .brif(condition, target, &args, continuation, &[]);
+        self.builder.seal_block(continuation);
+        self.builder.switch_to_block(continuation);
+        Ok(())
+    }
+
+    pub(super) fn visit_br_table(&mut self, targets: BrTable<'_>) -> Result<(), CompileError> {
+        self.charge_fuel();
+        let index = self.pop();
+        let mut depths = Vec::with_capacity(targets.len() as usize);
+        for depth in targets.targets() {
+            depths.push(depth?);
+        }
+        let (default, arity) = self.branch_target(targets.default());
+        let args = block_args(self.peek(arity));
+        let pool = &mut self.builder.func.dfg.value_lists;
+        let default_call = ir::BlockCall::new(default, args.iter().copied(), pool);
+        let mut entries = Vec::with_capacity(depths.len());
+        for depth in depths {
+            let (block, _) = self.branch_target(depth);
+            let pool = &mut self.builder.func.dfg.value_lists;
+            entries.push(ir::BlockCall::new(block, args.iter().copied(), pool));
+        }
+        let table = self
+            .builder
+            .create_jump_table(JumpTableData::new(default_call, &entries));
+        self.builder.ins().br_table(index, table);
+        self.reachable = false;
+        Ok(())
+    }
+
+    pub(super) fn visit_return(&mut self) -> Result<(), CompileError> {
+        self.charge_fuel();
+        let results = self.function_result_count();
+        let values = self.peek(results).to_vec();
+        self.builder.ins().return_(&values);
+        self.reachable = false;
+        Ok(())
+    }
+
+    pub(super) fn visit_call(&mut self, function_index: u32) -> Result<(), CompileError> {
+        self.charge_fuel();
+        let (callee, params) = self.direct_callee(function_index)?;
+        let args = self.call_args(params);
+        let call = self.builder.ins().call(callee, &args);
+        let results = self.builder.inst_results(call).to_vec();
+        self.stack.extend_from_slice(&results);
+        Ok(())
+    }
+
+    pub(super) fn visit_call_indirect(
+        &mut self,
+        type_index: u32,
+        table_index: u32,
+    ) -> Result<(), CompileError> {
+        self.charge_fuel();
+        let (callee, args) = self.indirect_call_args(type_index, table_index)?;
+        let call = self.builder.ins().call(callee, &args);
+        let results = self.builder.inst_results(call).to_vec();
+        self.stack.extend_from_slice(&results);
+        Ok(())
+    }
+
+    pub(super) fn visit_return_call(&mut self, function_index: u32) -> Result<(), CompileError> {
+        self.charge_fuel();
+        let (callee, params) = self.direct_callee(function_index)?;
+        let args = self.call_args(params);
+        self.builder.ins().return_call(callee, &args);
+        self.reachable = false;
+        Ok(())
+    }
+
+    pub(super) fn visit_return_call_indirect(
+        &mut self,
+        type_index: u32,
+        table_index: u32,
+    ) -> Result<(), CompileError> {
+        self.charge_fuel();
+        let (callee, args) = self.indirect_call_args(type_index, table_index)?;
+        self.builder.ins().return_call(callee, &args);
+        self.reachable = false;
+        Ok(())
+    }
+
+    pub(super) fn visit_drop(&mut self) -> Result<(), CompileError> {
+        self.pop();
+        Ok(())
+    }
+
+    pub(super) fn visit_select(&mut self) -> Result<(), CompileError> {
+        let condition = self.pop();
+        let (a, b) = self.pop2();
+        let value = self.builder.ins().select(condition, a, b);
+        self.push(value);
+        Ok(())
+    }
+
+    pub(super) fn visit_typed_select(
+        &mut self,
+        _: wasmparser::ValType,
+    ) -> Result<(), CompileError> {
+        self.visit_select()
     }
 
     fn translate_else(&mut self) {
@@ -379,7 +412,7 @@ impl FuncTranslator<'_, '_> {
                 }
                 (next, results, stack_base, reached)
             }
-            ControlFrame::Unreachable => unreachable!("handled by translate_unreachable"),
+            ControlFrame::Unreachable => unreachable!("handled by visit_end"),
         };
         if self.reachable {
             let args = block_args(self.peek(results));
@@ -465,6 +498,22 @@ impl FuncTranslator<'_, '_> {
             Ok(signature)
         })?;
         Ok((callee, params))
+    }
+
+    /// The callee and arguments of an indirect call of type `ty` through
+    /// `table`: pops the element index (checking the element) and the
+    /// arguments, and passes the vmctx and the funcref first.
+    fn indirect_call_args(
+        &mut self,
+        ty: u32,
+        table: u32,
+    ) -> Result<(ir::FuncRef, Vec<Value>), CompileError> {
+        let index = self.pop();
+        let funcref = self.checked_funcref(table, index, ty)?;
+        let (callee, params) = self.call_ref_callee(ty)?;
+        let mut args = self.call_args(params);
+        args.insert(1, funcref);
+        Ok((callee, args))
     }
 
     /// Pops `count` arguments and prepends the vmctx.

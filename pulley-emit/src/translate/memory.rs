@@ -1,5 +1,5 @@
 //! Linear memory: loads and stores with explicit bounds checks, size, grow
-//! and the bulk operations.
+//! and the bulk operations (the translator's `visit_*` methods for them).
 //!
 //! Every access is checked in IR: `index + offset + size > length` traps with
 //! `heap_out_of_bounds`, computed in 64 bits so it cannot wrap; then the
@@ -10,7 +10,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{F32, F64, I32, I64};
 use cranelift_codegen::ir::{Endianness, InstBuilder, MemFlagsData, TrapCode, Type, Value};
 use pulley_module::Builtin;
-use wasmparser::{MemArg, Operator};
+use wasmparser::MemArg;
 
 use super::FuncTranslator;
 use crate::CompileError;
@@ -32,6 +32,25 @@ enum Access {
     Load { ty: Type, size: u32, signed: bool },
     /// Store the low `size` bytes.
     Store { size: u32 },
+}
+
+/// Loads: `visit_method => (value type, bytes read, sign-extended)`.
+macro_rules! loads {
+    ($($visit:ident => ($ty:expr, $size:expr, $signed:expr),)*) => {$(
+        pub(super) fn $visit(&mut self, memarg: MemArg) -> Result<(), CompileError> {
+            let access = Access::Load { ty: $ty, size: $size, signed: $signed };
+            self.access(&memarg, access)
+        }
+    )*};
+}
+
+/// Stores: `visit_method => bytes written` (the low bytes of the value).
+macro_rules! stores {
+    ($($visit:ident => $size:expr,)*) => {$(
+        pub(super) fn $visit(&mut self, memarg: MemArg) -> Result<(), CompileError> {
+            self.access(&memarg, Access::Store { size: $size })
+        }
+    )*};
 }
 
 impl FuncTranslator<'_, '_> {
@@ -118,79 +137,89 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
-    /// Translates memory operators; returns whether `operator` was one.
-    pub(super) fn translate_memory(
+    loads! {
+        visit_i32_load => (I32, 4, false),
+        visit_i64_load => (I64, 8, false),
+        visit_f32_load => (F32, 4, false),
+        visit_f64_load => (F64, 8, false),
+        visit_i32_load8_s => (I32, 1, true),
+        visit_i32_load8_u => (I32, 1, false),
+        visit_i32_load16_s => (I32, 2, true),
+        visit_i32_load16_u => (I32, 2, false),
+        visit_i64_load8_s => (I64, 1, true),
+        visit_i64_load8_u => (I64, 1, false),
+        visit_i64_load16_s => (I64, 2, true),
+        visit_i64_load16_u => (I64, 2, false),
+        visit_i64_load32_s => (I64, 4, true),
+        visit_i64_load32_u => (I64, 4, false),
+    }
+
+    stores! {
+        visit_i32_store => 4,
+        visit_f32_store => 4,
+        visit_i64_store => 8,
+        visit_f64_store => 8,
+        visit_i32_store8 => 1,
+        visit_i64_store8 => 1,
+        visit_i32_store16 => 2,
+        visit_i64_store16 => 2,
+        visit_i64_store32 => 4,
+    }
+
+    pub(super) fn visit_memory_size(&mut self, mem: u32) -> Result<(), CompileError> {
+        Self::only_memory_zero(mem)?;
+        let length = self.load_vmctx_field(VmctxField::MemoryLength, I64, false);
+        let pages = self.builder.ins().ushr_imm_u(length, 16);
+        let pages = self.builder.ins().ireduce(I32, pages);
+        self.push(pages);
+        Ok(())
+    }
+
+    pub(super) fn visit_memory_grow(&mut self, mem: u32) -> Result<(), CompileError> {
+        Self::only_memory_zero(mem)?;
+        let delta = self.pop();
+        let memory = self.i32_const(mem);
+        let old = self.call_builtin(Builtin::MemoryGrow, &[memory, delta])?[0];
+        self.push(old);
+        Ok(())
+    }
+
+    pub(super) fn visit_memory_copy(
         &mut self,
-        operator: &Operator<'_>,
-    ) -> Result<bool, CompileError> {
-        let load = |ty: Type, size: u32, signed: bool| Access::Load { ty, size, signed };
-        match *operator {
-            Operator::I32Load { memarg } => self.access(&memarg, load(I32, 4, false))?,
-            Operator::I64Load { memarg } => self.access(&memarg, load(I64, 8, false))?,
-            Operator::F32Load { memarg } => self.access(&memarg, load(F32, 4, false))?,
-            Operator::F64Load { memarg } => self.access(&memarg, load(F64, 8, false))?,
-            Operator::I32Load8S { memarg } => self.access(&memarg, load(I32, 1, true))?,
-            Operator::I32Load8U { memarg } => self.access(&memarg, load(I32, 1, false))?,
-            Operator::I32Load16S { memarg } => self.access(&memarg, load(I32, 2, true))?,
-            Operator::I32Load16U { memarg } => self.access(&memarg, load(I32, 2, false))?,
-            Operator::I64Load8S { memarg } => self.access(&memarg, load(I64, 1, true))?,
-            Operator::I64Load8U { memarg } => self.access(&memarg, load(I64, 1, false))?,
-            Operator::I64Load16S { memarg } => self.access(&memarg, load(I64, 2, true))?,
-            Operator::I64Load16U { memarg } => self.access(&memarg, load(I64, 2, false))?,
-            Operator::I64Load32S { memarg } => self.access(&memarg, load(I64, 4, true))?,
-            Operator::I64Load32U { memarg } => self.access(&memarg, load(I64, 4, false))?,
-            Operator::I32Store { memarg } | Operator::F32Store { memarg } => {
-                self.access(&memarg, Access::Store { size: 4 })?
-            }
-            Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
-                self.access(&memarg, Access::Store { size: 8 })?
-            }
-            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
-                self.access(&memarg, Access::Store { size: 1 })?
-            }
-            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
-                self.access(&memarg, Access::Store { size: 2 })?
-            }
-            Operator::I64Store32 { memarg } => self.access(&memarg, Access::Store { size: 4 })?,
-            Operator::MemorySize { mem } => {
-                Self::only_memory_zero(mem)?;
-                let length = self.load_vmctx_field(VmctxField::MemoryLength, I64, false);
-                let pages = self.builder.ins().ushr_imm_u(length, 16);
-                let pages = self.builder.ins().ireduce(I32, pages);
-                self.push(pages);
-            }
-            Operator::MemoryGrow { mem } => {
-                Self::only_memory_zero(mem)?;
-                let delta = self.pop();
-                let memory = self.i32_const(mem);
-                let old = self.call_builtin(Builtin::MemoryGrow, &[memory, delta])?[0];
-                self.push(old);
-            }
-            Operator::MemoryCopy { dst_mem, src_mem } => {
-                Self::only_memory_zero(dst_mem)?;
-                Self::only_memory_zero(src_mem)?;
-                let (dst, src, len) = self.pop3();
-                self.call_intrinsic(Intrinsic::MemoryCopy, 0, &[dst, src, len])?;
-            }
-            Operator::MemoryFill { mem } => {
-                Self::only_memory_zero(mem)?;
-                let (dst, value, len) = self.pop3();
-                self.call_intrinsic(Intrinsic::MemoryFill, 0, &[dst, value, len])?;
-            }
-            Operator::MemoryInit { data_index, mem } => {
-                Self::only_memory_zero(mem)?;
-                let (dst, src, len) = self.pop3();
-                let memory = self.i32_const(mem);
-                let segment = self.i32_const(data_index);
-                self.call_builtin(Builtin::MemoryInit, &[memory, segment, dst, src, len])?;
-            }
-            Operator::DataDrop { data_index } => {
-                let segment = self.i32_const(data_index);
-                self.call_builtin(Builtin::DataDrop, &[segment])?;
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+        dst_mem: u32,
+        src_mem: u32,
+    ) -> Result<(), CompileError> {
+        Self::only_memory_zero(dst_mem)?;
+        Self::only_memory_zero(src_mem)?;
+        let (dst, src, len) = self.pop3();
+        self.call_intrinsic(Intrinsic::MemoryCopy, 0, &[dst, src, len])?;
+        Ok(())
+    }
+
+    pub(super) fn visit_memory_fill(&mut self, mem: u32) -> Result<(), CompileError> {
+        Self::only_memory_zero(mem)?;
+        let (dst, value, len) = self.pop3();
+        self.call_intrinsic(Intrinsic::MemoryFill, 0, &[dst, value, len])?;
+        Ok(())
+    }
+
+    pub(super) fn visit_memory_init(
+        &mut self,
+        data_index: u32,
+        mem: u32,
+    ) -> Result<(), CompileError> {
+        Self::only_memory_zero(mem)?;
+        let (dst, src, len) = self.pop3();
+        let memory = self.i32_const(mem);
+        let segment = self.i32_const(data_index);
+        self.call_builtin(Builtin::MemoryInit, &[memory, segment, dst, src, len])?;
+        Ok(())
+    }
+
+    pub(super) fn visit_data_drop(&mut self, data_index: u32) -> Result<(), CompileError> {
+        let segment = self.i32_const(data_index);
+        self.call_builtin(Builtin::DataDrop, &[segment])?;
+        Ok(())
     }
 
     fn only_memory_zero(memory: u32) -> Result<(), CompileError> {

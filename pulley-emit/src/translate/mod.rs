@@ -1,11 +1,42 @@
 //! wasm -> Cranelift IR: one function at a time, on `cranelift-frontend`'s
-//! `FunctionBuilder`, validating each operator before translating it.
+//! `FunctionBuilder`, validating each operator before translating it (unless
+//! the body was validated before).
 //!
 //! The translator speaks wasm (an operand stack, locals, structured control)
-//! and leaves SSA construction to the builder. One module per concern:
+//! and leaves SSA construction to the builder. Operators reach it through a
+//! wasmparser visitor (`visit`): the reader decodes each operator once and
+//! calls the visitor's method for it, which runs the function validator's
+//! method of the same name (when validating), then the translator's. The
+//! visitor is expanded from wasmparser's operator tables, so an operator the
+//! translator has no method for does not compile; operators of proposals we
+//! do not support are refused there, by name, with
+//! [`CompileError::UnsupportedOperator`].
+//!
+//! The translator's `visit_*` methods live in one module per concern:
 //! `control` (blocks, branches, calls), `numeric`, `memory`, `tables`
 //! (tables and references), `variables` (locals and globals), `simd`
 //! (fixed-width and relaxed SIMD).
+
+/// Defines translator methods that each call one helper returning nothing:
+/// `visit_method(parameters) => helper(arguments);`.
+macro_rules! operators {
+    ($($visit:ident($($param:ident: $ty:ty),*) => $helper:ident($($arg:expr),*);)*) => {$(
+        pub(super) fn $visit(&mut self $(, $param: $ty)*) -> Result<(), CompileError> {
+            self.$helper($($arg),*);
+            Ok(())
+        }
+    )*};
+}
+
+/// Defines translator methods that each call one helper that can fail:
+/// `visit_method(parameters) => helper(arguments);`.
+macro_rules! fallible_operators {
+    ($($visit:ident($($param:ident: $ty:ty),*) => $helper:ident($($arg:expr),*);)*) => {$(
+        pub(super) fn $visit(&mut self $(, $param: $ty)*) -> Result<(), CompileError> {
+            self.$helper($($arg),*)
+        }
+    )*};
+}
 
 mod control;
 mod memory;
@@ -13,6 +44,7 @@ mod numeric;
 mod simd;
 mod tables;
 mod variables;
+mod visit;
 
 use std::collections::HashMap;
 
@@ -22,7 +54,7 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use pulley_module::{Builtin, FuncType, ModuleInfo, ValType};
-use wasmparser::{FuncValidatorAllocations, Operator};
+use wasmparser::{FuncValidator, FuncValidatorAllocations, FunctionBody, ValidatorResources};
 
 use crate::flavour::FlavourExt;
 use crate::intrinsics::{self, Intrinsic};
@@ -112,8 +144,8 @@ pub(crate) struct TranslationScratch {
 }
 
 impl TranslationScratch {
-    /// Translates wasm function `func` (an index into all functions) with
-    /// body `body` into `function`.
+    /// Validates and translates wasm function `func` (an index into all
+    /// functions) with body `body` into `function`.
     pub(crate) fn translate(
         &mut self,
         env: &ModuleEnvironment<'_>,
@@ -122,28 +154,46 @@ impl TranslationScratch {
         function: &mut ir::Function,
     ) -> Result<(), CompileError> {
         let allocations = std::mem::take(&mut self.validator_allocations);
-        self.validator_allocations = translate_function(
+        let mut validator = body.validator.into_validator(allocations);
+        translate_function(
             env,
             func,
-            body,
+            &body.body,
+            Some(&mut validator),
             function,
             &mut self.builder_context,
-            allocations,
         )?;
+        self.validator_allocations = validator.into_allocations();
         Ok(())
+    }
+
+    /// Translates wasm function `func` with body `body`, which has been
+    /// validated already, into `function`.
+    #[expect(
+        dead_code,
+        reason = "for lazy compilation, which validates up front and translates later"
+    )]
+    pub(crate) fn translate_validated(
+        &mut self,
+        env: &ModuleEnvironment<'_>,
+        func: u32,
+        body: &FunctionBody<'_>,
+        function: &mut ir::Function,
+    ) -> Result<(), CompileError> {
+        translate_function(env, func, body, None, function, &mut self.builder_context)
     }
 }
 
 /// Translates wasm function `func` (an index into all functions) with body
-/// `body` into `function`. Returns the validator's allocations for reuse.
+/// `body` into `function`, validating the body with `validator` if given.
 fn translate_function(
     env: &ModuleEnvironment<'_>,
     func: u32,
-    body: BodyToCompile<'_>,
+    body: &FunctionBody<'_>,
+    mut validator: Option<&mut FuncValidator<ValidatorResources>>,
     function: &mut ir::Function,
     builder_context: &mut FunctionBuilderContext,
-    allocations: FuncValidatorAllocations,
-) -> Result<FuncValidatorAllocations, CompileError> {
+) -> Result<(), CompileError> {
     let ty = env
         .info
         .function_type(func)
@@ -151,7 +201,6 @@ fn translate_function(
     let defined = func - env.info.imported_functions;
     function.signature = env.signature(ty)?;
     function.name = UserFuncName::user(intrinsics::DEFINED_FUNCTION, defined);
-    let mut validator = body.validator.into_validator(allocations);
 
     let mut builder = FunctionBuilder::new(function, builder_context);
     let entry = builder.create_block();
@@ -177,41 +226,35 @@ fn translate_function(
         translator.builder.def_var(variable, value);
         translator.locals.push(variable);
     }
-    let mut locals = body.body.get_locals_reader()?;
+    let mut locals = body.get_locals_reader()?;
     for _ in 0..locals.get_count() {
         let offset = locals.original_position();
         let (count, ty) = locals.read()?;
-        validator.define_locals(offset, count, ty)?;
+        if let Some(validator) = validator.as_deref_mut() {
+            validator.define_locals(offset, count, ty)?;
+        }
         let ty = crate::parse::value_type(ty)?;
         translator.declare_zeroed_locals(count, ty)?;
     }
 
     translator.enter_function_body(&ty.results)?;
-    let mut reader = body.body.get_operators_reader()?;
-    let strict_memory_index = !env
-        .config
-        .features
-        .contains(wasmparser::WasmFeatures::MULTI_MEMORY);
-    let code = body.body.as_bytes();
-    let code_base = body.body.range().start;
+    let mut reader = body.get_operators_reader()?;
+    // Without multi-memory, 2.0 encodes the memory index of `memory.size`
+    // and `memory.grow` as one zero byte, which the validator does not check.
+    let single_byte_memory_index = validator.is_some()
+        && !env
+            .config
+            .features
+            .contains(wasmparser::WasmFeatures::MULTI_MEMORY);
+    let mut visitor = visit::OperatorVisitor {
+        translator: &mut translator,
+        validator,
+        memory_index_code: single_byte_memory_index.then(|| (body.as_bytes(), body.range().start)),
+        offset: 0,
+    };
     while !reader.eof() {
-        let offset = reader.original_position();
-        let operator = reader.read()?;
-        if strict_memory_index
-            && matches!(
-                operator,
-                Operator::MemorySize { .. } | Operator::MemoryGrow { .. }
-            )
-        {
-            let start = (offset - code_base) as usize;
-            let end = (reader.original_position() - code_base) as usize;
-            crate::encoding::check_memory_index_byte(&code[start..end], offset as usize)?;
-        }
-        validator.op(offset, &operator)?;
-        translator
-            .builder
-            .set_srcloc(ir::SourceLoc::new(offset as u32));
-        translator.translate(operator)?;
+        visitor.offset = reader.original_position();
+        reader.visit_operator(&mut visitor)??;
     }
     reader.finish()?;
     debug_assert!(translator.control.is_empty());
@@ -225,7 +268,7 @@ fn translate_function(
         page_size_align_log2: 16,
     };
     translator.builder.finalize(frontend_config);
-    Ok(validator.into_allocations())
+    Ok(())
 }
 
 impl FuncTranslator<'_, '_> {
@@ -243,25 +286,6 @@ impl FuncTranslator<'_, '_> {
             self.locals.push(variable);
         }
         Ok(())
-    }
-
-    /// Translates one validated operator.
-    fn translate(&mut self, operator: Operator<'_>) -> Result<(), CompileError> {
-        if !self.reachable {
-            return self.translate_unreachable(operator);
-        }
-        self.pending_fuel += 1;
-        if self.translate_control(&operator)?
-            || self.translate_numeric(&operator)?
-            || self.translate_memory(&operator)?
-            || self.translate_simd(&operator)?
-            || self.translate_table(&operator)?
-            || self.translate_variable(&operator)?
-        {
-            Ok(())
-        } else {
-            Err(CompileError::Unsupported(format!("operator {operator:?}")))
-        }
     }
 
     fn pop(&mut self) -> Value {

@@ -1,14 +1,38 @@
-//! Constants, integer and float arithmetic, comparisons and conversions.
+//! Constants, integer and float arithmetic, comparisons and conversions: the
+//! translator's `visit_*` methods for them, most defined by family with the
+//! local macros below.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32, F64, I8, I16, I32, I64};
 use cranelift_codegen::ir::{
-    InstBuilder, MemFlagsData, Value, immediates::Ieee32, immediates::Ieee64,
+    InstBuilder, MemFlagsData, Type, Value, immediates::Ieee32, immediates::Ieee64,
 };
-use wasmparser::Operator;
 
 use super::FuncTranslator;
 use crate::CompileError;
+
+/// Operators of one operand that are one CLIF instruction:
+/// `visit_method => instruction`, or `visit_method => instruction(leading
+/// arguments)` for an instruction that takes its result type (and flags)
+/// before the operand.
+macro_rules! unary_operators {
+    ($($visit:ident => $instruction:ident $(($($leading:expr),*))?,)*) => {$(
+        pub(super) fn $visit(&mut self) -> Result<(), CompileError> {
+            self.unary(|t, a| t.builder.ins().$instruction($($($leading,)*)? a));
+            Ok(())
+        }
+    )*};
+}
+
+/// Operators of two operands that are one CLIF instruction.
+macro_rules! binary_operators {
+    ($($visit:ident => $instruction:ident,)*) => {$(
+        pub(super) fn $visit(&mut self) -> Result<(), CompileError> {
+            self.binary(|t, a, b| t.builder.ins().$instruction(a, b));
+            Ok(())
+        }
+    )*};
+}
 
 impl FuncTranslator<'_, '_> {
     fn unary(&mut self, f: impl FnOnce(&mut Self, Value) -> Value) {
@@ -46,196 +70,188 @@ impl FuncTranslator<'_, '_> {
     }
 
     /// `sextend.to (ireduce.from a)`: the sign-extension operators.
-    fn sign_extend_low(
-        &mut self,
-        from: cranelift_codegen::ir::Type,
-        to: cranelift_codegen::ir::Type,
-    ) {
+    fn sign_extend_low(&mut self, from: Type, to: Type) {
         self.unary(|t, a| {
             let low = t.builder.ins().ireduce(from, a);
             t.builder.ins().sextend(to, low)
         });
     }
 
-    /// Translates numeric operators; returns whether `operator` was one.
-    pub(super) fn translate_numeric(
+    pub(super) fn visit_i32_const(&mut self, value: i32) -> Result<(), CompileError> {
+        let v = self.builder.ins().iconst(I32, i64::from(value));
+        self.push(v);
+        Ok(())
+    }
+
+    pub(super) fn visit_i64_const(&mut self, value: i64) -> Result<(), CompileError> {
+        let v = self.builder.ins().iconst(I64, value);
+        self.push(v);
+        Ok(())
+    }
+
+    pub(super) fn visit_f32_const(
         &mut self,
-        operator: &Operator<'_>,
-    ) -> Result<bool, CompileError> {
-        let bits = MemFlagsData::new();
-        match *operator {
-            Operator::I32Const { value } => {
-                let v = self.builder.ins().iconst(I32, i64::from(value));
-                self.push(v);
-            }
-            Operator::I64Const { value } => {
-                let v = self.builder.ins().iconst(I64, value);
-                self.push(v);
-            }
-            Operator::F32Const { value } => {
-                let v = self.builder.ins().f32const(Ieee32::with_bits(value.bits()));
-                self.push(v);
-            }
-            Operator::F64Const { value } => {
-                let v = self.builder.ins().f64const(Ieee64::with_bits(value.bits()));
-                self.push(v);
-            }
+        value: wasmparser::Ieee32,
+    ) -> Result<(), CompileError> {
+        let v = self.builder.ins().f32const(Ieee32::with_bits(value.bits()));
+        self.push(v);
+        Ok(())
+    }
 
-            Operator::I32Eqz | Operator::I64Eqz => self.equal_zero(),
-            Operator::I32Eq | Operator::I64Eq => self.int_compare(IntCC::Equal),
-            Operator::I32Ne | Operator::I64Ne => self.int_compare(IntCC::NotEqual),
-            Operator::I32LtS | Operator::I64LtS => self.int_compare(IntCC::SignedLessThan),
-            Operator::I32LtU | Operator::I64LtU => self.int_compare(IntCC::UnsignedLessThan),
-            Operator::I32GtS | Operator::I64GtS => self.int_compare(IntCC::SignedGreaterThan),
-            Operator::I32GtU | Operator::I64GtU => self.int_compare(IntCC::UnsignedGreaterThan),
-            Operator::I32LeS | Operator::I64LeS => self.int_compare(IntCC::SignedLessThanOrEqual),
-            Operator::I32LeU | Operator::I64LeU => self.int_compare(IntCC::UnsignedLessThanOrEqual),
-            Operator::I32GeS | Operator::I64GeS => {
-                self.int_compare(IntCC::SignedGreaterThanOrEqual)
-            }
-            Operator::I32GeU | Operator::I64GeU => {
-                self.int_compare(IntCC::UnsignedGreaterThanOrEqual)
-            }
+    pub(super) fn visit_f64_const(
+        &mut self,
+        value: wasmparser::Ieee64,
+    ) -> Result<(), CompileError> {
+        let v = self.builder.ins().f64const(Ieee64::with_bits(value.bits()));
+        self.push(v);
+        Ok(())
+    }
 
-            Operator::I32Clz | Operator::I64Clz => self.unary(|t, a| t.builder.ins().clz(a)),
-            Operator::I32Ctz | Operator::I64Ctz => self.unary(|t, a| t.builder.ins().ctz(a)),
-            Operator::I32Popcnt | Operator::I64Popcnt => {
-                self.unary(|t, a| t.builder.ins().popcnt(a))
-            }
-            Operator::I32Add | Operator::I64Add => {
-                self.binary(|t, a, b| t.builder.ins().iadd(a, b))
-            }
-            Operator::I32Sub | Operator::I64Sub => {
-                self.binary(|t, a, b| t.builder.ins().isub(a, b))
-            }
-            Operator::I32Mul | Operator::I64Mul => {
-                self.binary(|t, a, b| t.builder.ins().imul(a, b))
-            }
-            Operator::I32DivS | Operator::I64DivS => {
-                self.binary(|t, a, b| t.builder.ins().sdiv(a, b))
-            }
-            Operator::I32DivU | Operator::I64DivU => {
-                self.binary(|t, a, b| t.builder.ins().udiv(a, b))
-            }
-            Operator::I32RemS | Operator::I64RemS => {
-                self.binary(|t, a, b| t.builder.ins().srem(a, b))
-            }
-            Operator::I32RemU | Operator::I64RemU => {
-                self.binary(|t, a, b| t.builder.ins().urem(a, b))
-            }
-            Operator::I32And | Operator::I64And => {
-                self.binary(|t, a, b| t.builder.ins().band(a, b))
-            }
-            Operator::I32Or | Operator::I64Or => self.binary(|t, a, b| t.builder.ins().bor(a, b)),
-            Operator::I32Xor | Operator::I64Xor => {
-                self.binary(|t, a, b| t.builder.ins().bxor(a, b))
-            }
-            Operator::I32Shl | Operator::I64Shl => {
-                self.binary(|t, a, b| t.builder.ins().ishl(a, b))
-            }
-            Operator::I32ShrS | Operator::I64ShrS => {
-                self.binary(|t, a, b| t.builder.ins().sshr(a, b))
-            }
-            Operator::I32ShrU | Operator::I64ShrU => {
-                self.binary(|t, a, b| t.builder.ins().ushr(a, b))
-            }
-            Operator::I32Rotl | Operator::I64Rotl => {
-                self.binary(|t, a, b| t.builder.ins().rotl(a, b))
-            }
-            Operator::I32Rotr | Operator::I64Rotr => {
-                self.binary(|t, a, b| t.builder.ins().rotr(a, b))
-            }
+    operators! {
+        visit_i32_eqz() => equal_zero();
+        visit_i64_eqz() => equal_zero();
+        visit_i32_eq() => int_compare(IntCC::Equal);
+        visit_i64_eq() => int_compare(IntCC::Equal);
+        visit_i32_ne() => int_compare(IntCC::NotEqual);
+        visit_i64_ne() => int_compare(IntCC::NotEqual);
+        visit_i32_lt_s() => int_compare(IntCC::SignedLessThan);
+        visit_i64_lt_s() => int_compare(IntCC::SignedLessThan);
+        visit_i32_lt_u() => int_compare(IntCC::UnsignedLessThan);
+        visit_i64_lt_u() => int_compare(IntCC::UnsignedLessThan);
+        visit_i32_gt_s() => int_compare(IntCC::SignedGreaterThan);
+        visit_i64_gt_s() => int_compare(IntCC::SignedGreaterThan);
+        visit_i32_gt_u() => int_compare(IntCC::UnsignedGreaterThan);
+        visit_i64_gt_u() => int_compare(IntCC::UnsignedGreaterThan);
+        visit_i32_le_s() => int_compare(IntCC::SignedLessThanOrEqual);
+        visit_i64_le_s() => int_compare(IntCC::SignedLessThanOrEqual);
+        visit_i32_le_u() => int_compare(IntCC::UnsignedLessThanOrEqual);
+        visit_i64_le_u() => int_compare(IntCC::UnsignedLessThanOrEqual);
+        visit_i32_ge_s() => int_compare(IntCC::SignedGreaterThanOrEqual);
+        visit_i64_ge_s() => int_compare(IntCC::SignedGreaterThanOrEqual);
+        visit_i32_ge_u() => int_compare(IntCC::UnsignedGreaterThanOrEqual);
+        visit_i64_ge_u() => int_compare(IntCC::UnsignedGreaterThanOrEqual);
+        visit_f32_eq() => float_compare(FloatCC::Equal);
+        visit_f64_eq() => float_compare(FloatCC::Equal);
+        visit_f32_ne() => float_compare(FloatCC::NotEqual);
+        visit_f64_ne() => float_compare(FloatCC::NotEqual);
+        visit_f32_lt() => float_compare(FloatCC::LessThan);
+        visit_f64_lt() => float_compare(FloatCC::LessThan);
+        visit_f32_gt() => float_compare(FloatCC::GreaterThan);
+        visit_f64_gt() => float_compare(FloatCC::GreaterThan);
+        visit_f32_le() => float_compare(FloatCC::LessThanOrEqual);
+        visit_f64_le() => float_compare(FloatCC::LessThanOrEqual);
+        visit_f32_ge() => float_compare(FloatCC::GreaterThanOrEqual);
+        visit_f64_ge() => float_compare(FloatCC::GreaterThanOrEqual);
+    }
 
-            Operator::I32Extend8S => self.sign_extend_low(I8, I32),
-            Operator::I32Extend16S => self.sign_extend_low(I16, I32),
-            Operator::I64Extend8S => self.sign_extend_low(I8, I64),
-            Operator::I64Extend16S => self.sign_extend_low(I16, I64),
-            Operator::I64Extend32S => self.sign_extend_low(I32, I64),
-            Operator::I32WrapI64 => self.unary(|t, a| t.builder.ins().ireduce(I32, a)),
-            Operator::I64ExtendI32S => self.unary(|t, a| t.builder.ins().sextend(I64, a)),
-            Operator::I64ExtendI32U => self.unary(|t, a| t.builder.ins().uextend(I64, a)),
+    unary_operators! {
+        visit_i32_clz => clz,
+        visit_i64_clz => clz,
+        visit_i32_ctz => ctz,
+        visit_i64_ctz => ctz,
+        visit_i32_popcnt => popcnt,
+        visit_i64_popcnt => popcnt,
+        visit_i32_wrap_i64 => ireduce(I32),
+        visit_i64_extend_i32_s => sextend(I64),
+        visit_i64_extend_i32_u => uextend(I64),
+        visit_f32_abs => fabs,
+        visit_f64_abs => fabs,
+        visit_f32_neg => fneg,
+        visit_f64_neg => fneg,
+        visit_f32_ceil => ceil,
+        visit_f64_ceil => ceil,
+        visit_f32_floor => floor,
+        visit_f64_floor => floor,
+        visit_f32_trunc => trunc,
+        visit_f64_trunc => trunc,
+        visit_f32_nearest => nearest,
+        visit_f64_nearest => nearest,
+        visit_f32_sqrt => sqrt,
+        visit_f64_sqrt => sqrt,
+        visit_i32_trunc_f32_s => fcvt_to_sint(I32),
+        visit_i32_trunc_f64_s => fcvt_to_sint(I32),
+        visit_i32_trunc_f32_u => fcvt_to_uint(I32),
+        visit_i32_trunc_f64_u => fcvt_to_uint(I32),
+        visit_i64_trunc_f32_s => fcvt_to_sint(I64),
+        visit_i64_trunc_f64_s => fcvt_to_sint(I64),
+        visit_i64_trunc_f32_u => fcvt_to_uint(I64),
+        visit_i64_trunc_f64_u => fcvt_to_uint(I64),
+        visit_i32_trunc_sat_f32_s => fcvt_to_sint_sat(I32),
+        visit_i32_trunc_sat_f64_s => fcvt_to_sint_sat(I32),
+        visit_i32_trunc_sat_f32_u => fcvt_to_uint_sat(I32),
+        visit_i32_trunc_sat_f64_u => fcvt_to_uint_sat(I32),
+        visit_i64_trunc_sat_f32_s => fcvt_to_sint_sat(I64),
+        visit_i64_trunc_sat_f64_s => fcvt_to_sint_sat(I64),
+        visit_i64_trunc_sat_f32_u => fcvt_to_uint_sat(I64),
+        visit_i64_trunc_sat_f64_u => fcvt_to_uint_sat(I64),
+        visit_f32_convert_i32_s => fcvt_from_sint(F32),
+        visit_f32_convert_i64_s => fcvt_from_sint(F32),
+        visit_f32_convert_i32_u => fcvt_from_uint(F32),
+        visit_f32_convert_i64_u => fcvt_from_uint(F32),
+        visit_f64_convert_i32_s => fcvt_from_sint(F64),
+        visit_f64_convert_i64_s => fcvt_from_sint(F64),
+        visit_f64_convert_i32_u => fcvt_from_uint(F64),
+        visit_f64_convert_i64_u => fcvt_from_uint(F64),
+        visit_f32_demote_f64 => fdemote(F32),
+        visit_f64_promote_f32 => fpromote(F64),
+        visit_i32_reinterpret_f32 => bitcast(I32, MemFlagsData::new()),
+        visit_i64_reinterpret_f64 => bitcast(I64, MemFlagsData::new()),
+        visit_f32_reinterpret_i32 => bitcast(F32, MemFlagsData::new()),
+        visit_f64_reinterpret_i64 => bitcast(F64, MemFlagsData::new()),
+    }
 
-            Operator::F32Eq | Operator::F64Eq => self.float_compare(FloatCC::Equal),
-            Operator::F32Ne | Operator::F64Ne => self.float_compare(FloatCC::NotEqual),
-            Operator::F32Lt | Operator::F64Lt => self.float_compare(FloatCC::LessThan),
-            Operator::F32Gt | Operator::F64Gt => self.float_compare(FloatCC::GreaterThan),
-            Operator::F32Le | Operator::F64Le => self.float_compare(FloatCC::LessThanOrEqual),
-            Operator::F32Ge | Operator::F64Ge => self.float_compare(FloatCC::GreaterThanOrEqual),
-            Operator::F32Abs | Operator::F64Abs => self.unary(|t, a| t.builder.ins().fabs(a)),
-            Operator::F32Neg | Operator::F64Neg => self.unary(|t, a| t.builder.ins().fneg(a)),
-            Operator::F32Ceil | Operator::F64Ceil => self.unary(|t, a| t.builder.ins().ceil(a)),
-            Operator::F32Floor | Operator::F64Floor => self.unary(|t, a| t.builder.ins().floor(a)),
-            Operator::F32Trunc | Operator::F64Trunc => self.unary(|t, a| t.builder.ins().trunc(a)),
-            Operator::F32Nearest | Operator::F64Nearest => {
-                self.unary(|t, a| t.builder.ins().nearest(a))
-            }
-            Operator::F32Sqrt | Operator::F64Sqrt => self.unary(|t, a| t.builder.ins().sqrt(a)),
-            Operator::F32Add | Operator::F64Add => {
-                self.binary(|t, a, b| t.builder.ins().fadd(a, b))
-            }
-            Operator::F32Sub | Operator::F64Sub => {
-                self.binary(|t, a, b| t.builder.ins().fsub(a, b))
-            }
-            Operator::F32Mul | Operator::F64Mul => {
-                self.binary(|t, a, b| t.builder.ins().fmul(a, b))
-            }
-            Operator::F32Div | Operator::F64Div => {
-                self.binary(|t, a, b| t.builder.ins().fdiv(a, b))
-            }
-            Operator::F32Min | Operator::F64Min => {
-                self.binary(|t, a, b| t.builder.ins().fmin(a, b))
-            }
-            Operator::F32Max | Operator::F64Max => {
-                self.binary(|t, a, b| t.builder.ins().fmax(a, b))
-            }
-            Operator::F32Copysign | Operator::F64Copysign => {
-                self.binary(|t, a, b| t.builder.ins().fcopysign(a, b))
-            }
+    binary_operators! {
+        visit_i32_add => iadd,
+        visit_i64_add => iadd,
+        visit_i32_sub => isub,
+        visit_i64_sub => isub,
+        visit_i32_mul => imul,
+        visit_i64_mul => imul,
+        visit_i32_div_s => sdiv,
+        visit_i64_div_s => sdiv,
+        visit_i32_div_u => udiv,
+        visit_i64_div_u => udiv,
+        visit_i32_rem_s => srem,
+        visit_i64_rem_s => srem,
+        visit_i32_rem_u => urem,
+        visit_i64_rem_u => urem,
+        visit_i32_and => band,
+        visit_i64_and => band,
+        visit_i32_or => bor,
+        visit_i64_or => bor,
+        visit_i32_xor => bxor,
+        visit_i64_xor => bxor,
+        visit_i32_shl => ishl,
+        visit_i64_shl => ishl,
+        visit_i32_shr_s => sshr,
+        visit_i64_shr_s => sshr,
+        visit_i32_shr_u => ushr,
+        visit_i64_shr_u => ushr,
+        visit_i32_rotl => rotl,
+        visit_i64_rotl => rotl,
+        visit_i32_rotr => rotr,
+        visit_i64_rotr => rotr,
+        visit_f32_add => fadd,
+        visit_f64_add => fadd,
+        visit_f32_sub => fsub,
+        visit_f64_sub => fsub,
+        visit_f32_mul => fmul,
+        visit_f64_mul => fmul,
+        visit_f32_div => fdiv,
+        visit_f64_div => fdiv,
+        visit_f32_min => fmin,
+        visit_f64_min => fmin,
+        visit_f32_max => fmax,
+        visit_f64_max => fmax,
+        visit_f32_copysign => fcopysign,
+        visit_f64_copysign => fcopysign,
+    }
 
-            Operator::I32TruncF32S | Operator::I32TruncF64S => {
-                self.unary(|t, a| t.builder.ins().fcvt_to_sint(I32, a))
-            }
-            Operator::I32TruncF32U | Operator::I32TruncF64U => {
-                self.unary(|t, a| t.builder.ins().fcvt_to_uint(I32, a))
-            }
-            Operator::I64TruncF32S | Operator::I64TruncF64S => {
-                self.unary(|t, a| t.builder.ins().fcvt_to_sint(I64, a))
-            }
-            Operator::I64TruncF32U | Operator::I64TruncF64U => {
-                self.unary(|t, a| t.builder.ins().fcvt_to_uint(I64, a))
-            }
-            Operator::I32TruncSatF32S | Operator::I32TruncSatF64S => {
-                self.unary(|t, a| t.builder.ins().fcvt_to_sint_sat(I32, a))
-            }
-            Operator::I32TruncSatF32U | Operator::I32TruncSatF64U => {
-                self.unary(|t, a| t.builder.ins().fcvt_to_uint_sat(I32, a))
-            }
-            Operator::I64TruncSatF32S | Operator::I64TruncSatF64S => {
-                self.unary(|t, a| t.builder.ins().fcvt_to_sint_sat(I64, a))
-            }
-            Operator::I64TruncSatF32U | Operator::I64TruncSatF64U => {
-                self.unary(|t, a| t.builder.ins().fcvt_to_uint_sat(I64, a))
-            }
-            Operator::F32ConvertI32S | Operator::F32ConvertI64S => {
-                self.unary(|t, a| t.builder.ins().fcvt_from_sint(F32, a))
-            }
-            Operator::F32ConvertI32U | Operator::F32ConvertI64U => {
-                self.unary(|t, a| t.builder.ins().fcvt_from_uint(F32, a))
-            }
-            Operator::F64ConvertI32S | Operator::F64ConvertI64S => {
-                self.unary(|t, a| t.builder.ins().fcvt_from_sint(F64, a))
-            }
-            Operator::F64ConvertI32U | Operator::F64ConvertI64U => {
-                self.unary(|t, a| t.builder.ins().fcvt_from_uint(F64, a))
-            }
-            Operator::F32DemoteF64 => self.unary(|t, a| t.builder.ins().fdemote(F32, a)),
-            Operator::F64PromoteF32 => self.unary(|t, a| t.builder.ins().fpromote(F64, a)),
-            Operator::I32ReinterpretF32 => self.unary(|t, a| t.builder.ins().bitcast(I32, bits, a)),
-            Operator::I64ReinterpretF64 => self.unary(|t, a| t.builder.ins().bitcast(I64, bits, a)),
-            Operator::F32ReinterpretI32 => self.unary(|t, a| t.builder.ins().bitcast(F32, bits, a)),
-            Operator::F64ReinterpretI64 => self.unary(|t, a| t.builder.ins().bitcast(F64, bits, a)),
-            _ => return Ok(false),
-        }
-        Ok(true)
+    operators! {
+        visit_i32_extend8_s() => sign_extend_low(I8, I32);
+        visit_i32_extend16_s() => sign_extend_low(I16, I32);
+        visit_i64_extend8_s() => sign_extend_low(I8, I64);
+        visit_i64_extend16_s() => sign_extend_low(I16, I64);
+        visit_i64_extend32_s() => sign_extend_low(I32, I64);
     }
 }

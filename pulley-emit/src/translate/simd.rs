@@ -1,5 +1,6 @@
 //! Fixed-width SIMD (the `v128` proposal) and relaxed SIMD: wasm vector
-//! operators to Cranelift IR.
+//! operators to Cranelift IR (the translator's `visit_*` methods for them,
+//! most defined by family with the local macros below).
 //!
 //! # The contract with the lowering
 //!
@@ -42,10 +43,11 @@
 //!   adds adjacent pairs of that 16-bit result in 32 bits, then the
 //!   accumulator, wrapping.
 
+use cranelift_codegen::ir::condcodes::IntCC::*;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32X4, F64X2, I8X16, I16X8, I32, I32X4, I64, I64X2};
 use cranelift_codegen::ir::{ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value};
-use wasmparser::{MemArg, Operator};
+use wasmparser::{MemArg, V128};
 
 use super::FuncTranslator;
 use super::memory::heap_flags;
@@ -89,6 +91,39 @@ impl Scalar {
             Scalar::I64 => I64X2,
         }
     }
+}
+
+/// Vector operators of one operand that are one CLIF instruction:
+/// `visit_method => (operand lane type, instruction)`, or
+/// `instruction(result type)` for an instruction that takes its result type.
+macro_rules! vector_unary_operators {
+    ($($visit:ident => ($ty:expr, $instruction:ident $(($result:expr))?);)*) => {$(
+        pub(super) fn $visit(&mut self) -> Result<(), CompileError> {
+            self.vector_unary($ty, |t, a| t.builder.ins().$instruction($($result,)? a));
+            Ok(())
+        }
+    )*};
+}
+
+/// Vector operators of two operands that are one CLIF instruction:
+/// `visit_method => (operand lane type, instruction)`.
+macro_rules! vector_binary_operators {
+    ($($visit:ident => ($ty:expr, $instruction:ident);)*) => {$(
+        pub(super) fn $visit(&mut self) -> Result<(), CompileError> {
+            self.vector_binary($ty, |t, a, b| t.builder.ins().$instruction(a, b));
+            Ok(())
+        }
+    )*};
+}
+
+/// Vector shifts by an `i32`: `visit_method => (lane type, instruction)`.
+macro_rules! vector_shifts {
+    ($($visit:ident => ($ty:expr, $instruction:ident);)*) => {$(
+        pub(super) fn $visit(&mut self) -> Result<(), CompileError> {
+            self.vector_shift($ty, |t, a, n| t.builder.ins().$instruction(a, n));
+            Ok(())
+        }
+    )*};
 }
 
 impl FuncTranslator<'_, '_> {
@@ -295,6 +330,40 @@ impl FuncTranslator<'_, '_> {
         self.push(result);
     }
 
+    /// `v128.bitselect` (and `relaxed_laneselect`): bits of the first operand
+    /// where the mask (the third) is set, of the second elsewhere.
+    fn vector_bitselect(&mut self) {
+        self.vector_ternary(I8X16, |t, a, b, c| t.builder.ins().bitselect(c, a, b));
+    }
+
+    /// The dot product of lanes of type `ty` (`i32x4.dot_i16x8_s`,
+    /// `i16x8.relaxed_dot_i8x16_i7x16_s`).
+    fn vector_dot(&mut self, ty: Type) {
+        self.vector_binary(ty, |t, a, b| t.dot(a, b));
+    }
+
+    /// `relaxed_madd` (`negate` false) or `relaxed_nmadd` of lanes of type
+    /// `ty`: a fused multiply-add, of `-a` for `nmadd`.
+    fn vector_fma(&mut self, ty: Type, negate: bool) {
+        self.vector_ternary(ty, |t, a, b, c| {
+            let a = if negate { t.builder.ins().fneg(a) } else { a };
+            t.builder.ins().fma(a, b, c)
+        });
+    }
+
+    /// `f64x2.convert_low_i32x4_{s,u}`: widen the low half, then convert.
+    fn convert_low(&mut self, signed: bool) {
+        self.vector_unary(I32X4, |t, a| {
+            if signed {
+                let wide = t.builder.ins().swiden_low(a);
+                t.builder.ins().fcvt_from_sint(F64X2, wide)
+            } else {
+                let wide = t.builder.ins().uwiden_low(a);
+                t.builder.ins().fcvt_from_uint(F64X2, wide)
+            }
+        });
+    }
+
     /// `i32x4.trunc_sat_f64x2_{s,u}_zero`: saturate to 64 bits, then narrow
     /// (saturating again) with zeros in the upper lanes.
     fn trunc_sat_f64x2_zero(&mut self, signed: bool) {
@@ -405,409 +474,365 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
-    /// Translates SIMD and relaxed-SIMD operators; returns whether
-    /// `operator` was one.
-    pub(super) fn translate_simd(&mut self, operator: &Operator<'_>) -> Result<bool, CompileError> {
-        use IntCC::*;
-        match *operator {
-            // Memory.
-            Operator::V128Load { memarg } => {
-                let index = self.pop();
-                let (address, offset) = self.vector_address(&memarg, index, 16)?;
-                let value = self
-                    .builder
-                    .ins()
-                    .load(I8X16, heap_flags(), address, offset);
-                self.push(value);
-            }
-            Operator::V128Store { memarg } => {
-                let value = self.pop();
-                let index = self.pop();
-                let (address, offset) = self.vector_address(&memarg, index, 16)?;
-                self.builder
-                    .ins()
-                    .store(heap_flags(), value, address, offset);
-            }
-            Operator::V128Load8x8S { memarg } => self.load_extend(&memarg, I8X16, true)?,
-            Operator::V128Load8x8U { memarg } => self.load_extend(&memarg, I8X16, false)?,
-            Operator::V128Load16x4S { memarg } => self.load_extend(&memarg, I16X8, true)?,
-            Operator::V128Load16x4U { memarg } => self.load_extend(&memarg, I16X8, false)?,
-            Operator::V128Load32x2S { memarg } => self.load_extend(&memarg, I32X4, true)?,
-            Operator::V128Load32x2U { memarg } => self.load_extend(&memarg, I32X4, false)?,
-            Operator::V128Load8Splat { memarg } => self.load_splat(&memarg, Scalar::I8)?,
-            Operator::V128Load16Splat { memarg } => self.load_splat(&memarg, Scalar::I16)?,
-            Operator::V128Load32Splat { memarg } => self.load_splat(&memarg, Scalar::I32)?,
-            Operator::V128Load64Splat { memarg } => self.load_splat(&memarg, Scalar::I64)?,
-            Operator::V128Load32Zero { memarg } => self.load_zero(&memarg, Scalar::I32)?,
-            Operator::V128Load64Zero { memarg } => self.load_zero(&memarg, Scalar::I64)?,
-            Operator::V128Load8Lane { memarg, lane } => {
-                self.load_lane(&memarg, Scalar::I8, lane)?
-            }
-            Operator::V128Load16Lane { memarg, lane } => {
-                self.load_lane(&memarg, Scalar::I16, lane)?
-            }
-            Operator::V128Load32Lane { memarg, lane } => {
-                self.load_lane(&memarg, Scalar::I32, lane)?
-            }
-            Operator::V128Load64Lane { memarg, lane } => {
-                self.load_lane(&memarg, Scalar::I64, lane)?
-            }
-            Operator::V128Store8Lane { memarg, lane } => {
-                self.store_lane(&memarg, Scalar::I8, lane)?
-            }
-            Operator::V128Store16Lane { memarg, lane } => {
-                self.store_lane(&memarg, Scalar::I16, lane)?
-            }
-            Operator::V128Store32Lane { memarg, lane } => {
-                self.store_lane(&memarg, Scalar::I32, lane)?
-            }
-            Operator::V128Store64Lane { memarg, lane } => {
-                self.store_lane(&memarg, Scalar::I64, lane)?
-            }
+    pub(super) fn visit_v128_load(&mut self, memarg: MemArg) -> Result<(), CompileError> {
+        let index = self.pop();
+        let (address, offset) = self.vector_address(&memarg, index, 16)?;
+        let value = self
+            .builder
+            .ins()
+            .load(I8X16, heap_flags(), address, offset);
+        self.push(value);
+        Ok(())
+    }
 
-            // Constants, lanes, shuffles.
-            Operator::V128Const { value } => {
-                let value = self.vector_const(I8X16, *value.bytes());
-                self.push(value);
-            }
-            Operator::I8x16Shuffle { lanes } => {
-                let b = self.pop();
-                let a = self.pop();
-                let mask = self
-                    .builder
-                    .func
-                    .dfg
-                    .immediates
-                    .push(ConstantData::from(&lanes[..]));
-                let result = self.builder.ins().shuffle(a, b, mask);
-                self.push(result);
-            }
-            Operator::I8x16Swizzle | Operator::I8x16RelaxedSwizzle => {
-                self.vector_binary(I8X16, |t, a, b| t.builder.ins().swizzle(a, b))
-            }
-            Operator::I8x16ExtractLaneS { lane } => self.extract_lane(I8X16, lane, true),
-            Operator::I8x16ExtractLaneU { lane } => self.extract_lane(I8X16, lane, false),
-            Operator::I16x8ExtractLaneS { lane } => self.extract_lane(I16X8, lane, true),
-            Operator::I16x8ExtractLaneU { lane } => self.extract_lane(I16X8, lane, false),
-            Operator::I32x4ExtractLane { lane } => self.extract_lane(I32X4, lane, false),
-            Operator::I64x2ExtractLane { lane } => self.extract_lane(I64X2, lane, false),
-            Operator::F32x4ExtractLane { lane } => self.extract_lane(F32X4, lane, false),
-            Operator::F64x2ExtractLane { lane } => self.extract_lane(F64X2, lane, false),
-            Operator::I8x16ReplaceLane { lane } => self.replace_lane(I8X16, lane),
-            Operator::I16x8ReplaceLane { lane } => self.replace_lane(I16X8, lane),
-            Operator::I32x4ReplaceLane { lane } => self.replace_lane(I32X4, lane),
-            Operator::I64x2ReplaceLane { lane } => self.replace_lane(I64X2, lane),
-            Operator::F32x4ReplaceLane { lane } => self.replace_lane(F32X4, lane),
-            Operator::F64x2ReplaceLane { lane } => self.replace_lane(F64X2, lane),
-            Operator::I8x16Splat => self.splat(I8X16),
-            Operator::I16x8Splat => self.splat(I16X8),
-            Operator::I32x4Splat => self.splat(I32X4),
-            Operator::I64x2Splat => self.splat(I64X2),
-            Operator::F32x4Splat => self.splat(F32X4),
-            Operator::F64x2Splat => self.splat(F64X2),
+    pub(super) fn visit_v128_store(&mut self, memarg: MemArg) -> Result<(), CompileError> {
+        let value = self.pop();
+        let index = self.pop();
+        let (address, offset) = self.vector_address(&memarg, index, 16)?;
+        self.builder
+            .ins()
+            .store(heap_flags(), value, address, offset);
+        Ok(())
+    }
 
-            // Comparisons: lane masks.
-            Operator::I8x16Eq => self.vector_icmp(I8X16, Equal),
-            Operator::I8x16Ne => self.vector_icmp(I8X16, NotEqual),
-            Operator::I8x16LtS => self.vector_icmp(I8X16, SignedLessThan),
-            Operator::I8x16LtU => self.vector_icmp(I8X16, UnsignedLessThan),
-            Operator::I8x16GtS => self.vector_icmp(I8X16, SignedGreaterThan),
-            Operator::I8x16GtU => self.vector_icmp(I8X16, UnsignedGreaterThan),
-            Operator::I8x16LeS => self.vector_icmp(I8X16, SignedLessThanOrEqual),
-            Operator::I8x16LeU => self.vector_icmp(I8X16, UnsignedLessThanOrEqual),
-            Operator::I8x16GeS => self.vector_icmp(I8X16, SignedGreaterThanOrEqual),
-            Operator::I8x16GeU => self.vector_icmp(I8X16, UnsignedGreaterThanOrEqual),
-            Operator::I16x8Eq => self.vector_icmp(I16X8, Equal),
-            Operator::I16x8Ne => self.vector_icmp(I16X8, NotEqual),
-            Operator::I16x8LtS => self.vector_icmp(I16X8, SignedLessThan),
-            Operator::I16x8LtU => self.vector_icmp(I16X8, UnsignedLessThan),
-            Operator::I16x8GtS => self.vector_icmp(I16X8, SignedGreaterThan),
-            Operator::I16x8GtU => self.vector_icmp(I16X8, UnsignedGreaterThan),
-            Operator::I16x8LeS => self.vector_icmp(I16X8, SignedLessThanOrEqual),
-            Operator::I16x8LeU => self.vector_icmp(I16X8, UnsignedLessThanOrEqual),
-            Operator::I16x8GeS => self.vector_icmp(I16X8, SignedGreaterThanOrEqual),
-            Operator::I16x8GeU => self.vector_icmp(I16X8, UnsignedGreaterThanOrEqual),
-            Operator::I32x4Eq => self.vector_icmp(I32X4, Equal),
-            Operator::I32x4Ne => self.vector_icmp(I32X4, NotEqual),
-            Operator::I32x4LtS => self.vector_icmp(I32X4, SignedLessThan),
-            Operator::I32x4LtU => self.vector_icmp(I32X4, UnsignedLessThan),
-            Operator::I32x4GtS => self.vector_icmp(I32X4, SignedGreaterThan),
-            Operator::I32x4GtU => self.vector_icmp(I32X4, UnsignedGreaterThan),
-            Operator::I32x4LeS => self.vector_icmp(I32X4, SignedLessThanOrEqual),
-            Operator::I32x4LeU => self.vector_icmp(I32X4, UnsignedLessThanOrEqual),
-            Operator::I32x4GeS => self.vector_icmp(I32X4, SignedGreaterThanOrEqual),
-            Operator::I32x4GeU => self.vector_icmp(I32X4, UnsignedGreaterThanOrEqual),
-            Operator::I64x2Eq => self.vector_icmp(I64X2, Equal),
-            Operator::I64x2Ne => self.vector_icmp(I64X2, NotEqual),
-            Operator::I64x2LtS => self.vector_icmp(I64X2, SignedLessThan),
-            Operator::I64x2GtS => self.vector_icmp(I64X2, SignedGreaterThan),
-            Operator::I64x2LeS => self.vector_icmp(I64X2, SignedLessThanOrEqual),
-            Operator::I64x2GeS => self.vector_icmp(I64X2, SignedGreaterThanOrEqual),
-            Operator::F32x4Eq => self.vector_fcmp(F32X4, FloatCC::Equal),
-            Operator::F32x4Ne => self.vector_fcmp(F32X4, FloatCC::NotEqual),
-            Operator::F32x4Lt => self.vector_fcmp(F32X4, FloatCC::LessThan),
-            Operator::F32x4Gt => self.vector_fcmp(F32X4, FloatCC::GreaterThan),
-            Operator::F32x4Le => self.vector_fcmp(F32X4, FloatCC::LessThanOrEqual),
-            Operator::F32x4Ge => self.vector_fcmp(F32X4, FloatCC::GreaterThanOrEqual),
-            Operator::F64x2Eq => self.vector_fcmp(F64X2, FloatCC::Equal),
-            Operator::F64x2Ne => self.vector_fcmp(F64X2, FloatCC::NotEqual),
-            Operator::F64x2Lt => self.vector_fcmp(F64X2, FloatCC::LessThan),
-            Operator::F64x2Gt => self.vector_fcmp(F64X2, FloatCC::GreaterThan),
-            Operator::F64x2Le => self.vector_fcmp(F64X2, FloatCC::LessThanOrEqual),
-            Operator::F64x2Ge => self.vector_fcmp(F64X2, FloatCC::GreaterThanOrEqual),
+    fallible_operators! {
+        visit_v128_load8x8_s(memarg: MemArg) => load_extend(&memarg, I8X16, true);
+        visit_v128_load8x8_u(memarg: MemArg) => load_extend(&memarg, I8X16, false);
+        visit_v128_load16x4_s(memarg: MemArg) => load_extend(&memarg, I16X8, true);
+        visit_v128_load16x4_u(memarg: MemArg) => load_extend(&memarg, I16X8, false);
+        visit_v128_load32x2_s(memarg: MemArg) => load_extend(&memarg, I32X4, true);
+        visit_v128_load32x2_u(memarg: MemArg) => load_extend(&memarg, I32X4, false);
+        visit_v128_load8_splat(memarg: MemArg) => load_splat(&memarg, Scalar::I8);
+        visit_v128_load16_splat(memarg: MemArg) => load_splat(&memarg, Scalar::I16);
+        visit_v128_load32_splat(memarg: MemArg) => load_splat(&memarg, Scalar::I32);
+        visit_v128_load64_splat(memarg: MemArg) => load_splat(&memarg, Scalar::I64);
+        visit_v128_load32_zero(memarg: MemArg) => load_zero(&memarg, Scalar::I32);
+        visit_v128_load64_zero(memarg: MemArg) => load_zero(&memarg, Scalar::I64);
+        visit_v128_load8_lane(memarg: MemArg, lane: u8) => load_lane(&memarg, Scalar::I8, lane);
+        visit_v128_load16_lane(memarg: MemArg, lane: u8) => load_lane(&memarg, Scalar::I16, lane);
+        visit_v128_load32_lane(memarg: MemArg, lane: u8) => load_lane(&memarg, Scalar::I32, lane);
+        visit_v128_load64_lane(memarg: MemArg, lane: u8) => load_lane(&memarg, Scalar::I64, lane);
+        visit_v128_store8_lane(memarg: MemArg, lane: u8) => store_lane(&memarg, Scalar::I8, lane);
+        visit_v128_store16_lane(memarg: MemArg, lane: u8) => store_lane(&memarg, Scalar::I16, lane);
+        visit_v128_store32_lane(memarg: MemArg, lane: u8) => store_lane(&memarg, Scalar::I32, lane);
+        visit_v128_store64_lane(memarg: MemArg, lane: u8) => store_lane(&memarg, Scalar::I64, lane);
+    }
 
-            // Bitwise operators and tests.
-            Operator::V128Not => self.vector_unary(I8X16, |t, a| t.builder.ins().bnot(a)),
-            Operator::V128And => self.vector_binary(I8X16, |t, a, b| t.builder.ins().band(a, b)),
-            Operator::V128AndNot => {
-                self.vector_binary(I8X16, |t, a, b| t.builder.ins().band_not(a, b))
-            }
-            Operator::V128Or => self.vector_binary(I8X16, |t, a, b| t.builder.ins().bor(a, b)),
-            Operator::V128Xor => self.vector_binary(I8X16, |t, a, b| t.builder.ins().bxor(a, b)),
-            Operator::V128Bitselect
-            | Operator::I8x16RelaxedLaneselect
-            | Operator::I16x8RelaxedLaneselect
-            | Operator::I32x4RelaxedLaneselect
-            | Operator::I64x2RelaxedLaneselect => {
-                self.vector_ternary(I8X16, |t, a, b, c| t.builder.ins().bitselect(c, a, b))
-            }
-            Operator::V128AnyTrue => self.vector_test(I8X16, false),
-            Operator::I8x16AllTrue => self.vector_test(I8X16, true),
-            Operator::I16x8AllTrue => self.vector_test(I16X8, true),
-            Operator::I32x4AllTrue => self.vector_test(I32X4, true),
-            Operator::I64x2AllTrue => self.vector_test(I64X2, true),
-            Operator::I8x16Bitmask => self.vector_bitmask(I8X16),
-            Operator::I16x8Bitmask => self.vector_bitmask(I16X8),
-            Operator::I32x4Bitmask => self.vector_bitmask(I32X4),
-            Operator::I64x2Bitmask => self.vector_bitmask(I64X2),
+    pub(super) fn visit_v128_const(&mut self, value: V128) -> Result<(), CompileError> {
+        let value = self.vector_const(I8X16, *value.bytes());
+        self.push(value);
+        Ok(())
+    }
 
-            // Shifts.
-            Operator::I8x16Shl => self.vector_shift(I8X16, |t, a, n| t.builder.ins().ishl(a, n)),
-            Operator::I16x8Shl => self.vector_shift(I16X8, |t, a, n| t.builder.ins().ishl(a, n)),
-            Operator::I32x4Shl => self.vector_shift(I32X4, |t, a, n| t.builder.ins().ishl(a, n)),
-            Operator::I64x2Shl => self.vector_shift(I64X2, |t, a, n| t.builder.ins().ishl(a, n)),
-            Operator::I8x16ShrS => self.vector_shift(I8X16, |t, a, n| t.builder.ins().sshr(a, n)),
-            Operator::I16x8ShrS => self.vector_shift(I16X8, |t, a, n| t.builder.ins().sshr(a, n)),
-            Operator::I32x4ShrS => self.vector_shift(I32X4, |t, a, n| t.builder.ins().sshr(a, n)),
-            Operator::I64x2ShrS => self.vector_shift(I64X2, |t, a, n| t.builder.ins().sshr(a, n)),
-            Operator::I8x16ShrU => self.vector_shift(I8X16, |t, a, n| t.builder.ins().ushr(a, n)),
-            Operator::I16x8ShrU => self.vector_shift(I16X8, |t, a, n| t.builder.ins().ushr(a, n)),
-            Operator::I32x4ShrU => self.vector_shift(I32X4, |t, a, n| t.builder.ins().ushr(a, n)),
-            Operator::I64x2ShrU => self.vector_shift(I64X2, |t, a, n| t.builder.ins().ushr(a, n)),
+    pub(super) fn visit_i8x16_shuffle(&mut self, lanes: [u8; 16]) -> Result<(), CompileError> {
+        let b = self.pop();
+        let a = self.pop();
+        let mask = self
+            .builder
+            .func
+            .dfg
+            .immediates
+            .push(ConstantData::from(&lanes[..]));
+        let result = self.builder.ins().shuffle(a, b, mask);
+        self.push(result);
+        Ok(())
+    }
 
-            // Integer arithmetic.
-            Operator::I8x16Add => self.vector_binary(I8X16, |t, a, b| t.builder.ins().iadd(a, b)),
-            Operator::I16x8Add => self.vector_binary(I16X8, |t, a, b| t.builder.ins().iadd(a, b)),
-            Operator::I32x4Add => self.vector_binary(I32X4, |t, a, b| t.builder.ins().iadd(a, b)),
-            Operator::I64x2Add => self.vector_binary(I64X2, |t, a, b| t.builder.ins().iadd(a, b)),
-            Operator::I8x16Sub => self.vector_binary(I8X16, |t, a, b| t.builder.ins().isub(a, b)),
-            Operator::I16x8Sub => self.vector_binary(I16X8, |t, a, b| t.builder.ins().isub(a, b)),
-            Operator::I32x4Sub => self.vector_binary(I32X4, |t, a, b| t.builder.ins().isub(a, b)),
-            Operator::I64x2Sub => self.vector_binary(I64X2, |t, a, b| t.builder.ins().isub(a, b)),
-            Operator::I16x8Mul => self.vector_binary(I16X8, |t, a, b| t.builder.ins().imul(a, b)),
-            Operator::I32x4Mul => self.vector_binary(I32X4, |t, a, b| t.builder.ins().imul(a, b)),
-            Operator::I64x2Mul => self.vector_binary(I64X2, |t, a, b| t.builder.ins().imul(a, b)),
-            Operator::I8x16Neg => self.vector_unary(I8X16, |t, a| t.builder.ins().ineg(a)),
-            Operator::I16x8Neg => self.vector_unary(I16X8, |t, a| t.builder.ins().ineg(a)),
-            Operator::I32x4Neg => self.vector_unary(I32X4, |t, a| t.builder.ins().ineg(a)),
-            Operator::I64x2Neg => self.vector_unary(I64X2, |t, a| t.builder.ins().ineg(a)),
-            Operator::I8x16Abs => self.vector_unary(I8X16, |t, a| t.builder.ins().iabs(a)),
-            Operator::I16x8Abs => self.vector_unary(I16X8, |t, a| t.builder.ins().iabs(a)),
-            Operator::I32x4Abs => self.vector_unary(I32X4, |t, a| t.builder.ins().iabs(a)),
-            Operator::I64x2Abs => self.vector_unary(I64X2, |t, a| t.builder.ins().iabs(a)),
-            Operator::I8x16Popcnt => self.vector_unary(I8X16, |t, a| t.builder.ins().popcnt(a)),
-            Operator::I8x16AddSatS => {
-                self.vector_binary(I8X16, |t, a, b| t.builder.ins().sadd_sat(a, b))
-            }
-            Operator::I16x8AddSatS => {
-                self.vector_binary(I16X8, |t, a, b| t.builder.ins().sadd_sat(a, b))
-            }
-            Operator::I8x16AddSatU => {
-                self.vector_binary(I8X16, |t, a, b| t.builder.ins().uadd_sat(a, b))
-            }
-            Operator::I16x8AddSatU => {
-                self.vector_binary(I16X8, |t, a, b| t.builder.ins().uadd_sat(a, b))
-            }
-            Operator::I8x16SubSatS => {
-                self.vector_binary(I8X16, |t, a, b| t.builder.ins().ssub_sat(a, b))
-            }
-            Operator::I16x8SubSatS => {
-                self.vector_binary(I16X8, |t, a, b| t.builder.ins().ssub_sat(a, b))
-            }
-            Operator::I8x16SubSatU => {
-                self.vector_binary(I8X16, |t, a, b| t.builder.ins().usub_sat(a, b))
-            }
-            Operator::I16x8SubSatU => {
-                self.vector_binary(I16X8, |t, a, b| t.builder.ins().usub_sat(a, b))
-            }
-            Operator::I8x16MinS => self.vector_binary(I8X16, |t, a, b| t.builder.ins().smin(a, b)),
-            Operator::I16x8MinS => self.vector_binary(I16X8, |t, a, b| t.builder.ins().smin(a, b)),
-            Operator::I32x4MinS => self.vector_binary(I32X4, |t, a, b| t.builder.ins().smin(a, b)),
-            Operator::I8x16MinU => self.vector_binary(I8X16, |t, a, b| t.builder.ins().umin(a, b)),
-            Operator::I16x8MinU => self.vector_binary(I16X8, |t, a, b| t.builder.ins().umin(a, b)),
-            Operator::I32x4MinU => self.vector_binary(I32X4, |t, a, b| t.builder.ins().umin(a, b)),
-            Operator::I8x16MaxS => self.vector_binary(I8X16, |t, a, b| t.builder.ins().smax(a, b)),
-            Operator::I16x8MaxS => self.vector_binary(I16X8, |t, a, b| t.builder.ins().smax(a, b)),
-            Operator::I32x4MaxS => self.vector_binary(I32X4, |t, a, b| t.builder.ins().smax(a, b)),
-            Operator::I8x16MaxU => self.vector_binary(I8X16, |t, a, b| t.builder.ins().umax(a, b)),
-            Operator::I16x8MaxU => self.vector_binary(I16X8, |t, a, b| t.builder.ins().umax(a, b)),
-            Operator::I32x4MaxU => self.vector_binary(I32X4, |t, a, b| t.builder.ins().umax(a, b)),
-            Operator::I8x16AvgrU => {
-                self.vector_binary(I8X16, |t, a, b| t.builder.ins().avg_round(a, b))
-            }
-            Operator::I16x8AvgrU => {
-                self.vector_binary(I16X8, |t, a, b| t.builder.ins().avg_round(a, b))
-            }
-            Operator::I16x8Q15MulrSatS | Operator::I16x8RelaxedQ15mulrS => {
-                self.vector_binary(I16X8, |t, a, b| t.builder.ins().sqmul_round_sat(a, b))
-            }
+    pub(super) fn visit_i32x4_relaxed_dot_i8x16_i7x16_add_s(&mut self) -> Result<(), CompileError> {
+        let c = self.pop_vector(I32X4);
+        let b = self.pop_vector(I8X16);
+        let a = self.pop_vector(I8X16);
+        let dot = self.dot(a, b);
+        let low = self.widen(dot, false, true);
+        let high = self.widen(dot, true, true);
+        let sum = self.builder.ins().iadd_pairwise(low, high);
+        let result = self.builder.ins().iadd(sum, c);
+        self.push_vector(result);
+        Ok(())
+    }
 
-            // Narrowing, widening, extended multiplication and dot products.
-            Operator::I8x16NarrowI16x8S => {
-                self.vector_binary(I16X8, |t, a, b| t.builder.ins().snarrow(a, b))
-            }
-            Operator::I8x16NarrowI16x8U => {
-                self.vector_binary(I16X8, |t, a, b| t.builder.ins().unarrow(a, b))
-            }
-            Operator::I16x8NarrowI32x4S => {
-                self.vector_binary(I32X4, |t, a, b| t.builder.ins().snarrow(a, b))
-            }
-            Operator::I16x8NarrowI32x4U => {
-                self.vector_binary(I32X4, |t, a, b| t.builder.ins().unarrow(a, b))
-            }
-            Operator::I16x8ExtendLowI8x16S => self.vector_extend(I8X16, false, true),
-            Operator::I16x8ExtendHighI8x16S => self.vector_extend(I8X16, true, true),
-            Operator::I16x8ExtendLowI8x16U => self.vector_extend(I8X16, false, false),
-            Operator::I16x8ExtendHighI8x16U => self.vector_extend(I8X16, true, false),
-            Operator::I32x4ExtendLowI16x8S => self.vector_extend(I16X8, false, true),
-            Operator::I32x4ExtendHighI16x8S => self.vector_extend(I16X8, true, true),
-            Operator::I32x4ExtendLowI16x8U => self.vector_extend(I16X8, false, false),
-            Operator::I32x4ExtendHighI16x8U => self.vector_extend(I16X8, true, false),
-            Operator::I64x2ExtendLowI32x4S => self.vector_extend(I32X4, false, true),
-            Operator::I64x2ExtendHighI32x4S => self.vector_extend(I32X4, true, true),
-            Operator::I64x2ExtendLowI32x4U => self.vector_extend(I32X4, false, false),
-            Operator::I64x2ExtendHighI32x4U => self.vector_extend(I32X4, true, false),
-            Operator::I16x8ExtMulLowI8x16S => self.vector_extmul(I8X16, false, true),
-            Operator::I16x8ExtMulHighI8x16S => self.vector_extmul(I8X16, true, true),
-            Operator::I16x8ExtMulLowI8x16U => self.vector_extmul(I8X16, false, false),
-            Operator::I16x8ExtMulHighI8x16U => self.vector_extmul(I8X16, true, false),
-            Operator::I32x4ExtMulLowI16x8S => self.vector_extmul(I16X8, false, true),
-            Operator::I32x4ExtMulHighI16x8S => self.vector_extmul(I16X8, true, true),
-            Operator::I32x4ExtMulLowI16x8U => self.vector_extmul(I16X8, false, false),
-            Operator::I32x4ExtMulHighI16x8U => self.vector_extmul(I16X8, true, false),
-            Operator::I64x2ExtMulLowI32x4S => self.vector_extmul(I32X4, false, true),
-            Operator::I64x2ExtMulHighI32x4S => self.vector_extmul(I32X4, true, true),
-            Operator::I64x2ExtMulLowI32x4U => self.vector_extmul(I32X4, false, false),
-            Operator::I64x2ExtMulHighI32x4U => self.vector_extmul(I32X4, true, false),
-            Operator::I16x8ExtAddPairwiseI8x16S => self.vector_extadd_pairwise(I8X16, true),
-            Operator::I16x8ExtAddPairwiseI8x16U => self.vector_extadd_pairwise(I8X16, false),
-            Operator::I32x4ExtAddPairwiseI16x8S => self.vector_extadd_pairwise(I16X8, true),
-            Operator::I32x4ExtAddPairwiseI16x8U => self.vector_extadd_pairwise(I16X8, false),
-            Operator::I32x4DotI16x8S => self.vector_binary(I16X8, |t, a, b| t.dot(a, b)),
-            Operator::I16x8RelaxedDotI8x16I7x16S => {
-                self.vector_binary(I8X16, |t, a, b| t.dot(a, b))
-            }
-            Operator::I32x4RelaxedDotI8x16I7x16AddS => {
-                let c = self.pop_vector(I32X4);
-                let b = self.pop_vector(I8X16);
-                let a = self.pop_vector(I8X16);
-                let dot = self.dot(a, b);
-                let low = self.widen(dot, false, true);
-                let high = self.widen(dot, true, true);
-                let sum = self.builder.ins().iadd_pairwise(low, high);
-                let result = self.builder.ins().iadd(sum, c);
-                self.push_vector(result);
-            }
+    // Lanes.
+    operators! {
+        visit_i8x16_extract_lane_s(lane: u8) => extract_lane(I8X16, lane, true);
+        visit_i8x16_extract_lane_u(lane: u8) => extract_lane(I8X16, lane, false);
+        visit_i16x8_extract_lane_s(lane: u8) => extract_lane(I16X8, lane, true);
+        visit_i16x8_extract_lane_u(lane: u8) => extract_lane(I16X8, lane, false);
+        visit_i32x4_extract_lane(lane: u8) => extract_lane(I32X4, lane, false);
+        visit_i64x2_extract_lane(lane: u8) => extract_lane(I64X2, lane, false);
+        visit_f32x4_extract_lane(lane: u8) => extract_lane(F32X4, lane, false);
+        visit_f64x2_extract_lane(lane: u8) => extract_lane(F64X2, lane, false);
+        visit_i8x16_replace_lane(lane: u8) => replace_lane(I8X16, lane);
+        visit_i16x8_replace_lane(lane: u8) => replace_lane(I16X8, lane);
+        visit_i32x4_replace_lane(lane: u8) => replace_lane(I32X4, lane);
+        visit_i64x2_replace_lane(lane: u8) => replace_lane(I64X2, lane);
+        visit_f32x4_replace_lane(lane: u8) => replace_lane(F32X4, lane);
+        visit_f64x2_replace_lane(lane: u8) => replace_lane(F64X2, lane);
+        visit_i8x16_splat() => splat(I8X16);
+        visit_i16x8_splat() => splat(I16X8);
+        visit_i32x4_splat() => splat(I32X4);
+        visit_i64x2_splat() => splat(I64X2);
+        visit_f32x4_splat() => splat(F32X4);
+        visit_f64x2_splat() => splat(F64X2);
+    }
 
-            // Float arithmetic.
-            Operator::F32x4Add => self.vector_binary(F32X4, |t, a, b| t.builder.ins().fadd(a, b)),
-            Operator::F64x2Add => self.vector_binary(F64X2, |t, a, b| t.builder.ins().fadd(a, b)),
-            Operator::F32x4Sub => self.vector_binary(F32X4, |t, a, b| t.builder.ins().fsub(a, b)),
-            Operator::F64x2Sub => self.vector_binary(F64X2, |t, a, b| t.builder.ins().fsub(a, b)),
-            Operator::F32x4Mul => self.vector_binary(F32X4, |t, a, b| t.builder.ins().fmul(a, b)),
-            Operator::F64x2Mul => self.vector_binary(F64X2, |t, a, b| t.builder.ins().fmul(a, b)),
-            Operator::F32x4Div => self.vector_binary(F32X4, |t, a, b| t.builder.ins().fdiv(a, b)),
-            Operator::F64x2Div => self.vector_binary(F64X2, |t, a, b| t.builder.ins().fdiv(a, b)),
-            Operator::F32x4Min | Operator::F32x4RelaxedMin => {
-                self.vector_binary(F32X4, |t, a, b| t.builder.ins().fmin(a, b))
-            }
-            Operator::F64x2Min | Operator::F64x2RelaxedMin => {
-                self.vector_binary(F64X2, |t, a, b| t.builder.ins().fmin(a, b))
-            }
-            Operator::F32x4Max | Operator::F32x4RelaxedMax => {
-                self.vector_binary(F32X4, |t, a, b| t.builder.ins().fmax(a, b))
-            }
-            Operator::F64x2Max | Operator::F64x2RelaxedMax => {
-                self.vector_binary(F64X2, |t, a, b| t.builder.ins().fmax(a, b))
-            }
-            Operator::F32x4PMin => self.vector_pseudo_min_max(F32X4, false),
-            Operator::F64x2PMin => self.vector_pseudo_min_max(F64X2, false),
-            Operator::F32x4PMax => self.vector_pseudo_min_max(F32X4, true),
-            Operator::F64x2PMax => self.vector_pseudo_min_max(F64X2, true),
-            Operator::F32x4Neg => self.vector_unary(F32X4, |t, a| t.builder.ins().fneg(a)),
-            Operator::F64x2Neg => self.vector_unary(F64X2, |t, a| t.builder.ins().fneg(a)),
-            Operator::F32x4Abs => self.vector_unary(F32X4, |t, a| t.builder.ins().fabs(a)),
-            Operator::F64x2Abs => self.vector_unary(F64X2, |t, a| t.builder.ins().fabs(a)),
-            Operator::F32x4Sqrt => self.vector_unary(F32X4, |t, a| t.builder.ins().sqrt(a)),
-            Operator::F64x2Sqrt => self.vector_unary(F64X2, |t, a| t.builder.ins().sqrt(a)),
-            Operator::F32x4Ceil => self.vector_unary(F32X4, |t, a| t.builder.ins().ceil(a)),
-            Operator::F64x2Ceil => self.vector_unary(F64X2, |t, a| t.builder.ins().ceil(a)),
-            Operator::F32x4Floor => self.vector_unary(F32X4, |t, a| t.builder.ins().floor(a)),
-            Operator::F64x2Floor => self.vector_unary(F64X2, |t, a| t.builder.ins().floor(a)),
-            Operator::F32x4Trunc => self.vector_unary(F32X4, |t, a| t.builder.ins().trunc(a)),
-            Operator::F64x2Trunc => self.vector_unary(F64X2, |t, a| t.builder.ins().trunc(a)),
-            Operator::F32x4Nearest => self.vector_unary(F32X4, |t, a| t.builder.ins().nearest(a)),
-            Operator::F64x2Nearest => self.vector_unary(F64X2, |t, a| t.builder.ins().nearest(a)),
-            Operator::F32x4RelaxedMadd => {
-                self.vector_ternary(F32X4, |t, a, b, c| t.builder.ins().fma(a, b, c))
-            }
-            Operator::F64x2RelaxedMadd => {
-                self.vector_ternary(F64X2, |t, a, b, c| t.builder.ins().fma(a, b, c))
-            }
-            Operator::F32x4RelaxedNmadd => self.vector_ternary(F32X4, |t, a, b, c| {
-                let a = t.builder.ins().fneg(a);
-                t.builder.ins().fma(a, b, c)
-            }),
-            Operator::F64x2RelaxedNmadd => self.vector_ternary(F64X2, |t, a, b, c| {
-                let a = t.builder.ins().fneg(a);
-                t.builder.ins().fma(a, b, c)
-            }),
+    // Comparisons: lane masks.
+    operators! {
+        visit_i8x16_eq() => vector_icmp(I8X16, Equal);
+        visit_i8x16_ne() => vector_icmp(I8X16, NotEqual);
+        visit_i8x16_lt_s() => vector_icmp(I8X16, SignedLessThan);
+        visit_i8x16_lt_u() => vector_icmp(I8X16, UnsignedLessThan);
+        visit_i8x16_gt_s() => vector_icmp(I8X16, SignedGreaterThan);
+        visit_i8x16_gt_u() => vector_icmp(I8X16, UnsignedGreaterThan);
+        visit_i8x16_le_s() => vector_icmp(I8X16, SignedLessThanOrEqual);
+        visit_i8x16_le_u() => vector_icmp(I8X16, UnsignedLessThanOrEqual);
+        visit_i8x16_ge_s() => vector_icmp(I8X16, SignedGreaterThanOrEqual);
+        visit_i8x16_ge_u() => vector_icmp(I8X16, UnsignedGreaterThanOrEqual);
+        visit_i16x8_eq() => vector_icmp(I16X8, Equal);
+        visit_i16x8_ne() => vector_icmp(I16X8, NotEqual);
+        visit_i16x8_lt_s() => vector_icmp(I16X8, SignedLessThan);
+        visit_i16x8_lt_u() => vector_icmp(I16X8, UnsignedLessThan);
+        visit_i16x8_gt_s() => vector_icmp(I16X8, SignedGreaterThan);
+        visit_i16x8_gt_u() => vector_icmp(I16X8, UnsignedGreaterThan);
+        visit_i16x8_le_s() => vector_icmp(I16X8, SignedLessThanOrEqual);
+        visit_i16x8_le_u() => vector_icmp(I16X8, UnsignedLessThanOrEqual);
+        visit_i16x8_ge_s() => vector_icmp(I16X8, SignedGreaterThanOrEqual);
+        visit_i16x8_ge_u() => vector_icmp(I16X8, UnsignedGreaterThanOrEqual);
+        visit_i32x4_eq() => vector_icmp(I32X4, Equal);
+        visit_i32x4_ne() => vector_icmp(I32X4, NotEqual);
+        visit_i32x4_lt_s() => vector_icmp(I32X4, SignedLessThan);
+        visit_i32x4_lt_u() => vector_icmp(I32X4, UnsignedLessThan);
+        visit_i32x4_gt_s() => vector_icmp(I32X4, SignedGreaterThan);
+        visit_i32x4_gt_u() => vector_icmp(I32X4, UnsignedGreaterThan);
+        visit_i32x4_le_s() => vector_icmp(I32X4, SignedLessThanOrEqual);
+        visit_i32x4_le_u() => vector_icmp(I32X4, UnsignedLessThanOrEqual);
+        visit_i32x4_ge_s() => vector_icmp(I32X4, SignedGreaterThanOrEqual);
+        visit_i32x4_ge_u() => vector_icmp(I32X4, UnsignedGreaterThanOrEqual);
+        visit_i64x2_eq() => vector_icmp(I64X2, Equal);
+        visit_i64x2_ne() => vector_icmp(I64X2, NotEqual);
+        visit_i64x2_lt_s() => vector_icmp(I64X2, SignedLessThan);
+        visit_i64x2_gt_s() => vector_icmp(I64X2, SignedGreaterThan);
+        visit_i64x2_le_s() => vector_icmp(I64X2, SignedLessThanOrEqual);
+        visit_i64x2_ge_s() => vector_icmp(I64X2, SignedGreaterThanOrEqual);
+        visit_f32x4_eq() => vector_fcmp(F32X4, FloatCC::Equal);
+        visit_f32x4_ne() => vector_fcmp(F32X4, FloatCC::NotEqual);
+        visit_f32x4_lt() => vector_fcmp(F32X4, FloatCC::LessThan);
+        visit_f32x4_gt() => vector_fcmp(F32X4, FloatCC::GreaterThan);
+        visit_f32x4_le() => vector_fcmp(F32X4, FloatCC::LessThanOrEqual);
+        visit_f32x4_ge() => vector_fcmp(F32X4, FloatCC::GreaterThanOrEqual);
+        visit_f64x2_eq() => vector_fcmp(F64X2, FloatCC::Equal);
+        visit_f64x2_ne() => vector_fcmp(F64X2, FloatCC::NotEqual);
+        visit_f64x2_lt() => vector_fcmp(F64X2, FloatCC::LessThan);
+        visit_f64x2_gt() => vector_fcmp(F64X2, FloatCC::GreaterThan);
+        visit_f64x2_le() => vector_fcmp(F64X2, FloatCC::LessThanOrEqual);
+        visit_f64x2_ge() => vector_fcmp(F64X2, FloatCC::GreaterThanOrEqual);
+    }
 
-            // Conversions.
-            Operator::I32x4TruncSatF32x4S | Operator::I32x4RelaxedTruncF32x4S => {
-                self.vector_unary(F32X4, |t, a| t.builder.ins().fcvt_to_sint_sat(I32X4, a))
-            }
-            Operator::I32x4TruncSatF32x4U | Operator::I32x4RelaxedTruncF32x4U => {
-                self.vector_unary(F32X4, |t, a| t.builder.ins().fcvt_to_uint_sat(I32X4, a))
-            }
-            Operator::I32x4TruncSatF64x2SZero | Operator::I32x4RelaxedTruncF64x2SZero => {
-                self.trunc_sat_f64x2_zero(true)
-            }
-            Operator::I32x4TruncSatF64x2UZero | Operator::I32x4RelaxedTruncF64x2UZero => {
-                self.trunc_sat_f64x2_zero(false)
-            }
-            Operator::F32x4ConvertI32x4S => {
-                self.vector_unary(I32X4, |t, a| t.builder.ins().fcvt_from_sint(F32X4, a))
-            }
-            Operator::F32x4ConvertI32x4U => {
-                self.vector_unary(I32X4, |t, a| t.builder.ins().fcvt_from_uint(F32X4, a))
-            }
-            Operator::F64x2ConvertLowI32x4S => self.vector_unary(I32X4, |t, a| {
-                let wide = t.builder.ins().swiden_low(a);
-                t.builder.ins().fcvt_from_sint(F64X2, wide)
-            }),
-            Operator::F64x2ConvertLowI32x4U => self.vector_unary(I32X4, |t, a| {
-                let wide = t.builder.ins().uwiden_low(a);
-                t.builder.ins().fcvt_from_uint(F64X2, wide)
-            }),
-            Operator::F32x4DemoteF64x2Zero => {
-                self.vector_unary(F64X2, |t, a| t.builder.ins().fvdemote(a))
-            }
-            Operator::F64x2PromoteLowF32x4 => {
-                self.vector_unary(F32X4, |t, a| t.builder.ins().fvpromote_low(a))
-            }
-            _ => return Ok(false),
-        }
-        Ok(true)
+    // Tests.
+    operators! {
+        visit_v128_any_true() => vector_test(I8X16, false);
+        visit_i8x16_all_true() => vector_test(I8X16, true);
+        visit_i16x8_all_true() => vector_test(I16X8, true);
+        visit_i32x4_all_true() => vector_test(I32X4, true);
+        visit_i64x2_all_true() => vector_test(I64X2, true);
+        visit_i8x16_bitmask() => vector_bitmask(I8X16);
+        visit_i16x8_bitmask() => vector_bitmask(I16X8);
+        visit_i32x4_bitmask() => vector_bitmask(I32X4);
+        visit_i64x2_bitmask() => vector_bitmask(I64X2);
+    }
+
+    // Swizzles; `relaxed_swizzle` is `swizzle`.
+    vector_binary_operators! {
+        visit_i8x16_swizzle => (I8X16, swizzle);
+        visit_i8x16_relaxed_swizzle => (I8X16, swizzle);
+    }
+
+    // Bitwise operators; `relaxed_laneselect` is `bitselect`.
+    vector_unary_operators! {
+        visit_v128_not => (I8X16, bnot);
+    }
+    vector_binary_operators! {
+        visit_v128_and => (I8X16, band);
+        visit_v128_andnot => (I8X16, band_not);
+        visit_v128_or => (I8X16, bor);
+        visit_v128_xor => (I8X16, bxor);
+    }
+    operators! {
+        visit_v128_bitselect() => vector_bitselect();
+        visit_i8x16_relaxed_laneselect() => vector_bitselect();
+        visit_i16x8_relaxed_laneselect() => vector_bitselect();
+        visit_i32x4_relaxed_laneselect() => vector_bitselect();
+        visit_i64x2_relaxed_laneselect() => vector_bitselect();
+    }
+
+    // Shifts.
+    vector_shifts! {
+        visit_i8x16_shl => (I8X16, ishl);
+        visit_i16x8_shl => (I16X8, ishl);
+        visit_i32x4_shl => (I32X4, ishl);
+        visit_i64x2_shl => (I64X2, ishl);
+        visit_i8x16_shr_s => (I8X16, sshr);
+        visit_i16x8_shr_s => (I16X8, sshr);
+        visit_i32x4_shr_s => (I32X4, sshr);
+        visit_i64x2_shr_s => (I64X2, sshr);
+        visit_i8x16_shr_u => (I8X16, ushr);
+        visit_i16x8_shr_u => (I16X8, ushr);
+        visit_i32x4_shr_u => (I32X4, ushr);
+        visit_i64x2_shr_u => (I64X2, ushr);
+    }
+
+    // Integer arithmetic; `relaxed_q15mulr_s` is `q15mulr_sat_s`.
+    vector_binary_operators! {
+        visit_i8x16_add => (I8X16, iadd);
+        visit_i16x8_add => (I16X8, iadd);
+        visit_i32x4_add => (I32X4, iadd);
+        visit_i64x2_add => (I64X2, iadd);
+        visit_i8x16_sub => (I8X16, isub);
+        visit_i16x8_sub => (I16X8, isub);
+        visit_i32x4_sub => (I32X4, isub);
+        visit_i64x2_sub => (I64X2, isub);
+        visit_i16x8_mul => (I16X8, imul);
+        visit_i32x4_mul => (I32X4, imul);
+        visit_i64x2_mul => (I64X2, imul);
+        visit_i8x16_add_sat_s => (I8X16, sadd_sat);
+        visit_i16x8_add_sat_s => (I16X8, sadd_sat);
+        visit_i8x16_add_sat_u => (I8X16, uadd_sat);
+        visit_i16x8_add_sat_u => (I16X8, uadd_sat);
+        visit_i8x16_sub_sat_s => (I8X16, ssub_sat);
+        visit_i16x8_sub_sat_s => (I16X8, ssub_sat);
+        visit_i8x16_sub_sat_u => (I8X16, usub_sat);
+        visit_i16x8_sub_sat_u => (I16X8, usub_sat);
+        visit_i8x16_min_s => (I8X16, smin);
+        visit_i16x8_min_s => (I16X8, smin);
+        visit_i32x4_min_s => (I32X4, smin);
+        visit_i8x16_min_u => (I8X16, umin);
+        visit_i16x8_min_u => (I16X8, umin);
+        visit_i32x4_min_u => (I32X4, umin);
+        visit_i8x16_max_s => (I8X16, smax);
+        visit_i16x8_max_s => (I16X8, smax);
+        visit_i32x4_max_s => (I32X4, smax);
+        visit_i8x16_max_u => (I8X16, umax);
+        visit_i16x8_max_u => (I16X8, umax);
+        visit_i32x4_max_u => (I32X4, umax);
+        visit_i8x16_avgr_u => (I8X16, avg_round);
+        visit_i16x8_avgr_u => (I16X8, avg_round);
+        visit_i16x8_q15mulr_sat_s => (I16X8, sqmul_round_sat);
+        visit_i16x8_relaxed_q15mulr_s => (I16X8, sqmul_round_sat);
+    }
+    vector_unary_operators! {
+        visit_i8x16_neg => (I8X16, ineg);
+        visit_i16x8_neg => (I16X8, ineg);
+        visit_i32x4_neg => (I32X4, ineg);
+        visit_i64x2_neg => (I64X2, ineg);
+        visit_i8x16_abs => (I8X16, iabs);
+        visit_i16x8_abs => (I16X8, iabs);
+        visit_i32x4_abs => (I32X4, iabs);
+        visit_i64x2_abs => (I64X2, iabs);
+        visit_i8x16_popcnt => (I8X16, popcnt);
+    }
+
+    // Narrowing, widening, extended multiplication and dot products.
+    vector_binary_operators! {
+        visit_i8x16_narrow_i16x8_s => (I16X8, snarrow);
+        visit_i8x16_narrow_i16x8_u => (I16X8, unarrow);
+        visit_i16x8_narrow_i32x4_s => (I32X4, snarrow);
+        visit_i16x8_narrow_i32x4_u => (I32X4, unarrow);
+    }
+    operators! {
+        visit_i16x8_extend_low_i8x16_s() => vector_extend(I8X16, false, true);
+        visit_i16x8_extend_high_i8x16_s() => vector_extend(I8X16, true, true);
+        visit_i16x8_extend_low_i8x16_u() => vector_extend(I8X16, false, false);
+        visit_i16x8_extend_high_i8x16_u() => vector_extend(I8X16, true, false);
+        visit_i32x4_extend_low_i16x8_s() => vector_extend(I16X8, false, true);
+        visit_i32x4_extend_high_i16x8_s() => vector_extend(I16X8, true, true);
+        visit_i32x4_extend_low_i16x8_u() => vector_extend(I16X8, false, false);
+        visit_i32x4_extend_high_i16x8_u() => vector_extend(I16X8, true, false);
+        visit_i64x2_extend_low_i32x4_s() => vector_extend(I32X4, false, true);
+        visit_i64x2_extend_high_i32x4_s() => vector_extend(I32X4, true, true);
+        visit_i64x2_extend_low_i32x4_u() => vector_extend(I32X4, false, false);
+        visit_i64x2_extend_high_i32x4_u() => vector_extend(I32X4, true, false);
+        visit_i16x8_extmul_low_i8x16_s() => vector_extmul(I8X16, false, true);
+        visit_i16x8_extmul_high_i8x16_s() => vector_extmul(I8X16, true, true);
+        visit_i16x8_extmul_low_i8x16_u() => vector_extmul(I8X16, false, false);
+        visit_i16x8_extmul_high_i8x16_u() => vector_extmul(I8X16, true, false);
+        visit_i32x4_extmul_low_i16x8_s() => vector_extmul(I16X8, false, true);
+        visit_i32x4_extmul_high_i16x8_s() => vector_extmul(I16X8, true, true);
+        visit_i32x4_extmul_low_i16x8_u() => vector_extmul(I16X8, false, false);
+        visit_i32x4_extmul_high_i16x8_u() => vector_extmul(I16X8, true, false);
+        visit_i64x2_extmul_low_i32x4_s() => vector_extmul(I32X4, false, true);
+        visit_i64x2_extmul_high_i32x4_s() => vector_extmul(I32X4, true, true);
+        visit_i64x2_extmul_low_i32x4_u() => vector_extmul(I32X4, false, false);
+        visit_i64x2_extmul_high_i32x4_u() => vector_extmul(I32X4, true, false);
+        visit_i16x8_extadd_pairwise_i8x16_s() => vector_extadd_pairwise(I8X16, true);
+        visit_i16x8_extadd_pairwise_i8x16_u() => vector_extadd_pairwise(I8X16, false);
+        visit_i32x4_extadd_pairwise_i16x8_s() => vector_extadd_pairwise(I16X8, true);
+        visit_i32x4_extadd_pairwise_i16x8_u() => vector_extadd_pairwise(I16X8, false);
+        visit_i32x4_dot_i16x8_s() => vector_dot(I16X8);
+        visit_i16x8_relaxed_dot_i8x16_i7x16_s() => vector_dot(I8X16);
+    }
+
+    // Float arithmetic; `relaxed_min`/`relaxed_max` are `min`/`max`.
+    vector_binary_operators! {
+        visit_f32x4_add => (F32X4, fadd);
+        visit_f64x2_add => (F64X2, fadd);
+        visit_f32x4_sub => (F32X4, fsub);
+        visit_f64x2_sub => (F64X2, fsub);
+        visit_f32x4_mul => (F32X4, fmul);
+        visit_f64x2_mul => (F64X2, fmul);
+        visit_f32x4_div => (F32X4, fdiv);
+        visit_f64x2_div => (F64X2, fdiv);
+        visit_f32x4_min => (F32X4, fmin);
+        visit_f32x4_relaxed_min => (F32X4, fmin);
+        visit_f64x2_min => (F64X2, fmin);
+        visit_f64x2_relaxed_min => (F64X2, fmin);
+        visit_f32x4_max => (F32X4, fmax);
+        visit_f32x4_relaxed_max => (F32X4, fmax);
+        visit_f64x2_max => (F64X2, fmax);
+        visit_f64x2_relaxed_max => (F64X2, fmax);
+    }
+    operators! {
+        visit_f32x4_pmin() => vector_pseudo_min_max(F32X4, false);
+        visit_f64x2_pmin() => vector_pseudo_min_max(F64X2, false);
+        visit_f32x4_pmax() => vector_pseudo_min_max(F32X4, true);
+        visit_f64x2_pmax() => vector_pseudo_min_max(F64X2, true);
+        visit_f32x4_relaxed_madd() => vector_fma(F32X4, false);
+        visit_f64x2_relaxed_madd() => vector_fma(F64X2, false);
+        visit_f32x4_relaxed_nmadd() => vector_fma(F32X4, true);
+        visit_f64x2_relaxed_nmadd() => vector_fma(F64X2, true);
+    }
+    vector_unary_operators! {
+        visit_f32x4_neg => (F32X4, fneg);
+        visit_f64x2_neg => (F64X2, fneg);
+        visit_f32x4_abs => (F32X4, fabs);
+        visit_f64x2_abs => (F64X2, fabs);
+        visit_f32x4_sqrt => (F32X4, sqrt);
+        visit_f64x2_sqrt => (F64X2, sqrt);
+        visit_f32x4_ceil => (F32X4, ceil);
+        visit_f64x2_ceil => (F64X2, ceil);
+        visit_f32x4_floor => (F32X4, floor);
+        visit_f64x2_floor => (F64X2, floor);
+        visit_f32x4_trunc => (F32X4, trunc);
+        visit_f64x2_trunc => (F64X2, trunc);
+        visit_f32x4_nearest => (F32X4, nearest);
+        visit_f64x2_nearest => (F64X2, nearest);
+    }
+
+    // Conversions; `relaxed_trunc` is `trunc_sat`.
+    vector_unary_operators! {
+        visit_i32x4_trunc_sat_f32x4_s => (F32X4, fcvt_to_sint_sat(I32X4));
+        visit_i32x4_relaxed_trunc_f32x4_s => (F32X4, fcvt_to_sint_sat(I32X4));
+        visit_i32x4_trunc_sat_f32x4_u => (F32X4, fcvt_to_uint_sat(I32X4));
+        visit_i32x4_relaxed_trunc_f32x4_u => (F32X4, fcvt_to_uint_sat(I32X4));
+        visit_f32x4_convert_i32x4_s => (I32X4, fcvt_from_sint(F32X4));
+        visit_f32x4_convert_i32x4_u => (I32X4, fcvt_from_uint(F32X4));
+        visit_f32x4_demote_f64x2_zero => (F64X2, fvdemote);
+        visit_f64x2_promote_low_f32x4 => (F32X4, fvpromote_low);
+    }
+    operators! {
+        visit_i32x4_trunc_sat_f64x2_s_zero() => trunc_sat_f64x2_zero(true);
+        visit_i32x4_relaxed_trunc_f64x2_s_zero() => trunc_sat_f64x2_zero(true);
+        visit_i32x4_trunc_sat_f64x2_u_zero() => trunc_sat_f64x2_zero(false);
+        visit_i32x4_relaxed_trunc_f64x2_u_zero() => trunc_sat_f64x2_zero(false);
+        visit_f64x2_convert_low_i32x4_s() => convert_low(true);
+        visit_f64x2_convert_low_i32x4_u() => convert_low(false);
     }
 }

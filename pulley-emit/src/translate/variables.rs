@@ -1,10 +1,10 @@
-//! Locals and globals. A global is reached through its cell pointer in the
-//! vmctx; 32-bit values sit in the low half of the 64-bit cell, which is at
-//! byte offset 4 on big-endian hosts. A `v128` global's cell is 16 bytes
+//! Locals and globals (the translator's `visit_*` methods for them). A
+//! global is reached through its cell pointer in the vmctx; 32-bit values sit
+//! in the low half of the 64-bit cell, which is at byte offset 4 on
+//! big-endian hosts. A `v128` global's cell is 16 bytes
 //! holding the vector in little-endian byte order on every host.
 
 use cranelift_codegen::ir::{Endianness, InstBuilder, MemFlagsData, Type, Value};
-use wasmparser::Operator;
 
 use super::FuncTranslator;
 use crate::CompileError;
@@ -44,46 +44,44 @@ impl FuncTranslator<'_, '_> {
         }
     }
 
-    /// Translates local and global operators; returns whether `operator` was
-    /// one.
-    pub(super) fn translate_variable(
-        &mut self,
-        operator: &Operator<'_>,
-    ) -> Result<bool, CompileError> {
-        match *operator {
-            Operator::LocalGet { local_index } => {
-                let value = self.builder.use_var(self.locals[local_index as usize]);
-                self.push(value);
-            }
-            Operator::LocalSet { local_index } => {
-                let value = self.pop();
-                self.builder
-                    .def_var(self.locals[local_index as usize], value);
-            }
-            Operator::LocalTee { local_index } => {
-                let value = *self.stack.last().expect("validated operand stack");
-                self.builder
-                    .def_var(self.locals[local_index as usize], value);
-            }
-            Operator::GlobalGet { global_index } => {
-                let mutable = self.env.info.globals[global_index as usize].mutable;
-                let (cell, ty, offset) = self.global_cell(global_index)?;
-                let mut flags = Self::global_flags(ty);
-                if !mutable {
-                    flags = flags.with_readonly().with_can_move();
-                }
-                let value = self.builder.ins().load(ty, flags, cell, offset);
-                self.push(value);
-            }
-            Operator::GlobalSet { global_index } => {
-                let value = self.pop();
-                let (cell, ty, offset) = self.global_cell(global_index)?;
-                self.builder
-                    .ins()
-                    .store(Self::global_flags(ty), value, cell, offset);
-            }
-            _ => return Ok(false),
+    pub(super) fn visit_local_get(&mut self, local_index: u32) -> Result<(), CompileError> {
+        let value = self.builder.use_var(self.locals[local_index as usize]);
+        self.push(value);
+        Ok(())
+    }
+
+    pub(super) fn visit_local_set(&mut self, local_index: u32) -> Result<(), CompileError> {
+        let value = self.pop();
+        self.builder
+            .def_var(self.locals[local_index as usize], value);
+        Ok(())
+    }
+
+    pub(super) fn visit_local_tee(&mut self, local_index: u32) -> Result<(), CompileError> {
+        let value = *self.stack.last().expect("validated operand stack");
+        self.builder
+            .def_var(self.locals[local_index as usize], value);
+        Ok(())
+    }
+
+    pub(super) fn visit_global_get(&mut self, global_index: u32) -> Result<(), CompileError> {
+        let mutable = self.env.info.globals[global_index as usize].mutable;
+        let (cell, ty, offset) = self.global_cell(global_index)?;
+        let mut flags = Self::global_flags(ty);
+        if !mutable {
+            flags = flags.with_readonly().with_can_move();
         }
-        Ok(true)
+        let value = self.builder.ins().load(ty, flags, cell, offset);
+        self.push(value);
+        Ok(())
+    }
+
+    pub(super) fn visit_global_set(&mut self, global_index: u32) -> Result<(), CompileError> {
+        let value = self.pop();
+        let (cell, ty, offset) = self.global_cell(global_index)?;
+        self.builder
+            .ins()
+            .store(Self::global_flags(ty), value, cell, offset);
+        Ok(())
     }
 }
