@@ -46,6 +46,9 @@ mod tables;
 mod variables;
 mod visit;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::HashMap;
 
 use cranelift_codegen::ir::{
@@ -169,9 +172,12 @@ impl TranslationScratch {
 
     /// Translates wasm function `func` with body `body`, which has been
     /// validated already, into `function`.
-    #[expect(
-        dead_code,
-        reason = "for lazy compilation, which validates up front and translates later"
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "for lazy compilation, which validates up front and translates later"
+        )
     )]
     pub(crate) fn translate_validated(
         &mut self,
