@@ -85,9 +85,8 @@ macro_rules! default_operand {
     };
 }
 
-/// Every op of the table with default operands, except those that end the
-/// function, leave the interpreter, or take value lists (those appear in the
-/// program explicitly).
+/// Every op of the table with default operands, except calls and the
+/// terminators that do not branch (those appear in the program explicitly).
 macro_rules! every_op_in_place {
     (
         primary {
@@ -109,17 +108,10 @@ macro_rules! every_op_in_place {
                     build(size)
                 })
                 .filter(|op| {
-                    !matches!(
-                        op,
-                        OwnedOp::Ret { .. }
-                            | OwnedOp::Trap { .. }
-                            | OwnedOp::Call { .. }
-                            | OwnedOp::CallImport { .. }
-                            | OwnedOp::CallRef { .. }
-                            | OwnedOp::CallBuiltin { .. }
-                            | OwnedOp::ReturnCall { .. }
-                            | OwnedOp::ReturnCallRef { .. }
-                    )
+                    // Branches target the next op, so they stay in place.
+                    let flags = op.flags();
+                    let leaves = flags.is_terminator() && !flags.branches();
+                    !(leaves || flags.is_call())
                 })
                 .collect()
         }
