@@ -95,7 +95,7 @@ impl Func {
         store
             .inner
             .funcs
-            .get(self.index as usize)
+            .get(self.index)
             .map(|f| (*f.ty).clone())
             .unwrap_or_default()
     }
@@ -109,7 +109,7 @@ impl Func {
     ) -> Result<()> {
         let store = store.as_context_mut().0;
         store.inner.check(self.store)?;
-        let ty = store.inner.funcs[self.index as usize].ty.clone();
+        let ty = store.inner.funcs[self.index].ty.clone();
         if params.len() != ty.params.len() || results.len() != ty.results.len() {
             return Err(UsageError::ValueCount {
                 params: ty.params.len(),

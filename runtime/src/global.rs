@@ -35,16 +35,16 @@ impl Global {
             .into());
         }
         let bits = value.to_bits(store.inner.id)?;
-        store.inner.globals.push(GlobalEntry::new(ty, bits));
+        let index = store.inner.globals.push(GlobalEntry::new(ty, bits));
         Ok(Global {
             store: store.inner.id,
-            index: (store.inner.globals.len() - 1) as u32,
+            index,
         })
     }
 
     fn entry<'a, T: 'a>(&self, store: &'a crate::Store<T>) -> &'a GlobalEntry {
         assert_eq!(store.inner.id, self.store, "global used with another store");
-        &store.inner.globals[self.index as usize]
+        &store.inner.globals[self.index]
     }
 
     /// The global's type.
@@ -64,7 +64,7 @@ impl Global {
         let store = store.as_context_mut().0;
         store.inner.check(self.store)?;
         let id = store.inner.id;
-        let entry = &mut store.inner.globals[self.index as usize];
+        let entry = &mut store.inner.globals[self.index];
         if !entry.ty.mutable {
             return Err(UsageError::ImmutableGlobal.into());
         }

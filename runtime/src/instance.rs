@@ -127,7 +127,7 @@ impl Instance {
         if store.inner.id != self.store {
             return None;
         }
-        let entry = store.inner.instances.get(self.index as usize)?;
+        let entry = store.inner.instances.get(self.index)?;
         let export = entry
             .module
             .inner
@@ -146,7 +146,7 @@ impl Instance {
     ) -> impl Iterator<Item = (&'a str, Extern)> + 'a {
         let store = store.as_context().0;
         let id = store.inner.id;
-        let entry = &store.inner.instances[self.index as usize];
+        let entry = &store.inner.instances[self.index];
         entry
             .module
             .inner
@@ -195,7 +195,7 @@ impl Instance {
 
     /// The module it instantiates.
     pub fn module<'a, C: AsContext + 'a>(&self, store: &'a C) -> &'a Module {
-        &store.as_context().0.inner.instances[self.index as usize].module
+        &store.as_context().0.inner.instances[self.index].module
     }
 }
 
@@ -260,13 +260,13 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         };
         match (&import.kind, external) {
             (ImportKind::Func(ty), Extern::Func(func)) => {
-                if *store.inner.funcs[func.index as usize].ty != info.types[*ty as usize] {
+                if *store.inner.funcs[func.index].ty != info.types[*ty as usize] {
                     return Err(incompatible(ImportMismatch::FunctionType));
                 }
                 funcs.push(func.index);
             }
             (ImportKind::Table(ty), Extern::Table(table)) => {
-                let entry = &store.inner.tables[table.index as usize];
+                let entry = &store.inner.tables[table.index];
                 let actual = Limits {
                     min: entry.elements().len() as u64,
                     max: entry.ty.limits.max,
@@ -277,7 +277,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
                 tables.push(table.index);
             }
             (ImportKind::Memory(ty), Extern::Memory(mem)) => {
-                let entry = &store.inner.memories[mem.index as usize];
+                let entry = &store.inner.memories[mem.index];
                 let actual = Limits {
                     min: entry.pages(),
                     max: entry.ty.limits.max,
@@ -288,7 +288,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
                 memory = Some(mem.index);
             }
             (ImportKind::Global(ty), Extern::Global(global)) => {
-                if store.inner.globals[global.index as usize].ty != *ty {
+                if store.inner.globals[global.index].ty != *ty {
                     return Err(incompatible(ImportMismatch::GlobalType));
                 }
                 globals.push(global.index);
@@ -317,30 +317,23 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     let func_refs: Vec<u64> = funcs.iter().map(|&f| u64::from(f) + 1).collect();
     let config = store.inner.engine.config().clone();
     for ty in &info.memories[info.imported_memories as usize..] {
-        store
-            .inner
-            .memories
-            .push(MemoryEntry::new(*ty, config.memory_pages_limit())?);
-        memory = Some((store.inner.memories.len() - 1) as u32);
+        let entry = MemoryEntry::new(*ty, config.memory_pages_limit())?;
+        memory = Some(store.inner.memories.push(entry));
     }
     for ty in &info.tables[info.imported_tables as usize..] {
-        store
-            .inner
-            .tables
-            .push(TableEntry::new(*ty, 0, config.table_elements_limit())?);
-        tables.push((store.inner.tables.len() - 1) as u32);
+        let entry = TableEntry::new(*ty, 0, config.table_elements_limit())?;
+        tables.push(store.inner.tables.push(entry));
     }
     for (ty, init) in info.globals[info.imported_globals as usize..]
         .iter()
         .zip(&info.global_inits)
     {
         let value = evaluate(store, init, &globals, &func_refs)?;
-        store.inner.globals.push(GlobalEntry::new(*ty, value));
-        globals.push((store.inner.globals.len() - 1) as u32);
+        globals.push(store.inner.globals.push(GlobalEntry::new(*ty, value)));
     }
     let global_cells: Vec<*mut u64> = globals
         .iter()
-        .map(|&g| store.inner.globals[g as usize].cell.as_mut_ptr())
+        .map(|&g| store.inner.globals[g].cell.as_mut_ptr())
         .collect();
     let mut elements = Vec::with_capacity(info.elements.len());
     for segment in &info.elements {
@@ -398,34 +391,32 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     for (index, segment) in info.elements.iter().enumerate() {
         match &segment.mode {
             ElementMode::Active { table, offset } => {
-                let globals = store.inner.instances[instance as usize].globals.clone();
-                let func_refs = store.inner.instances[instance as usize].func_refs.clone();
+                let globals = store.inner.instances[instance].globals.clone();
+                let func_refs = store.inner.instances[instance].func_refs.clone();
                 let offset = evaluate(store, offset, &globals, &func_refs)? as u32;
-                let entry = &mut store.inner.instances[instance as usize];
+                let entry = &mut store.inner.instances[instance];
                 let values = entry.elements[index].take().unwrap_or_default();
-                let table = &mut store.inner.tables[entry.tables[*table as usize] as usize];
+                let table = &mut store.inner.tables[entry.tables[*table as usize]];
                 let target = (offset as usize)
                     .checked_add(values.len())
                     .and_then(|end| table.elements_mut().get_mut(offset as usize..end))
                     .ok_or_else(|| Trap::new(TrapKind::TableOutOfBounds))?;
                 target.copy_from_slice(&values);
             }
-            ElementMode::Declared => {
-                store.inner.instances[instance as usize].elements[index] = None
-            }
+            ElementMode::Declared => store.inner.instances[instance].elements[index] = None,
             ElementMode::Passive => {}
         }
     }
     for (index, segment) in info.data.iter().enumerate() {
         if let DataMode::Active { offset, .. } = &segment.mode {
-            let globals = store.inner.instances[instance as usize].globals.clone();
+            let globals = store.inner.instances[instance].globals.clone();
             let offset = evaluate(store, offset, &globals, &[])? as u32;
-            let entry = &mut store.inner.instances[instance as usize];
+            let entry = &mut store.inner.instances[instance];
             entry.dropped_data[index] = true;
             let Some(memory) = entry.memory else {
                 return Err(Trap::new(TrapKind::MemoryOutOfBounds).into());
             };
-            let bytes = store.inner.memories[memory as usize].bytes_mut();
+            let bytes = store.inner.memories[memory].bytes_mut();
             let target = (offset as usize)
                 .checked_add(segment.bytes.len())
                 .and_then(|end| bytes.get_mut(offset as usize..end))
@@ -434,7 +425,7 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         }
     }
     if let Some(start) = info.start {
-        let func = store.inner.instances[instance as usize].funcs[start as usize];
+        let func = store.inner.instances[instance].funcs[start as usize];
         invoke(store, func, &[], Some(instance))?;
     }
     Ok(Instance {
@@ -464,7 +455,7 @@ fn evaluate<T>(
             ConstOp::RefFunc(f) => u128::from(*func_refs.get(f as usize).ok_or_else(malformed)?),
             ConstOp::GlobalGet(g) => {
                 let global = *globals.get(g as usize).ok_or_else(malformed)?;
-                store.inner.globals[global as usize].bits()
+                store.inner.globals[global].bits()
             }
             ConstOp::I32Add
             | ConstOp::I32Sub

@@ -94,16 +94,16 @@ impl Memory {
     pub fn new<T>(mut store: impl AsContextMut<Data = T>, ty: MemoryType) -> Result<Memory> {
         let store = store.as_context_mut().0;
         let limit = store.inner.engine.config().memory_pages_limit();
-        store.inner.memories.push(MemoryEntry::new(ty, limit)?);
+        let index = store.inner.memories.push(MemoryEntry::new(ty, limit)?);
         Ok(Memory {
             store: store.inner.id,
-            index: (store.inner.memories.len() - 1) as u32,
+            index,
         })
     }
 
     fn entry<'a, T: 'a>(&self, store: &'a crate::Store<T>) -> &'a MemoryEntry {
         assert_eq!(store.inner.id, self.store, "memory used with another store");
-        &store.inner.memories[self.index as usize]
+        &store.inner.memories[self.index]
     }
 
     /// The memory's type (with its current size as minimum).
@@ -131,7 +131,7 @@ impl Memory {
     pub fn data_mut<'a, T: 'a>(&self, store: &'a mut impl AsContextMut<Data = T>) -> &'a mut [u8] {
         let store = store.as_context_mut().0;
         assert_eq!(store.inner.id, self.store, "memory used with another store");
-        store.inner.memories[self.index as usize].bytes_mut()
+        store.inner.memories[self.index].bytes_mut()
     }
 
     /// Copies bytes at `offset` into `buffer`; fails if out of bounds.
@@ -166,7 +166,7 @@ impl Memory {
         let store = store.as_context_mut().0;
         store.inner.check(self.store)?;
         let inner = &mut store.inner;
-        inner.memories[self.index as usize]
+        inner.memories[self.index]
             .grow(delta, &mut inner.moves)
             .ok_or_else(|| Error::from(LimitError::MemoryGrow { delta }))
     }

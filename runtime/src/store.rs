@@ -47,6 +47,55 @@ pub(crate) struct FuncEntry {
     pub(crate) ty: Arc<FuncType>,
 }
 
+/// A store's entities of one kind (functions, instances, memories, tables or
+/// globals), numbered from 0 in the order they were added. Entities are
+/// never removed, so an index, once handed out, stays valid for the store's
+/// life.
+pub(crate) struct Entities<E>(Vec<E>);
+
+impl<E> Default for Entities<E> {
+    fn default() -> Self {
+        Entities(Vec::new())
+    }
+}
+
+impl<E> Entities<E> {
+    /// Adds an entity; returns its index.
+    pub(crate) fn push(&mut self, entity: E) -> u32 {
+        self.0.push(entity);
+        (self.0.len() - 1) as u32
+    }
+
+    /// How many there are.
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Entity `index`, if there is one.
+    pub(crate) fn get(&self, index: u32) -> Option<&E> {
+        self.0.get(index as usize)
+    }
+
+    /// Every entity, in index order.
+    pub(crate) fn iter_mut(&mut self) -> core::slice::IterMut<'_, E> {
+        self.0.iter_mut()
+    }
+}
+
+impl<E> core::ops::Index<u32> for Entities<E> {
+    type Output = E;
+
+    fn index(&self, index: u32) -> &E {
+        &self.0[index as usize]
+    }
+}
+
+impl<E> core::ops::IndexMut<u32> for Entities<E> {
+    fn index_mut(&mut self, index: u32) -> &mut E {
+        &mut self.0[index as usize]
+    }
+}
+
 /// Counts the changes that can move what interpreter environments point
 /// into: a memory or table reallocated by growing, a function added (the
 /// function reference targets), an instance added. Whatever can make such
@@ -152,14 +201,14 @@ pub(crate) struct StoreInner {
     pub(crate) id: StoreId,
     pub(crate) engine: Engine,
     pub(crate) interpreter: Interpreter,
-    pub(crate) funcs: Vec<FuncEntry>,
+    pub(crate) funcs: Entities<FuncEntry>,
     /// How each function reference handle resolves (handle = index + 1),
     /// parallel to `funcs`; every environment points here.
     pub(crate) funcref_targets: Vec<FuncRefTarget>,
-    pub(crate) instances: Vec<InstanceEntry>,
-    pub(crate) memories: Vec<MemoryEntry>,
-    pub(crate) tables: Vec<TableEntry>,
-    pub(crate) globals: Vec<GlobalEntry>,
+    pub(crate) instances: Entities<InstanceEntry>,
+    pub(crate) memories: Entities<MemoryEntry>,
+    pub(crate) tables: Entities<TableEntry>,
+    pub(crate) globals: Entities<GlobalEntry>,
     pub(crate) externs: Vec<Box<dyn Any + Send + Sync>>,
     pub(crate) types: TypeRegistry,
     /// Nesting of wasm calls through the host.
@@ -207,9 +256,9 @@ impl StoreInner {
         if let Some(context) = &mut self.native {
             context.set_funcref_targets(&self.funcref_targets);
         }
-        for instance in &mut self.instances {
+        for instance in self.instances.iter_mut() {
             for (view, &table) in instance.table_views.iter_mut().zip(&instance.tables) {
-                let elements = self.tables[table as usize].elements_mut();
+                let elements = self.tables[table].elements_mut();
                 *view = TableView {
                     elements: elements.as_mut_ptr(),
                     len: elements.len(),
@@ -223,7 +272,7 @@ impl StoreInner {
             unsafe {
                 let (base, length) = match instance.memory {
                     Some(memory) => {
-                        let bytes = self.memories[memory as usize].bytes_mut();
+                        let bytes = self.memories[memory].bytes_mut();
                         (bytes.as_mut_ptr(), bytes.len())
                     }
                     None => (NonNull::dangling().as_ptr(), 0),
@@ -257,17 +306,15 @@ impl StoreInner {
                 func: host,
             },
         };
-        self.funcs.push(FuncEntry { kind, ty });
         self.funcref_targets.push(target);
         self.moves.record();
-        (self.funcs.len() - 1) as u32
+        self.funcs.push(FuncEntry { kind, ty })
     }
 
     /// Adds an instance; returns its index.
     pub(crate) fn push_instance(&mut self, entry: InstanceEntry) -> u32 {
-        self.instances.push(entry);
         self.moves.record();
-        (self.instances.len() - 1) as u32
+        self.instances.push(entry)
     }
 
     /// Fails unless `id` is this store's.
@@ -322,12 +369,12 @@ impl<T> Store<T> {
             id: StoreId::next(),
             engine: engine.clone(),
             interpreter: Interpreter::new(engine.config().interpreter_config()),
-            funcs: Vec::new(),
+            funcs: Entities::default(),
             funcref_targets: Vec::new(),
-            instances: Vec::new(),
-            memories: Vec::new(),
-            tables: Vec::new(),
-            globals: Vec::new(),
+            instances: Entities::default(),
+            memories: Entities::default(),
+            tables: Entities::default(),
+            globals: Entities::default(),
             externs: Vec::new(),
             types: TypeRegistry::default(),
             depth: 0,

@@ -91,16 +91,16 @@ impl Table {
         let store = store.as_context_mut().0;
         let init = init.to_bits(store.inner.id)? as u64;
         let limit = store.inner.engine.config().table_elements_limit();
-        store.inner.tables.push(TableEntry::new(ty, init, limit)?);
+        let index = store.inner.tables.push(TableEntry::new(ty, init, limit)?);
         Ok(Table {
             store: store.inner.id,
-            index: (store.inner.tables.len() - 1) as u32,
+            index,
         })
     }
 
     fn entry<'a, T: 'a>(&self, store: &'a crate::Store<T>) -> &'a TableEntry {
         assert_eq!(store.inner.id, self.store, "table used with another store");
-        &store.inner.tables[self.index as usize]
+        &store.inner.tables[self.index]
     }
 
     /// The table's type (with its current size as minimum).
@@ -141,7 +141,7 @@ impl Table {
     ) -> Result<()> {
         let store = store.as_context_mut().0;
         store.inner.check(self.store)?;
-        let element = store.inner.tables[self.index as usize].ty.element;
+        let element = store.inner.tables[self.index].ty.element;
         if value.ty() != element {
             return Err(UsageError::TableElementType {
                 element,
@@ -152,11 +152,7 @@ impl Table {
         let raw = value.to_bits(store.inner.id)? as u64;
         let slot = usize::try_from(index)
             .ok()
-            .and_then(|i| {
-                store.inner.tables[self.index as usize]
-                    .elements_mut()
-                    .get_mut(i)
-            })
+            .and_then(|i| store.inner.tables[self.index].elements_mut().get_mut(i))
             .ok_or(UsageError::TableOutOfBounds)?;
         *slot = raw;
         Ok(())
@@ -173,7 +169,7 @@ impl Table {
         store.inner.check(self.store)?;
         let raw = init.to_bits(store.inner.id)? as u64;
         let inner = &mut store.inner;
-        inner.tables[self.index as usize]
+        inner.tables[self.index]
             .grow(delta, raw, &mut inner.moves)
             .ok_or_else(|| Error::from(LimitError::TableGrow { delta }))
     }

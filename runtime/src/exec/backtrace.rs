@@ -14,7 +14,7 @@ pub(super) fn frames<T>(
     instance: u32,
     positions: &[FramePosition],
 ) -> Vec<FrameInfo> {
-    let module = &store.inner.instances[instance as usize].module;
+    let module = &store.inner.instances[instance].module;
     let compiled = &module.inner.compiled;
     let info = &compiled.info;
     positions

@@ -40,7 +40,7 @@ pub(crate) fn perform<T>(
         }
         Builtin::MemoryInit => {
             let memory = memory(inner, instance)?;
-            let entry = &inner.instances[instance as usize];
+            let entry = &inner.instances[instance];
             let segment = arg(1) as usize;
             let data = entry
                 .module
@@ -68,7 +68,7 @@ pub(crate) fn perform<T>(
             Vec::new()
         }
         Builtin::DataDrop => {
-            if let Some(dropped) = inner.instances[instance as usize]
+            if let Some(dropped) = inner.instances[instance]
                 .dropped_data
                 .get_mut(arg(0) as usize)
             {
@@ -113,7 +113,7 @@ pub(crate) fn perform<T>(
             let table = table(inner, instance, arg(0))?;
             let segment = arg(1) as usize;
             let (dst, src, len) = (arg(2) as usize, arg(3) as usize, arg(4) as usize);
-            let entry = &inner.instances[instance as usize];
+            let entry = &inner.instances[instance];
             let values: &[u64] = match entry.elements.get(segment) {
                 Some(Some(values)) => values,
                 Some(None) => &[],
@@ -132,10 +132,7 @@ pub(crate) fn perform<T>(
             Vec::new()
         }
         Builtin::ElemDrop => {
-            if let Some(values) = inner.instances[instance as usize]
-                .elements
-                .get_mut(arg(0) as usize)
-            {
+            if let Some(values) = inner.instances[instance].elements.get_mut(arg(0) as usize) {
                 *values = None;
             }
             Vec::new()
@@ -153,18 +150,17 @@ fn out_of_bounds_table() -> Trap {
 }
 
 /// The store memory of the instance (memory 0).
-fn memory(inner: &StoreInner, instance: u32) -> Result<usize, Trap> {
-    inner.instances[instance as usize]
+fn memory(inner: &StoreInner, instance: u32) -> Result<u32, Trap> {
+    inner.instances[instance]
         .memory
-        .map(|m| m as usize)
         .ok_or_else(out_of_bounds_memory)
 }
 
 /// The store table of the instance's table `index`.
-fn table(inner: &StoreInner, instance: u32, index: u32) -> Result<usize, Trap> {
-    inner.instances[instance as usize]
+fn table(inner: &StoreInner, instance: u32, index: u32) -> Result<u32, Trap> {
+    inner.instances[instance]
         .tables
         .get(index as usize)
-        .map(|&t| t as usize)
+        .copied()
         .ok_or_else(out_of_bounds_table)
 }

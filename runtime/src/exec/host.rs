@@ -25,7 +25,7 @@ pub(super) fn call_host<T>(
     args: &[u64],
     caller: Option<u32>,
 ) -> Result<Vec<u64>> {
-    let ty = store.inner.funcs[func as usize].ty.clone();
+    let ty = store.inner.funcs[func].ty.clone();
     let id = store.inner.id;
     let mut slots = args.iter();
     let params: Vec<Val> = ty

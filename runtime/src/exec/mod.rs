@@ -35,7 +35,7 @@ pub(crate) fn invoke<T>(
     let entry = store
         .inner
         .funcs
-        .get(func as usize)
+        .get(func)
         .ok_or(UsageError::NoSuchFunction)?;
     match entry.kind {
         FuncKind::Host { host } => call_host(store, host, func, args, caller),
@@ -45,7 +45,7 @@ pub(crate) fn invoke<T>(
             }
             store.inner.depth += 1;
             #[cfg(feature = "native")]
-            let result = if store.inner.instances[instance as usize]
+            let result = if store.inner.instances[instance]
                 .module
                 .inner
                 .native
@@ -70,7 +70,7 @@ fn run_wasm<T>(
     args: &[u64],
 ) -> Result<Vec<u64>> {
     store.inner.sync_environments();
-    let entry = &store.inner.instances[instance as usize];
+    let entry = &store.inner.instances[instance];
     let program = entry.module.inner.program.clone();
     let env = NonNull::from(&*entry.env);
     // SAFETY: the environment lives in the store's instance list, boxed, and
@@ -100,7 +100,7 @@ fn serve_exits<T>(store: &mut Store<T>, instance: u32, mut exit: Exit) -> Result
             Exit::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
             Exit::HostCall(import) => {
                 let args = host_args(store);
-                match store.inner.instances[instance as usize]
+                match store.inner.instances[instance]
                     .funcs
                     .get(import.index())
                     .copied()

@@ -80,11 +80,7 @@ pub(super) unsafe extern "C" fn dispatch<T>(
 
 /// The argument and result counts of `call`.
 fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, usize)> {
-    let info = &store.inner.instances[instance as usize]
-        .module
-        .inner
-        .compiled
-        .info;
+    let info = &store.inner.instances[instance].module.inner.compiled.info;
     let function_type = |ty: Option<u32>| {
         ty.and_then(|ty| info.types.get(ty as usize))
             .ok_or_else(|| Error::from(Trap::host("a host call of an unknown type")))
@@ -130,7 +126,7 @@ fn perform<T>(
     let inner = &mut store.inner;
     match call {
         HostCall::Import(func) => {
-            let target = *inner.instances[instance as usize]
+            let target = *inner.instances[instance]
                 .funcs
                 .get(func as usize)
                 .ok_or(UsageError::NoSuchFunction)?;
@@ -150,7 +146,7 @@ fn perform<T>(
                 return Err(trap(TrapCode::IndirectCallToNull));
             }
             let target = (handle - 1) as u32;
-            if inner.funcs.get(target as usize).is_none() {
+            if inner.funcs.get(target).is_none() {
                 return Err(trap(TrapCode::BadSignature));
             }
             invoke(store, target, &args[1..], Some(instance))
@@ -197,17 +193,16 @@ pub(super) unsafe extern "C" fn resolve<T>(
             return Err(TrapCode::IndirectCallToNull);
         }
         let target = (funcref - 1) as usize;
-        let expected = inner.instances[instance as usize]
-            .type_ids
-            .get(type_index as usize);
+        let expected = inner.instances[instance].type_ids.get(type_index as usize);
         let actual = inner.funcref_targets.get(target).map(|t| t.type_id);
         if expected.is_none() || expected.copied() != actual {
             return Err(TrapCode::BadSignature);
         }
-        let FuncKind::Wasm { instance, defined } = inner.funcs[target].kind else {
+        // `target` is below the number of functions: it has a target.
+        let FuncKind::Wasm { instance, defined } = inner.funcs[target as u32].kind else {
             return Ok(core::ptr::null());
         };
-        let callee = &mut inner.instances[instance as usize];
+        let callee = &mut inner.instances[instance];
         let module = &callee.module.inner;
         match (module.native.as_ref(), callee.vmctx.as_mut()) {
             (Some(code), Some(vmctx)) => {

@@ -240,7 +240,7 @@ pub(crate) fn run<T>(
 ) -> Result<Vec<u64>> {
     store.inner.sync_environments();
     let inner = &mut store.inner;
-    let entry = &mut inner.instances[instance as usize];
+    let entry = &mut inner.instances[instance];
     let module = Arc::clone(&entry.module.inner);
     let code = module
         .native
