@@ -2,7 +2,9 @@
 //!
 //! [`invoke`] calls a store function: a host function directly, a wasm
 //! function by entering the interpreter (or native code) and serving its
-//! exits until the call returns or traps. An exit is a host call, a
+//! exits until the call returns or traps. In the interpreter an activation
+//! is driven by two steps, `enter` and `resume`, with `serve` performing
+//! each exit in between. An exit is a host call, a
 //! builtin ([`builtins`]), a call into another instance, or running out of
 //! fuel; the interpreter's activation stays suspended while the host serves
 //! it and resumes with its results. Backtraces of traps are assembled in
@@ -63,33 +65,17 @@ pub(crate) fn invoke<T>(
     }
 }
 
+/// Runs defined function `defined` of `instance` in the interpreter: enters
+/// it, then serves each exit and resumes, until it returns or traps.
 fn run_wasm<T>(
     store: &mut Store<T>,
     instance: u32,
     defined: u32,
     args: &[u64],
 ) -> Result<Vec<u64>> {
-    store.inner.sync_environments();
-    let entry = &store.inner.instances[instance];
-    let program = entry.module.inner.program.clone();
-    let env = NonNull::from(&*entry.env);
-    // SAFETY: the environment lives in the store's instance list, boxed, and
-    // stays in place until the store is dropped; what it points to stays
-    // valid while this activation lives because every resumption below is
-    // preceded by `sync_environments`, which re-points it after any move.
-    let exit = unsafe {
-        store
-            .inner
-            .interpreter
-            .call(&program, env, FuncIndex(defined), args)
-    }?;
-    serve_exits(store, instance, exit)
-}
-
-/// Serves the exits of the activation running in `instance` until it ends.
-fn serve_exits<T>(store: &mut Store<T>, instance: u32, mut exit: Exit) -> Result<Vec<u64>> {
+    let mut exit = enter(store, instance, defined, args)?;
     loop {
-        let outcome: Result<Vec<u64>> = match exit {
+        let results = match exit {
             Exit::Returned => return Ok(store.inner.interpreter.results().to_vec()),
             Exit::Trap(code) => {
                 let backtrace = frames(store, instance, store.inner.interpreter.trap_backtrace());
@@ -97,44 +83,84 @@ fn serve_exits<T>(store: &mut Store<T>, instance: u32, mut exit: Exit) -> Result
                     .with_backtrace(backtrace)
                     .into());
             }
-            Exit::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
-            Exit::HostCall(import) => {
-                let args = host_args(store);
-                match store.inner.instances[instance]
-                    .funcs
-                    .get(import.index())
-                    .copied()
-                {
-                    Some(target) => invoke(store, target, &args, Some(instance)),
-                    None => Err(UsageError::NoSuchFunction.into()),
-                }
-            }
-            Exit::ExternalCall { handle } => {
-                let args = host_args(store);
-                let target = (handle - 1) as u32;
-                invoke(store, target, &args, Some(instance))
-            }
-            Exit::Builtin(builtin) => {
-                let args = host_args(store);
-                builtins::perform(store, instance, builtin.0, &args)
-            }
+            exit => serve(store, instance, exit),
         };
-        exit = match outcome {
-            Ok(results) => {
-                store.inner.sync_environments();
-                store.inner.interpreter.finish_host_call(&results)?
-            }
-            Err(error) => {
-                // The suspended activation ends; its frames join the backtrace.
-                let positions = store.inner.interpreter.backtrace();
-                let outer = frames(store, instance, &positions);
-                let _ = store.inner.interpreter.abort();
-                return Err(match error {
-                    Error::Trap(trap) => Error::Trap(trap.extended(outer)),
-                    other => other,
-                });
-            }
+        exit = match results {
+            Ok(results) => resume(store, &results)?,
+            Err(error) => return Err(abandon(store, instance, error)),
         };
+    }
+}
+
+/// Starts an activation of defined function `defined` of `instance`; runs
+/// it until it first stops.
+fn enter<T>(store: &mut Store<T>, instance: u32, defined: u32, args: &[u64]) -> Result<Exit> {
+    store.inner.sync_environments();
+    let entry = &store.inner.instances[instance];
+    let program = entry.module.inner.program.clone();
+    let env = NonNull::from(&*entry.env);
+    // SAFETY: the environment lives in the store's instance list, boxed, and
+    // stays in place until the store is dropped; what it points to stays
+    // valid while this activation lives because every resumption is
+    // preceded by `sync_environments`, which re-points it after any move.
+    let exit = unsafe {
+        store
+            .inner
+            .interpreter
+            .call(&program, env, FuncIndex(defined), args)
+    }?;
+    Ok(exit)
+}
+
+/// Resumes the suspended activation on top with the results of the exit it
+/// stopped at; runs it until it stops again.
+fn resume<T>(store: &mut Store<T>, results: &[u64]) -> Result<Exit> {
+    store.inner.sync_environments();
+    Ok(store.inner.interpreter.finish_host_call(results)?)
+}
+
+/// Serves one exit of the activation running in `instance`: calls the
+/// import or the other instance's function, or performs the builtin;
+/// returns the results to resume with.
+fn serve<T>(store: &mut Store<T>, instance: u32, exit: Exit) -> Result<Vec<u64>> {
+    match exit {
+        Exit::HostCall(import) => {
+            let args = host_args(store);
+            match store.inner.instances[instance]
+                .funcs
+                .get(import.index())
+                .copied()
+            {
+                Some(target) => invoke(store, target, &args, Some(instance)),
+                None => Err(UsageError::NoSuchFunction.into()),
+            }
+        }
+        Exit::ExternalCall { handle } => {
+            let args = host_args(store);
+            let target = (handle - 1) as u32;
+            invoke(store, target, &args, Some(instance))
+        }
+        Exit::Builtin(builtin) => {
+            let args = host_args(store);
+            builtins::perform(store, instance, builtin.0, &args)
+        }
+        Exit::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
+        Exit::Returned | Exit::Trap(_) => Err(pulley_interp::CallError::NotSuspended {
+            expected: "an exit to serve",
+        }
+        .into()),
+    }
+}
+
+/// Ends the suspended activation on top after serving its exit failed; a
+/// trap gains the activation's frames in its backtrace.
+fn abandon<T>(store: &mut Store<T>, instance: u32, error: Error) -> Error {
+    let positions = store.inner.interpreter.backtrace();
+    let outer = frames(store, instance, &positions);
+    let _ = store.inner.interpreter.abort();
+    match error {
+        Error::Trap(trap) => Error::Trap(trap.extended(outer)),
+        other => other,
     }
 }
 
