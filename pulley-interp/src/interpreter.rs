@@ -160,7 +160,7 @@ impl Drop for RegisterStack {
     }
 }
 
-/// A Pulley interpreter. See the [module documentation](self).
+/// A Pulley interpreter. See the [crate documentation](crate).
 pub struct Interpreter {
     stack: RegisterStack,
     state: State,
