@@ -492,6 +492,12 @@ impl Trap {
     }
 }
 
+/// Frames a displayed backtrace shows from its innermost end and from its
+/// outermost end; those in between (a deep recursion's thousands) are
+/// counted, not printed. [`Trap::backtrace`] keeps them all.
+const SHOWN_INNER_FRAMES: usize = 20;
+const SHOWN_OUTER_FRAMES: usize = 10;
+
 impl fmt::Display for Trap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
@@ -500,8 +506,15 @@ impl fmt::Display for Trap {
         }
         if !self.backtrace.is_empty() {
             f.write_str("\nwasm backtrace:")?;
+            let frames = self.backtrace.len();
+            let elided = frames.saturating_sub(SHOWN_INNER_FRAMES + SHOWN_OUTER_FRAMES);
             for (i, frame) in self.backtrace.iter().enumerate() {
-                write!(f, "\n  {i:>3}: {frame}")?;
+                if elided > 0 && i == SHOWN_INNER_FRAMES {
+                    write!(f, "\n       ... {elided} frames elided ...")?;
+                }
+                if elided == 0 || i < SHOWN_INNER_FRAMES || i >= frames - SHOWN_OUTER_FRAMES {
+                    write!(f, "\n  {i:>3}: {frame}")?;
+                }
             }
         }
         Ok(())

@@ -64,6 +64,20 @@ fn deep_recursion_is_a_stack_overflow_trap_with_a_backtrace() {
     let backtrace = error.as_trap().unwrap().backtrace();
     assert!(backtrace.len() > 1000, "{} frames", backtrace.len());
     assert_eq!(backtrace[0].func_name.as_deref(), Some("f"));
+    // The message shows the 20 innermost and 10 outermost frames and counts
+    // the rest.
+    let message = error.to_string();
+    assert_eq!(message.lines().count(), 2 + 20 + 1 + 10, "{message}");
+    let elided = backtrace.len() - 30;
+    assert!(
+        message.contains(&format!("\n       ... {elided} frames elided ...\n")),
+        "{message}"
+    );
+    let last = backtrace.len() - 1;
+    assert!(
+        message.ends_with(&format!("{last:>3}: {}", backtrace[last])),
+        "{message}"
+    );
     // The store is usable afterwards.
     let error = f.call(&mut store, 0).unwrap_err();
     assert_eq!(trap_kind(&error), Some(&TrapKind::StackOverflow));
