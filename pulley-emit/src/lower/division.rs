@@ -9,124 +9,150 @@
 //! that the sequence computes `x / d` exactly for every `x`: a sequence that
 //! is anything else is left as it is.
 
-use cranelift_codegen::ir::{InstructionData, Opcode, Value};
+use cranelift_codegen::ir::{InstructionData, Opcode, Type, Value};
+use pulley_isa::GenericOp as Op;
 
-use super::select::Selector;
+use super::context::LoweringContext;
 
-impl Selector<'_> {
-    /// If `a - b` is `x % d` for an unsigned `d` (`b` = `d * (x / d)`, the
-    /// quotient by a magic multiply-high and shift), the value holding `d`.
-    /// `bits` is the width of the operation, 32 or 64.
-    pub(crate) fn unsigned_remainder_divisor(
-        &self,
-        a: Value,
-        b: Value,
-        bits: u32,
-    ) -> Option<Value> {
-        let (quotient, divisor_value) = self.product_with_constant(b)?;
-        let divisor = self.constant(divisor_value)? as u64 & mask(bits);
-        let (dividend, multiplier, shift) = self.magic_quotient(quotient)?;
-        let exact = self.resolved(dividend) == self.resolved(a)
-            && is_exact_magic(multiplier, shift, divisor, bits);
-        exact.then_some(divisor_value)
+/// `result = a - b` as one `xrem` if it is `x % d` for an unsigned constant
+/// `d` (`b` = `d * (x / d)`, the quotient by a magic multiply-high and
+/// shift): whether it was.
+pub(crate) fn remainder(
+    cx: &mut LoweringContext<'_>,
+    opcode: Opcode,
+    ty: Type,
+    result: Value,
+    a: Value,
+    b: Value,
+) -> bool {
+    if opcode != Opcode::Isub || !matches!(ty.bits(), 32 | 64) {
+        return false;
     }
+    let Some(divisor) = unsigned_remainder_divisor(cx, a, b, ty.bits()) else {
+        return false;
+    };
+    let dst = cx.def(result);
+    let (a, b) = (cx.vreg(a), cx.vreg(divisor));
+    cx.op(if ty.bits() == 64 {
+        Op::Xrem64U { dst, a, b }
+    } else {
+        Op::Xrem32U { dst, a, b }
+    });
+    true
+}
 
-    /// `value = q * c` with `c` a constant: `(q, c's value)`.
-    fn product_with_constant(&self, value: Value) -> Option<(Value, Value)> {
-        let (_, data) = self.def_inst_of(value)?;
-        let InstructionData::Binary {
-            opcode: Opcode::Imul,
-            args: [x, y],
-        } = data
+/// If `a - b` is `x % d` for an unsigned `d` (`b` = `d * (x / d)`, the
+/// quotient by a magic multiply-high and shift), the value holding `d`.
+/// `bits` is the width of the operation, 32 or 64.
+fn unsigned_remainder_divisor(
+    cx: &LoweringContext<'_>,
+    a: Value,
+    b: Value,
+    bits: u32,
+) -> Option<Value> {
+    let (quotient, divisor_value) = product_with_constant(cx, b)?;
+    let divisor = cx.constant(divisor_value)? as u64 & mask(bits);
+    let (dividend, multiplier, shift) = magic_quotient(cx, quotient)?;
+    let exact =
+        cx.resolve(dividend) == cx.resolve(a) && is_exact_magic(multiplier, shift, divisor, bits);
+    exact.then_some(divisor_value)
+}
+
+/// `value = q * c` with `c` a constant: `(q, c's value)`.
+fn product_with_constant(cx: &LoweringContext<'_>, value: Value) -> Option<(Value, Value)> {
+    let (_, data) = cx.def_inst_of(value)?;
+    let InstructionData::Binary {
+        opcode: Opcode::Imul,
+        args: [x, y],
+    } = data
+    else {
+        return None;
+    };
+    match (cx.constant(x), cx.constant(y)) {
+        (None, Some(_)) => Some((x, y)),
+        (Some(_), None) => Some((y, x)),
+        _ => None,
+    }
+}
+
+/// The quotient `x / d` as Cranelift's mid-end computes it, with
+/// constants `m` and `t`: `umulhi(x, m) >> t`, or, when the multiplier
+/// needs one bit more than the width, `(q + ((x - q) >> 1)) >> t` with
+/// `q = umulhi(x, m)` (a shift by 0 is no shift). Either is
+/// `(x * multiplier) >> (bits + shift)`: returns `(x, multiplier, shift)`.
+fn magic_quotient(cx: &LoweringContext<'_>, value: Value) -> Option<(Value, u128, u32)> {
+    let bits = cx.value_type(value).bits();
+    let (value, shift) = match cx.def_inst_of(value)? {
+        (
+            _,
+            InstructionData::Binary {
+                opcode: Opcode::Ushr,
+                args: [shifted, count],
+            },
+        ) => (shifted, u32::try_from(cx.constant(count)?).ok()?),
+        _ => (value, 0),
+    };
+    if shift >= bits {
+        return None;
+    }
+    if let Some((dividend, multiplier)) = multiply_high(cx, value) {
+        return Some((dividend, multiplier, shift));
+    }
+    // The "add" form: value = q + ((x - q) >> 1).
+    let (_, data) = cx.def_inst_of(value)?;
+    let InstructionData::Binary {
+        opcode: Opcode::Iadd,
+        args: [y, z],
+    } = data
+    else {
+        return None;
+    };
+    [(y, z), (z, y)].into_iter().find_map(|(high, halved)| {
+        let (dividend, multiplier) = multiply_high(cx, high)?;
+        let (
+            _,
+            InstructionData::Binary {
+                opcode: Opcode::Ushr,
+                args: [difference, one],
+            },
+        ) = cx.def_inst_of(halved)?
         else {
             return None;
         };
-        match (self.constant(x), self.constant(y)) {
-            (None, Some(_)) => Some((x, y)),
-            (Some(_), None) => Some((y, x)),
-            _ => None,
-        }
-    }
-
-    /// The quotient `x / d` as Cranelift's mid-end computes it, with
-    /// constants `m` and `t`: `umulhi(x, m) >> t`, or, when the multiplier
-    /// needs one bit more than the width, `(q + ((x - q) >> 1)) >> t` with
-    /// `q = umulhi(x, m)` (a shift by 0 is no shift). Either is
-    /// `(x * multiplier) >> (bits + shift)`: returns `(x, multiplier, shift)`.
-    fn magic_quotient(&self, value: Value) -> Option<(Value, u128, u32)> {
-        let bits = self.value_type(value).bits();
-        let (value, shift) = match self.def_inst_of(value)? {
-            (
-                _,
-                InstructionData::Binary {
-                    opcode: Opcode::Ushr,
-                    args: [shifted, count],
-                },
-            ) => (shifted, u32::try_from(self.constant(count)?).ok()?),
-            _ => (value, 0),
-        };
-        if shift >= bits {
-            return None;
-        }
-        if let Some((dividend, multiplier)) = self.multiply_high(value) {
-            return Some((dividend, multiplier, shift));
-        }
-        // The "add" form: value = q + ((x - q) >> 1).
-        let (_, data) = self.def_inst_of(value)?;
-        let InstructionData::Binary {
-            opcode: Opcode::Iadd,
-            args: [y, z],
-        } = data
+        let (
+            _,
+            InstructionData::Binary {
+                opcode: Opcode::Isub,
+                args: [x, q],
+            },
+        ) = cx.def_inst_of(difference)?
         else {
             return None;
         };
-        [(y, z), (z, y)].into_iter().find_map(|(high, halved)| {
-            let (dividend, multiplier) = self.multiply_high(high)?;
-            let (
-                _,
-                InstructionData::Binary {
-                    opcode: Opcode::Ushr,
-                    args: [difference, one],
-                },
-            ) = self.def_inst_of(halved)?
-            else {
-                return None;
-            };
-            let (
-                _,
-                InstructionData::Binary {
-                    opcode: Opcode::Isub,
-                    args: [x, q],
-                },
-            ) = self.def_inst_of(difference)?
-            else {
-                return None;
-            };
-            let matches = self.constant(one) == Some(1)
-                && self.resolved(x) == self.resolved(dividend)
-                && self.resolved(q) == self.resolved(high);
-            matches.then_some((dividend, (1u128 << bits) + multiplier, shift + 1))
-        })
-    }
+        let matches = cx.constant(one) == Some(1)
+            && cx.resolve(x) == cx.resolve(dividend)
+            && cx.resolve(q) == cx.resolve(high);
+        matches.then_some((dividend, (1u128 << bits) + multiplier, shift + 1))
+    })
+}
 
-    /// `value = umulhi(x, m)` with `m` a constant: `(x, m)`.
-    fn multiply_high(&self, value: Value) -> Option<(Value, u128)> {
-        let bits = self.value_type(value).bits();
-        let (_, data) = self.def_inst_of(value)?;
-        let InstructionData::Binary {
-            opcode: Opcode::Umulhi,
-            args: [x, y],
-        } = data
-        else {
-            return None;
-        };
-        let (dividend, multiplier) = match (self.constant(x), self.constant(y)) {
-            (None, Some(m)) => (x, m),
-            (Some(m), None) => (y, m),
-            _ => return None,
-        };
-        Some((dividend, u128::from(multiplier as u64 & mask(bits))))
-    }
+/// `value = umulhi(x, m)` with `m` a constant: `(x, m)`.
+fn multiply_high(cx: &LoweringContext<'_>, value: Value) -> Option<(Value, u128)> {
+    let bits = cx.value_type(value).bits();
+    let (_, data) = cx.def_inst_of(value)?;
+    let InstructionData::Binary {
+        opcode: Opcode::Umulhi,
+        args: [x, y],
+    } = data
+    else {
+        return None;
+    };
+    let (dividend, multiplier) = match (cx.constant(x), cx.constant(y)) {
+        (None, Some(m)) => (x, m),
+        (Some(m), None) => (y, m),
+        _ => return None,
+    };
+    Some((dividend, u128::from(multiplier as u64 & mask(bits))))
 }
 
 fn mask(bits: u32) -> u64 {

@@ -7,14 +7,17 @@
 //! memory ops check bounds themselves with the same 64-bit arithmetic and
 //! the same trap, so the lowering fuses the address into the op and drops the
 //! check when the very next effectful instruction is the access it guards.
+//!
+//! Loads and stores of vmctx fields and globals become the ops that reach
+//! the same entity through the interpreter's environment.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I32;
-use cranelift_codegen::ir::{Inst, InstructionData, Opcode, Value};
-use pulley_isa::{GenericOp as Op, GlobalIndex};
+use cranelift_codegen::ir::{Inst, InstructionData, Opcode, Type, Value};
+use pulley_isa::{GenericOp as Op, GlobalIndex, TypeIndex};
 use regalloc2::VReg;
 
-use super::select::Selector;
+use super::context::LoweringContext;
 use crate::CompileError;
 use crate::vmctx::VmctxField;
 
@@ -35,226 +38,473 @@ pub(crate) enum HeapAddress {
     },
 }
 
-/// An access's identity for bounds-check matching: index root and end
-/// (constant part + static offset + size).
-pub(crate) type AccessKey = (Option<Value>, u64);
-
-impl Selector<'_> {
-    /// The vmctx field `value` was loaded from, if it is such a load.
-    pub(crate) fn vmctx_field(&self, value: Value) -> Option<VmctxField> {
-        match self.def_inst_of(value)? {
-            (
-                _,
-                InstructionData::Load {
-                    opcode: Opcode::Load,
-                    arg,
+/// `result = load address+offset` of type `ty` (extending as `opcode`
+/// says): a vmctx field, a global, or linear memory.
+pub(crate) fn load(
+    cx: &mut LoweringContext<'_>,
+    opcode: Opcode,
+    ty: Type,
+    result: Value,
+    address: Value,
+    offset: i64,
+) -> Result<(), CompileError> {
+    if ty.is_vector() {
+        return load_vector(cx, opcode, ty, result, address, offset);
+    }
+    let dst = cx.def(result);
+    if address == cx.vmctx() || cx.resolve(address) == cx.vmctx() {
+        let field = cx
+            .env
+            .layout
+            .field_at(offset)
+            .ok_or_else(|| cx.error(format_args!("vmctx load at {offset}")))?;
+        let op = match field {
+            VmctxField::MemoryLength => Op::MemoryLen { dst },
+            VmctxField::TypeId(ty) => Op::TypeId {
+                dst,
+                ty: TypeIndex(ty),
+            },
+            VmctxField::FuncRef(func) => Op::RefFunc {
+                dst,
+                func: pulley_isa::FuncRefIndex(func),
+            },
+            VmctxField::MemoryBase
+            | VmctxField::GlobalPointer(_)
+            | VmctxField::NativeContext
+            | VmctxField::InstanceIndex
+            | VmctxField::TableViews
+            | VmctxField::FunctionCode => {
+                return Err(cx.error(format_args!("unsupported use of vmctx field {field:?}")));
+            }
+        };
+        cx.op(op);
+        return Ok(());
+    }
+    if let Some(global) = global_cell(cx, address) {
+        cx.op(Op::GlobalGet { dst, global });
+        return Ok(());
+    }
+    let size = match opcode {
+        Opcode::Uload8 | Opcode::Sload8 => 1,
+        Opcode::Uload16 | Opcode::Sload16 => 2,
+        Opcode::Uload32 | Opcode::Sload32 => 4,
+        _ => ty.bytes(),
+    };
+    let indexed = matches!(
+        (opcode, ty.bytes()),
+        (Opcode::Load, 4 | 8) | (Opcode::Uload8 | Opcode::Uload32, _)
+    );
+    let (addr, offset) = match heap_access(cx, address, offset, size, indexed)? {
+        HeapAddress::Plain { addr, offset } => (addr, offset),
+        HeapAddress::Indexed {
+            base,
+            index,
+            offset,
+        } => {
+            cx.op(match (opcode, ty.bytes()) {
+                (Opcode::Uload8, _) => Op::Load8UIndexed {
+                    dst,
+                    base,
+                    index,
                     offset,
-                    ..
                 },
-            ) if self.resolved(arg) == self.vmctx() => self.env.layout.field_at(i64::from(offset)),
-            _ => None,
-        }
-    }
-
-    /// The global whose cell `address` points to.
-    pub(crate) fn global_cell(&self, address: Value) -> Option<GlobalIndex> {
-        match self.vmctx_field(address)? {
-            VmctxField::GlobalPointer(global) => Some(GlobalIndex(global)),
-            _ => None,
-        }
-    }
-
-    /// Splits an index computation into a 32-bit wasm index and a constant:
-    /// `uextend(i)`, `i` itself (32-bit pointers), constants, and `x + c`.
-    /// A root is any value whose low 32 bits are the index.
-    pub(crate) fn index_parts(&self, value: Value) -> Option<IndexParts> {
-        if let Some(constant) = self.constant(value) {
-            return u64::try_from(constant).ok().map(|c| (None, c));
-        }
-        // A value of at most 32 bits, directly (32-bit pointers) or behind
-        // an extension the selection made an alias (of a comparison's clean
-        // 0 or 1, say), is its own index.
-        let resolved = self.resolved(value);
-        if self.value_type(resolved).bits() <= 32 {
-            return Some((Some(resolved), 0));
-        }
-        match self.def_inst_of(value)? {
-            (
-                _,
-                InstructionData::Unary {
-                    opcode: Opcode::Uextend,
-                    arg,
+                (Opcode::Load, 8) => Op::Load64Indexed {
+                    dst,
+                    base,
+                    index,
+                    offset,
                 },
-            ) => {
-                if self.value_type(arg) == I32 {
-                    Some((Some(self.resolved(arg)), 0))
-                } else if self.value_type(arg).bits() < 32 {
-                    // A narrower value (a comparison, an 8- or 16-bit
-                    // load) the optimizer widened in one step: the extended
-                    // value itself is the index, below 2^16 either way.
-                    Some((Some(self.resolved(value)), 0))
-                } else {
-                    None
-                }
-            }
-            (
-                _,
-                InstructionData::Binary {
-                    opcode: Opcode::Iadd,
-                    args: [a, b],
+                _ => Op::Load32UIndexed {
+                    dst,
+                    base,
+                    index,
+                    offset,
                 },
-            ) => {
-                let (x, c) = match (self.constant(a), self.constant(b)) {
-                    (_, Some(c)) => (a, c),
-                    (Some(c), _) => (b, c),
-                    _ => return None,
-                };
-                let (root, inner) = self.index_parts(x)?;
-                Some((root, inner.checked_add(u64::try_from(c).ok()?)?))
-            }
-            _ => None,
+            });
+            return Ok(());
+        }
+    };
+    let op = match (opcode, ty.bytes()) {
+        (Opcode::Load, 4) | (Opcode::Uload32, _) => Op::Load32U { dst, addr, offset },
+        (Opcode::Load, 8) => Op::Load64 { dst, addr, offset },
+        (Opcode::Uload8, _) => Op::Load8U { dst, addr, offset },
+        (Opcode::Sload8, _) => Op::Load8S { dst, addr, offset },
+        (Opcode::Uload16, _) => Op::Load16U { dst, addr, offset },
+        (Opcode::Sload16, _) => Op::Load16S { dst, addr, offset },
+        (Opcode::Sload32, _) => Op::Load32S { dst, addr, offset },
+        _ => return Err(cx.error(format_args!("unsupported {opcode} of {ty}"))),
+    };
+    cx.op(op);
+    Ok(())
+}
+
+/// `store value, address+offset` (truncating as `opcode` says): a global
+/// or linear memory.
+pub(crate) fn store(
+    cx: &mut LoweringContext<'_>,
+    opcode: Opcode,
+    value: Value,
+    address: Value,
+    offset: i64,
+) -> Result<(), CompileError> {
+    if cx.value_type(value).is_vector() {
+        return store_vector(cx, opcode, value, address, offset);
+    }
+    let src = cx.vreg(value);
+    if let Some(global) = global_cell(cx, address) {
+        cx.op(Op::GlobalSet { global, src });
+        return Ok(());
+    }
+    let bytes = match opcode {
+        Opcode::Istore8 => 1,
+        Opcode::Istore16 => 2,
+        Opcode::Istore32 => 4,
+        _ => cx.value_type(value).bytes(),
+    };
+    let (addr, offset) = match heap_access(cx, address, offset, bytes, bytes != 2)? {
+        HeapAddress::Plain { addr, offset } => (addr, offset),
+        HeapAddress::Indexed {
+            base,
+            index,
+            offset,
+        } => {
+            cx.op(match bytes {
+                1 => Op::Store8Indexed {
+                    base,
+                    index,
+                    offset,
+                    src,
+                },
+                4 => Op::Store32Indexed {
+                    base,
+                    index,
+                    offset,
+                    src,
+                },
+                _ => Op::Store64Indexed {
+                    base,
+                    index,
+                    offset,
+                    src,
+                },
+            });
+            return Ok(());
+        }
+    };
+    cx.op(match bytes {
+        1 => Op::Store8 { addr, offset, src },
+        2 => Op::Store16 { addr, offset, src },
+        4 => Op::Store32 { addr, offset, src },
+        8 => Op::Store64 { addr, offset, src },
+        _ => return Err(cx.error(format_args!("unsupported {bytes}-byte store"))),
+    });
+    Ok(())
+}
+
+/// `result = load address+offset` of a v128: a global or linear memory.
+fn load_vector(
+    cx: &mut LoweringContext<'_>,
+    opcode: Opcode,
+    ty: Type,
+    result: Value,
+    address: Value,
+    offset: i64,
+) -> Result<(), CompileError> {
+    if opcode != Opcode::Load || ty.bits() != 128 {
+        return Err(cx.error(format_args!("unsupported {opcode} of {ty}")));
+    }
+    let (dst_lo, dst_hi) = cx.vdef(result);
+    if let Some(global) = global_cell(cx, address) {
+        cx.op(Op::VglobalGet {
+            dst_lo,
+            dst_hi,
+            global,
+        });
+        return Ok(());
+    }
+    let access = heap_access(cx, address, offset, 16, false)?;
+    let (addr, offset) = plain(cx, access);
+    cx.op(Op::Vload128 {
+        dst_lo,
+        dst_hi,
+        addr,
+        offset,
+    });
+    Ok(())
+}
+
+/// `store value, address+offset` of a v128: a global or linear memory.
+fn store_vector(
+    cx: &mut LoweringContext<'_>,
+    opcode: Opcode,
+    value: Value,
+    address: Value,
+    offset: i64,
+) -> Result<(), CompileError> {
+    if opcode != Opcode::Store {
+        return Err(cx.error(format_args!("unsupported vector {opcode}")));
+    }
+    let (src_lo, src_hi) = cx.vpair(value);
+    if let Some(global) = global_cell(cx, address) {
+        cx.op(Op::VglobalSet {
+            global,
+            src_lo,
+            src_hi,
+        });
+        return Ok(());
+    }
+    let access = heap_access(cx, address, offset, 16, false)?;
+    let (addr, offset) = plain(cx, access);
+    cx.op(Op::Vstore128 {
+        addr,
+        offset,
+        src_lo,
+        src_hi,
+    });
+    Ok(())
+}
+
+/// The index register and offset of an access, adding an indexed form's
+/// two operands (as 32 bits, as the indexed ops do) for an op that has no
+/// indexed form.
+fn plain(cx: &mut LoweringContext<'_>, access: HeapAddress) -> (VReg, u32) {
+    match access {
+        HeapAddress::Plain { addr, offset } => (addr, offset),
+        HeapAddress::Indexed {
+            base,
+            index,
+            offset,
+        } => {
+            let addr = cx.fresh();
+            cx.op(Op::Xadd32 {
+                dst: addr,
+                a: base,
+                b: index,
+            });
+            (addr, offset)
         }
     }
+}
 
-    /// A register holding the wasm index of `parts` (zero for constants).
-    fn index_register(&mut self, parts: IndexParts) -> VReg {
-        match parts.0 {
-            Some(root) => self.vreg(root),
-            None => {
-                let zero = self.fresh();
-                self.op(Op::Xconst8 { dst: zero, imm: 0 });
-                zero
-            }
-        }
+/// The vmctx field `value` was loaded from, if it is such a load.
+pub(crate) fn vmctx_field(cx: &LoweringContext<'_>, value: Value) -> Option<VmctxField> {
+    match cx.def_inst_of(value)? {
+        (
+            _,
+            InstructionData::Load {
+                opcode: Opcode::Load,
+                arg,
+                offset,
+                ..
+            },
+        ) if cx.resolve(arg) == cx.vmctx() => cx.env.layout.field_at(i64::from(offset)),
+        _ => None,
     }
+}
 
-    /// Decomposes a linear-memory address `base + index` at static offset
-    /// `offset` into an index register and a 32-bit offset, or, if
-    /// `indexed` (the access has an indexed form) and the index is a 32-bit
-    /// sum read nowhere else, into that sum's two operands. Records the
-    /// access for bounds-check matching.
-    pub(crate) fn heap_access(
-        &mut self,
-        address: Value,
-        offset: i64,
-        size: u32,
-        indexed: bool,
-    ) -> Result<HeapAddress, CompileError> {
-        let index = if self.vmctx_field(address) == Some(VmctxField::MemoryBase) {
-            // The optimizer folded a zero index away.
-            None
-        } else {
-            let (a, b) = match self.def_inst_of(address) {
-                Some((
-                    _,
-                    InstructionData::Binary {
-                        opcode: Opcode::Iadd,
-                        args: [a, b],
-                    },
-                )) => (a, b),
-                _ => return Err(self.unsupported_address(address)),
-            };
-            if self.vmctx_field(a) == Some(VmctxField::MemoryBase) {
-                Some(b)
-            } else if self.vmctx_field(b) == Some(VmctxField::MemoryBase) {
-                Some(a)
+/// The global whose cell `address` points to.
+pub(crate) fn global_cell(cx: &LoweringContext<'_>, address: Value) -> Option<GlobalIndex> {
+    match vmctx_field(cx, address)? {
+        VmctxField::GlobalPointer(global) => Some(GlobalIndex(global)),
+        _ => None,
+    }
+}
+
+/// Splits an index computation into a 32-bit wasm index and a constant:
+/// `uextend(i)`, `i` itself (32-bit pointers), constants, and `x + c`.
+/// A root is any value whose low 32 bits are the index.
+pub(crate) fn index_parts(cx: &LoweringContext<'_>, value: Value) -> Option<IndexParts> {
+    if let Some(constant) = cx.constant(value) {
+        return u64::try_from(constant).ok().map(|c| (None, c));
+    }
+    // A value of at most 32 bits, directly (32-bit pointers) or behind
+    // an extension the selection made an alias (of a comparison's clean
+    // 0 or 1, say), is its own index.
+    let resolved = cx.resolve(value);
+    if cx.value_type(resolved).bits() <= 32 {
+        return Some((Some(resolved), 0));
+    }
+    match cx.def_inst_of(value)? {
+        (
+            _,
+            InstructionData::Unary {
+                opcode: Opcode::Uextend,
+                arg,
+            },
+        ) => {
+            if cx.value_type(arg) == I32 {
+                Some((Some(cx.resolve(arg)), 0))
+            } else if cx.value_type(arg).bits() < 32 {
+                // A narrower value (a comparison, an 8- or 16-bit
+                // load) the optimizer widened in one step: the extended
+                // value itself is the index, below 2^16 either way.
+                Some((Some(cx.resolve(value)), 0))
             } else {
-                return Err(self.unsupported_address(address));
+                None
             }
-        };
-        let parts = match index {
-            Some(index) => self
-                .index_parts(index)
-                .ok_or_else(|| self.unsupported_address(address))?,
-            None => (None, 0),
-        };
-        let total = u64::try_from(offset)
+        }
+        (
+            _,
+            InstructionData::Binary {
+                opcode: Opcode::Iadd,
+                args: [a, b],
+            },
+        ) => {
+            let (x, c) = match (cx.constant(a), cx.constant(b)) {
+                (_, Some(c)) => (a, c),
+                (Some(c), _) => (b, c),
+                _ => return None,
+            };
+            let (root, inner) = index_parts(cx, x)?;
+            Some((root, inner.checked_add(u64::try_from(c).ok()?)?))
+        }
+        _ => None,
+    }
+}
+
+/// A register holding the wasm index of `parts` (zero for constants).
+fn index_register(cx: &mut LoweringContext<'_>, parts: IndexParts) -> VReg {
+    match parts.0 {
+        Some(root) => cx.vreg(root),
+        None => {
+            let zero = cx.fresh();
+            cx.op(Op::Xconst8 { dst: zero, imm: 0 });
+            zero
+        }
+    }
+}
+
+/// Decomposes a linear-memory address `base + index` at static offset
+/// `offset` into an index register and a 32-bit offset, or, if
+/// `indexed` (the access has an indexed form) and the index is a 32-bit
+/// sum read nowhere else, into that sum's two operands. Records the
+/// access for bounds-check matching.
+pub(crate) fn heap_access(
+    cx: &mut LoweringContext<'_>,
+    address: Value,
+    offset: i64,
+    size: u32,
+    indexed: bool,
+) -> Result<HeapAddress, CompileError> {
+    let parts = if vmctx_field(cx, address) == Some(VmctxField::MemoryBase) {
+        // The optimizer folded a zero index away.
+        Some((None, 0))
+    } else {
+        index_beside_base(cx, address).and_then(|index| index_parts(cx, index))
+    };
+    let total = parts.and_then(|parts| {
+        u64::try_from(offset)
             .ok()
             .and_then(|offset| parts.1.checked_add(offset))
-            .ok_or_else(|| self.unsupported_address(address))?;
-        self.set_last_access(Some((parts.0, total.saturating_add(u64::from(size)))));
-        let Ok(total) = u32::try_from(total) else {
-            // The optimizer folded a constant index and offset into one
-            // constant beyond 4 GiB, so the access always traps: access at
-            // index and offset u32::MAX instead, whose end exceeds even a
-            // full 4 GiB memory whatever the index.
-            let index = self.fresh();
-            self.op(Op::Xconst32 {
-                dst: index,
-                imm: -1,
-            });
-            return Ok(HeapAddress::Plain {
-                addr: index,
-                offset: u32::MAX,
-            });
-        };
-        if indexed && let Some((base, index)) = parts.0.and_then(|root| self.fusable_sum(root)) {
-            return Ok(HeapAddress::Indexed {
-                base: self.vreg(base),
-                index: self.vreg(index),
-                offset: total,
-            });
-        }
-        Ok(HeapAddress::Plain {
-            addr: self.index_register(parts),
+    });
+    let (Some(parts), Some(total)) = (parts, total) else {
+        return Err(unsupported_address(cx, address));
+    };
+    cx.set_last_access(Some((parts.0, total.saturating_add(u64::from(size)))));
+    let Ok(total) = u32::try_from(total) else {
+        // The optimizer folded a constant index and offset into one
+        // constant beyond 4 GiB, so the access always traps: access at
+        // index and offset u32::MAX instead, whose end exceeds even a
+        // full 4 GiB memory whatever the index.
+        let index = cx.fresh();
+        cx.op(Op::Xconst32 {
+            dst: index,
+            imm: -1,
+        });
+        return Ok(HeapAddress::Plain {
+            addr: index,
+            offset: u32::MAX,
+        });
+    };
+    if indexed && let Some((base, index)) = parts.0.and_then(|root| fusable_sum(cx, root)) {
+        return Ok(HeapAddress::Indexed {
+            base: cx.vreg(base),
+            index: cx.vreg(index),
             offset: total,
-        })
+        });
     }
+    Ok(HeapAddress::Plain {
+        addr: index_register(cx, parts),
+        offset: total,
+    })
+}
 
-    /// The operands of `root` if it is a 32-bit `iadd` whose only uses are
-    /// an access's address and bounds check (so that fusing it into the
-    /// access leaves it unemitted).
-    fn fusable_sum(&self, root: Value) -> Option<(Value, Value)> {
-        match self.def_inst_of(root)? {
-            (
-                _,
-                InstructionData::Binary {
-                    opcode: Opcode::Iadd,
-                    args: [a, b],
-                },
-            ) if self.value_type(root) == I32 && self.use_count(root) <= 2 => Some((a, b)),
-            _ => None,
-        }
+/// The other operand of `address` if it is `iadd` of memory 0's base and it.
+fn index_beside_base(cx: &LoweringContext<'_>, address: Value) -> Option<Value> {
+    let (_, data) = cx.def_inst_of(address)?;
+    let InstructionData::Binary {
+        opcode: Opcode::Iadd,
+        args: [a, b],
+    } = data
+    else {
+        return None;
+    };
+    if is_memory_base(cx, a) {
+        Some(b)
+    } else if is_memory_base(cx, b) {
+        Some(a)
+    } else {
+        None
     }
+}
 
-    fn unsupported_address(&self, address: Value) -> CompileError {
-        let definition = match self.def_inst_of(address) {
-            Some((inst, _)) => self.func.dfg.display_inst(inst).to_string(),
-            None => address.to_string(),
-        };
-        CompileError::Internal(format!(
-            "lowering function {}: a memory access whose address is not memory 0's base plus an index: {definition}",
-            self.wasm_func
-        ))
-    }
+fn is_memory_base(cx: &LoweringContext<'_>, value: Value) -> bool {
+    vmctx_field(cx, value) == Some(VmctxField::MemoryBase)
+}
 
-    /// Whether the bounds check `trapnz` (of `heap_out_of_bounds`) guards
-    /// exactly the access that follows it.
-    pub(crate) fn bounds_check_is_redundant(&mut self, trapnz: Inst) -> bool {
-        let Some(next_access) = self.last_access() else {
-            return false;
-        };
-        let condition = self.func.dfg.inst_args(trapnz)[0];
-        let Some((
+/// The operands of `root` if it is a 32-bit `iadd` whose only uses are
+/// an access's address and bounds check (so that fusing it into the
+/// access leaves it unemitted).
+fn fusable_sum(cx: &LoweringContext<'_>, root: Value) -> Option<(Value, Value)> {
+    match cx.def_inst_of(root)? {
+        (
             _,
-            InstructionData::IntCompare {
-                cond, args: [a, b], ..
+            InstructionData::Binary {
+                opcode: Opcode::Iadd,
+                args: [a, b],
             },
-        )) = self.def_inst_of(condition)
-        else {
-            return false;
-        };
-        let (end, length) = match cond {
-            IntCC::UnsignedGreaterThan => (a, b),
-            IntCC::UnsignedLessThan => (b, a),
-            _ => return false,
-        };
-        if self.vmctx_field(length) != Some(VmctxField::MemoryLength) {
-            return false;
-        }
-        let Some(parts) = self.index_parts(end) else {
-            return false;
-        };
-        parts == next_access
+        ) if cx.value_type(root) == I32 && cx.use_count(root) <= 2 => Some((a, b)),
+        _ => None,
     }
+}
+
+fn unsupported_address(cx: &LoweringContext<'_>, address: Value) -> CompileError {
+    let definition = match cx.def_inst_of(address) {
+        Some((inst, _)) => cx.func.dfg.display_inst(inst).to_string(),
+        None => address.to_string(),
+    };
+    CompileError::Internal(format!(
+        "lowering function {}: a memory access whose address is not memory 0's base plus an index: {definition}",
+        cx.wasm_func
+    ))
+}
+
+/// Whether the bounds check `trapnz` (of `heap_out_of_bounds`) guards
+/// exactly the access that follows it.
+pub(crate) fn bounds_check_is_redundant(cx: &mut LoweringContext<'_>, trapnz: Inst) -> bool {
+    let Some(next_access) = cx.last_access() else {
+        return false;
+    };
+    let condition = cx.func.dfg.inst_args(trapnz)[0];
+    let Some((
+        _,
+        InstructionData::IntCompare {
+            cond, args: [a, b], ..
+        },
+    )) = cx.def_inst_of(condition)
+    else {
+        return false;
+    };
+    let (end, length) = match cond {
+        IntCC::UnsignedGreaterThan => (a, b),
+        IntCC::UnsignedLessThan => (b, a),
+        _ => return false,
+    };
+    if vmctx_field(cx, length) != Some(VmctxField::MemoryLength) {
+        return false;
+    }
+    let Some(parts) = index_parts(cx, end) else {
+        return false;
+    };
+    parts == next_access
 }

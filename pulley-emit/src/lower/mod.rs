@@ -1,15 +1,23 @@
 //! Optimized Cranelift IR -> Pulley bytecode.
 //!
-//! `select` chooses ops (on virtual registers), `vcode` arranges them in
-//! blocks for regalloc2, `emit` turns allocations into frame slots, lays out
-//! blocks and encodes. `memory` holds the address patterns.
+//! `select` walks the function and hands each instruction to a rule module
+//! (`arithmetic`, `compare`, `branch`, `call`, `memory`, `division`,
+//! `simd`), which chooses ops on virtual registers through the function's
+//! [`context`]. `vcode` arranges them in blocks for regalloc2, `emit` turns
+//! allocations into frame slots, lays out blocks and encodes.
 
+mod arithmetic;
+mod branch;
+mod call;
+mod compare;
+mod context;
 mod division;
 mod emit;
 mod memory;
 mod select;
 mod simd;
 mod vcode;
+mod vector_ops;
 
 use cranelift_codegen::ir;
 use pulley_module::{AddressMapEntry, CompiledFunction, CompiledModule, ModuleInfo};
@@ -17,7 +25,6 @@ use regalloc2::{Block as RaBlock, InstRange, RegallocOptions};
 
 use crate::CompileError;
 use crate::translate::ModuleEnvironment;
-use select::Selector;
 use vcode::{Label, VBlock, VCode, VInst};
 
 /// A function lowered to bytecode.
@@ -52,7 +59,7 @@ impl LoweringContext {
         func: &ir::Function,
         wasm_func: u32,
     ) -> Result<LoweredFunction, CompileError> {
-        let selection = Selector::new(env, func, wasm_func).select()?;
+        let selection = select::select(env, func, wasm_func)?;
         build_vcode(&mut self.vcode, selection);
         let options = RegallocOptions {
             validate_ssa: cfg!(debug_assertions),
@@ -98,7 +105,7 @@ fn slot_count(values: &[ir::AbiParam]) -> usize {
 
 /// Lays out selected blocks in order, renumbers them, and computes the CFG
 /// regalloc2 needs.
-fn build_vcode(vcode: &mut VCode, selection: select::Selection) {
+fn build_vcode(vcode: &mut VCode, selection: context::Selection) {
     vcode.clear();
     vcode.num_vregs = selection.num_vregs;
     let mut renumber = vec![0u32; selection.blocks.len()];

@@ -8,691 +8,341 @@
 //! `splat`, `scalar_to_vector` of `i64x2`/`f64x2`) are plain `mov`s, and
 //! float lanes reuse the integer op of their width where the bits are all
 //! that matters.
+//!
+//! Loads, stores and selects of vectors are lowered with their scalar
+//! forms (`memory`, `branch`); the op tables are in `vector_ops`.
 
-use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32X4, F64X2, I8X16, I16X8, I32X4, I64X2};
 use cranelift_codegen::ir::{Inst, InstructionData, Opcode, Type, Value};
 use pulley_isa::GenericOp as Op;
-use regalloc2::VReg;
 
-use super::memory::HeapAddress;
-use super::select::{Selector, select_op};
-use super::vcode::VirtualOp;
+use super::context::LoweringContext;
+use super::vector_ops::{
+    BinaryOp, binary, binary_op, float_compare, fma_op, int_compare, narrow, shift, test_op, unary,
+};
 use crate::CompileError;
 
-/// A vector's register pair: bytes 0..8, bytes 8..16.
-type Pair = (VReg, VReg);
-
-/// Builds a two-operand vector op: `dst = f(a, b)`.
-type BinaryOp = fn(Pair, Pair, Pair) -> VirtualOp;
-
-/// Builds a one-operand vector op: `dst = f(src)`.
-type UnaryOp = fn(Pair, Pair) -> VirtualOp;
-
-macro_rules! binary_op {
-    ($variant:ident) => {
-        (|dst: Pair, a: Pair, b: Pair| Op::$variant {
-            dst_lo: dst.0,
-            dst_hi: dst.1,
-            a_lo: a.0,
-            a_hi: a.1,
-            b_lo: b.0,
-            b_hi: b.1,
-        }) as BinaryOp
-    };
-}
-
-macro_rules! unary_op {
-    ($variant:ident) => {
-        (|dst: Pair, src: Pair| Op::$variant {
-            dst_lo: dst.0,
-            dst_hi: dst.1,
-            src_lo: src.0,
-            src_hi: src.1,
-        }) as UnaryOp
-    };
-}
-
-/// Builds a scalar test of a vector: `dst = f(src)`.
-macro_rules! test_op {
-    ($variant:ident) => {
-        (|dst: VReg, src: Pair| Op::$variant {
-            dst,
-            src_lo: src.0,
-            src_hi: src.1,
-        }) as fn(VReg, Pair) -> VirtualOp
-    };
-}
-
-/// Builds a `vfma_*` op from its eight registers.
-macro_rules! fma_op {
-    ($variant:ident, $operands:expr) => {{
-        let (dst_lo, dst_hi, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi) = $operands;
-        Op::$variant {
-            dst_lo,
-            dst_hi,
-            a_lo,
-            a_hi,
-            b_lo,
-            b_hi,
-            c_lo,
-            c_hi,
-        }
-    }};
-}
-
-/// The op of a lane-wise (or whole-vector) two-operand instruction.
-fn binary(opcode: Opcode, ty: Type) -> Option<BinaryOp> {
-    use Opcode::*;
-    Some(match (opcode, ty) {
-        (Band, _) => binary_op!(Vand),
-        (Bor, _) => binary_op!(Vor),
-        (Bxor, _) => binary_op!(Vxor),
-        (Iadd, I8X16) => binary_op!(VaddI8x16),
-        (Iadd, I16X8) => binary_op!(VaddI16x8),
-        (Iadd, I32X4) => binary_op!(VaddI32x4),
-        (Iadd, I64X2) => binary_op!(VaddI64x2),
-        (Isub, I8X16) => binary_op!(VsubI8x16),
-        (Isub, I16X8) => binary_op!(VsubI16x8),
-        (Isub, I32X4) => binary_op!(VsubI32x4),
-        (Isub, I64X2) => binary_op!(VsubI64x2),
-        (Imul, I16X8) => binary_op!(VmulI16x8),
-        (Imul, I32X4) => binary_op!(VmulI32x4),
-        (Imul, I64X2) => binary_op!(VmulI64x2),
-        (SaddSat, I8X16) => binary_op!(VaddSatSI8x16),
-        (UaddSat, I8X16) => binary_op!(VaddSatUI8x16),
-        (SsubSat, I8X16) => binary_op!(VsubSatSI8x16),
-        (UsubSat, I8X16) => binary_op!(VsubSatUI8x16),
-        (SaddSat, I16X8) => binary_op!(VaddSatSI16x8),
-        (UaddSat, I16X8) => binary_op!(VaddSatUI16x8),
-        (SsubSat, I16X8) => binary_op!(VsubSatSI16x8),
-        (UsubSat, I16X8) => binary_op!(VsubSatUI16x8),
-        (Smin, I8X16) => binary_op!(VminSI8x16),
-        (Umin, I8X16) => binary_op!(VminUI8x16),
-        (Smax, I8X16) => binary_op!(VmaxSI8x16),
-        (Umax, I8X16) => binary_op!(VmaxUI8x16),
-        (Smin, I16X8) => binary_op!(VminSI16x8),
-        (Umin, I16X8) => binary_op!(VminUI16x8),
-        (Smax, I16X8) => binary_op!(VmaxSI16x8),
-        (Umax, I16X8) => binary_op!(VmaxUI16x8),
-        (Smin, I32X4) => binary_op!(VminSI32x4),
-        (Umin, I32X4) => binary_op!(VminUI32x4),
-        (Smax, I32X4) => binary_op!(VmaxSI32x4),
-        (Umax, I32X4) => binary_op!(VmaxUI32x4),
-        (AvgRound, I8X16) => binary_op!(VavgrUI8x16),
-        (AvgRound, I16X8) => binary_op!(VavgrUI16x8),
-        (SqmulRoundSat, I16X8) => binary_op!(Vq15mulrSatSI16x8),
-        (IaddPairwise, I16X8) => binary_op!(VaddPairwiseI16x8),
-        (IaddPairwise, I32X4) => binary_op!(VaddPairwiseI32x4),
-        (Swizzle, I8X16) => binary_op!(Vswizzle),
-        (Fadd, F32X4) => binary_op!(VfaddF32x4),
-        (Fadd, F64X2) => binary_op!(VfaddF64x2),
-        (Fsub, F32X4) => binary_op!(VfsubF32x4),
-        (Fsub, F64X2) => binary_op!(VfsubF64x2),
-        (Fmul, F32X4) => binary_op!(VfmulF32x4),
-        (Fmul, F64X2) => binary_op!(VfmulF64x2),
-        (Fdiv, F32X4) => binary_op!(VfdivF32x4),
-        (Fdiv, F64X2) => binary_op!(VfdivF64x2),
-        (Fmin, F32X4) => binary_op!(VfminF32x4),
-        (Fmin, F64X2) => binary_op!(VfminF64x2),
-        (Fmax, F32X4) => binary_op!(VfmaxF32x4),
-        (Fmax, F64X2) => binary_op!(VfmaxF64x2),
-        _ => return None,
-    })
-}
-
-/// The op of a narrowing instruction, by its *input* type.
-fn narrow(opcode: Opcode, input: Type) -> Option<BinaryOp> {
-    use Opcode::*;
-    Some(match (opcode, input) {
-        (Snarrow, I16X8) => binary_op!(VnarrowSI16x8),
-        (Unarrow, I16X8) => binary_op!(VnarrowUI16x8),
-        (Snarrow, I32X4) => binary_op!(VnarrowSI32x4),
-        (Unarrow, I32X4) => binary_op!(VnarrowUI32x4),
-        (Snarrow, I64X2) => binary_op!(VnarrowSI64x2),
-        (Unarrow, I64X2) => binary_op!(VnarrowUI64x2),
-        (Uunarrow, I64X2) => binary_op!(VnarrowUuI64x2),
-        _ => return None,
-    })
-}
-
-/// The op of a one-operand instruction; `input` is the operand's type
-/// (widening and conversions are named by it).
-fn unary(opcode: Opcode, ty: Type, input: Type) -> Option<UnaryOp> {
-    use Opcode::*;
-    Some(match (opcode, ty, input) {
-        (Bnot, _, _) => unary_op!(Vnot),
-        (Ineg, I8X16, _) => unary_op!(VnegI8x16),
-        (Ineg, I16X8, _) => unary_op!(VnegI16x8),
-        (Ineg, I32X4, _) => unary_op!(VnegI32x4),
-        (Ineg, I64X2, _) => unary_op!(VnegI64x2),
-        (Iabs, I8X16, _) => unary_op!(VabsI8x16),
-        (Iabs, I16X8, _) => unary_op!(VabsI16x8),
-        (Iabs, I32X4, _) => unary_op!(VabsI32x4),
-        (Iabs, I64X2, _) => unary_op!(VabsI64x2),
-        (Popcnt, I8X16, _) => unary_op!(VpopcntI8x16),
-        (SwidenLow, _, I8X16) => unary_op!(VwidenLowSI8x16),
-        (UwidenLow, _, I8X16) => unary_op!(VwidenLowUI8x16),
-        (SwidenHigh, _, I8X16) => unary_op!(VwidenHighSI8x16),
-        (UwidenHigh, _, I8X16) => unary_op!(VwidenHighUI8x16),
-        (SwidenLow, _, I16X8) => unary_op!(VwidenLowSI16x8),
-        (UwidenLow, _, I16X8) => unary_op!(VwidenLowUI16x8),
-        (SwidenHigh, _, I16X8) => unary_op!(VwidenHighSI16x8),
-        (UwidenHigh, _, I16X8) => unary_op!(VwidenHighUI16x8),
-        (SwidenLow, _, I32X4) => unary_op!(VwidenLowSI32x4),
-        (UwidenLow, _, I32X4) => unary_op!(VwidenLowUI32x4),
-        (SwidenHigh, _, I32X4) => unary_op!(VwidenHighSI32x4),
-        (UwidenHigh, _, I32X4) => unary_op!(VwidenHighUI32x4),
-        (Fneg, F32X4, _) => unary_op!(VfnegF32x4),
-        (Fneg, F64X2, _) => unary_op!(VfnegF64x2),
-        (Fabs, F32X4, _) => unary_op!(VfabsF32x4),
-        (Fabs, F64X2, _) => unary_op!(VfabsF64x2),
-        (Sqrt, F32X4, _) => unary_op!(VfsqrtF32x4),
-        (Sqrt, F64X2, _) => unary_op!(VfsqrtF64x2),
-        (Ceil, F32X4, _) => unary_op!(VfceilF32x4),
-        (Ceil, F64X2, _) => unary_op!(VfceilF64x2),
-        (Floor, F32X4, _) => unary_op!(VffloorF32x4),
-        (Floor, F64X2, _) => unary_op!(VffloorF64x2),
-        (Trunc, F32X4, _) => unary_op!(VftruncF32x4),
-        (Trunc, F64X2, _) => unary_op!(VftruncF64x2),
-        (Nearest, F32X4, _) => unary_op!(VfnearestF32x4),
-        (Nearest, F64X2, _) => unary_op!(VfnearestF64x2),
-        (FcvtFromSint, F32X4, I32X4) => unary_op!(Vf32x4FromI32x4S),
-        (FcvtFromUint, F32X4, I32X4) => unary_op!(Vf32x4FromI32x4U),
-        (FcvtFromSint, F64X2, I64X2) => unary_op!(Vf64x2FromI64x2S),
-        (FcvtFromUint, F64X2, I64X2) => unary_op!(Vf64x2FromI64x2U),
-        (FcvtToSintSat, I32X4, F32X4) => unary_op!(Vi32x4FromF32x4SSat),
-        (FcvtToUintSat, I32X4, F32X4) => unary_op!(Vi32x4FromF32x4USat),
-        (FcvtToSintSat, I64X2, F64X2) => unary_op!(Vi64x2FromF64x2SSat),
-        (FcvtToUintSat, I64X2, F64X2) => unary_op!(Vi64x2FromF64x2USat),
-        (Fvdemote, F32X4, F64X2) => unary_op!(Vf32x4DemoteF64x2),
-        (FvpromoteLow, F64X2, F32X4) => unary_op!(Vf64x2PromoteF32x4),
-        _ => return None,
-    })
-}
-
-/// The op of a lane-wise integer comparison, after putting it in the form
-/// `a <cond> b` with `cond` one of eq, ne, lt, le (swapping operands for
-/// gt, ge).
-fn int_compare(cond: IntCC, ty: Type) -> Option<(BinaryOp, bool)> {
-    use IntCC::*;
-    let (cond, swap) = match cond {
-        SignedGreaterThan => (SignedLessThan, true),
-        SignedGreaterThanOrEqual => (SignedLessThanOrEqual, true),
-        UnsignedGreaterThan => (UnsignedLessThan, true),
-        UnsignedGreaterThanOrEqual => (UnsignedLessThanOrEqual, true),
-        other => (other, false),
-    };
-    let op = match (cond, ty) {
-        (Equal, I8X16) => binary_op!(VeqI8x16),
-        (Equal, I16X8) => binary_op!(VeqI16x8),
-        (Equal, I32X4) => binary_op!(VeqI32x4),
-        (Equal, I64X2) => binary_op!(VeqI64x2),
-        (NotEqual, I8X16) => binary_op!(VneI8x16),
-        (NotEqual, I16X8) => binary_op!(VneI16x8),
-        (NotEqual, I32X4) => binary_op!(VneI32x4),
-        (NotEqual, I64X2) => binary_op!(VneI64x2),
-        (SignedLessThan, I8X16) => binary_op!(VltSI8x16),
-        (SignedLessThan, I16X8) => binary_op!(VltSI16x8),
-        (SignedLessThan, I32X4) => binary_op!(VltSI32x4),
-        (SignedLessThan, I64X2) => binary_op!(VltSI64x2),
-        (SignedLessThanOrEqual, I8X16) => binary_op!(VleSI8x16),
-        (SignedLessThanOrEqual, I16X8) => binary_op!(VleSI16x8),
-        (SignedLessThanOrEqual, I32X4) => binary_op!(VleSI32x4),
-        (SignedLessThanOrEqual, I64X2) => binary_op!(VleSI64x2),
-        (UnsignedLessThan, I8X16) => binary_op!(VltUI8x16),
-        (UnsignedLessThan, I16X8) => binary_op!(VltUI16x8),
-        (UnsignedLessThan, I32X4) => binary_op!(VltUI32x4),
-        (UnsignedLessThan, I64X2) => binary_op!(VltUI64x2),
-        (UnsignedLessThanOrEqual, I8X16) => binary_op!(VleUI8x16),
-        (UnsignedLessThanOrEqual, I16X8) => binary_op!(VleUI16x8),
-        (UnsignedLessThanOrEqual, I32X4) => binary_op!(VleUI32x4),
-        (UnsignedLessThanOrEqual, I64X2) => binary_op!(VleUI64x2),
-        _ => return None,
-    };
-    Some((op, swap))
-}
-
-/// Like [`int_compare`], for float lanes: eq, ne, lt, le, and gt, ge by
-/// swapping.
-fn float_compare(cond: FloatCC, ty: Type) -> Option<(BinaryOp, bool)> {
-    use FloatCC::*;
-    let (cond, swap) = match cond {
-        GreaterThan => (LessThan, true),
-        GreaterThanOrEqual => (LessThanOrEqual, true),
-        other => (other, false),
-    };
-    let op = match (cond, ty) {
-        (Equal, F32X4) => binary_op!(VfeqF32x4),
-        (Equal, F64X2) => binary_op!(VfeqF64x2),
-        (NotEqual, F32X4) => binary_op!(VfneF32x4),
-        (NotEqual, F64X2) => binary_op!(VfneF64x2),
-        (LessThan, F32X4) => binary_op!(VfltF32x4),
-        (LessThan, F64X2) => binary_op!(VfltF64x2),
-        (LessThanOrEqual, F32X4) => binary_op!(VfleF32x4),
-        (LessThanOrEqual, F64X2) => binary_op!(VfleF64x2),
-        _ => return None,
-    };
-    Some((op, swap))
-}
-
-impl Selector<'_> {
-    /// Whether `inst` is a vector instruction this module selects: one
-    /// that is not control flow and has a vector operand or result.
-    pub(crate) fn is_vector_inst(&self, inst: Inst) -> bool {
-        let dfg = &self.func.dfg;
-        let opcode = dfg.insts[inst].opcode();
-        if opcode.is_call() || opcode.is_branch() || opcode.is_terminator() {
-            return false;
-        }
-        dfg.inst_results(inst)
-            .iter()
-            .chain(dfg.inst_args(inst))
-            .any(|&value| dfg.value_type(value).is_vector())
+/// Whether `inst` is a vector instruction this module selects: one
+/// that is not control flow and has a vector operand or result.
+pub(crate) fn is_vector_inst(cx: &LoweringContext<'_>, inst: Inst) -> bool {
+    let dfg = &cx.func.dfg;
+    let opcode = dfg.insts[inst].opcode();
+    if opcode.is_call() || opcode.is_branch() || opcode.is_terminator() {
+        return false;
     }
+    dfg.inst_results(inst)
+        .iter()
+        .chain(dfg.inst_args(inst))
+        .any(|&value| dfg.value_type(value).is_vector())
+}
 
-    /// Selects the vector instruction `inst`.
-    pub(crate) fn select_vector(&mut self, inst: Inst) -> Result<(), CompileError> {
-        let func = self.func;
-        let data = func.dfg.insts[inst];
-        let opcode = data.opcode();
-        let result = func.dfg.inst_results(inst).first().copied();
-        let ty = result.map_or(ir_invalid(), |value| self.value_type(value));
-        let unsupported = |s: &Self| {
-            s.error(format_args!(
-                "unsupported vector instruction {}",
-                func.dfg.display_inst(inst)
-            ))
-        };
-        match data {
-            InstructionData::UnaryConst {
-                constant_handle, ..
-            } => {
-                let bytes = func.dfg.constants.get(constant_handle).as_slice();
-                let value = u128::from_le_bytes(bytes.try_into().map_err(|_| unsupported(self))?);
-                let (low, high) = self.vdef(result.unwrap());
-                self.constant_into(low, value as u64 as i64);
-                self.constant_into(high, (value >> 64) as u64 as i64);
-            }
-            InstructionData::Binary {
-                opcode: Opcode::Ishl | Opcode::Sshr | Opcode::Ushr,
-                args: [a, amount],
-            } => {
-                let dst = self.vdef(result.unwrap());
-                let a = self.vpair(a);
-                let amount = self.vreg(amount);
-                self.op(shift(opcode, ty, dst, a, amount).ok_or_else(|| unsupported(self))?);
-            }
-            InstructionData::Binary {
-                opcode: Opcode::Snarrow | Opcode::Unarrow | Opcode::Uunarrow,
-                args: [a, b],
-            } => {
-                let make = narrow(opcode, self.value_type(a)).ok_or_else(|| unsupported(self))?;
-                self.vector_binary(make, result.unwrap(), a, b);
-            }
-            InstructionData::Binary {
-                opcode: Opcode::Band,
-                args: [a, b],
-            } if self.inverted(b).is_some() || self.inverted(a).is_some() => {
-                // `a & !b` (wasm's `v128.andnot`) is one op.
-                let (a, b) = match self.inverted(b) {
-                    Some(inverted) => (a, inverted),
-                    None => (b, self.inverted(a).unwrap()),
-                };
-                self.vector_binary(binary_op!(Vandnot), result.unwrap(), a, b);
-            }
-            InstructionData::Binary {
-                opcode,
-                args: [a, b],
-            } => {
-                let make = binary(opcode, ty).ok_or_else(|| unsupported(self))?;
-                self.vector_binary(make, result.unwrap(), a, b);
-            }
-            InstructionData::Unary {
-                opcode: Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits,
-                arg,
-            } => {
-                let dst = self.def(result.unwrap());
-                let (src_lo, src_hi) = self.vpair(arg);
-                let input = self.value_type(arg);
-                let build = match (opcode, input) {
-                    (Opcode::VanyTrue, _) => test_op!(VanyTrue),
-                    (Opcode::VallTrue, I8X16) => test_op!(VallTrueI8x16),
-                    (Opcode::VallTrue, I16X8) => test_op!(VallTrueI16x8),
-                    (Opcode::VallTrue, I32X4 | F32X4) => test_op!(VallTrueI32x4),
-                    (Opcode::VallTrue, I64X2 | F64X2) => test_op!(VallTrueI64x2),
-                    (Opcode::VhighBits, I8X16) => test_op!(VbitmaskI8x16),
-                    (Opcode::VhighBits, I16X8) => test_op!(VbitmaskI16x8),
-                    (Opcode::VhighBits, I32X4 | F32X4) => test_op!(VbitmaskI32x4),
-                    (Opcode::VhighBits, I64X2 | F64X2) => test_op!(VbitmaskI64x2),
-                    _ => return Err(unsupported(self)),
-                };
-                self.op(build(dst, (src_lo, src_hi)));
-            }
-            InstructionData::Unary {
-                opcode: Opcode::Splat,
-                arg,
-            } => {
-                let (dst_lo, dst_hi) = self.vdef(result.unwrap());
-                let src = self.vreg(arg);
-                match ty.lane_bits() {
-                    8 => self.op(Op::VsplatI8x16 {
-                        dst_lo,
-                        dst_hi,
-                        src,
-                    }),
-                    16 => self.op(Op::VsplatI16x8 {
-                        dst_lo,
-                        dst_hi,
-                        src,
-                    }),
-                    32 => self.op(Op::VsplatI32x4 {
-                        dst_lo,
-                        dst_hi,
-                        src,
-                    }),
-                    _ => {
-                        self.op(Op::Mov { dst: dst_lo, src });
-                        self.op(Op::Mov { dst: dst_hi, src });
-                    }
-                }
-            }
-            InstructionData::Unary {
-                opcode: Opcode::ScalarToVector,
-                arg,
-            } => {
-                let (low, high) = self.vdef(result.unwrap());
-                let src = self.vreg(arg);
-                self.constant_into(high, 0);
-                match ty.lane_bits() {
-                    64 => self.op(Op::Mov { dst: low, src }),
-                    32 => self.op(Op::Xzext32 { dst: low, src }),
-                    _ => return Err(unsupported(self)),
-                }
-            }
-            InstructionData::Unary { opcode, arg } => {
-                let input = self.value_type(arg);
-                let make = unary(opcode, ty, input).ok_or_else(|| unsupported(self))?;
-                let dst = self.vdef(result.unwrap());
-                let src = self.vpair(arg);
-                self.op(make(dst, src));
-            }
-            InstructionData::IntCompare {
-                cond, args: [a, b], ..
-            } => {
-                let (make, swap) =
-                    int_compare(cond, self.value_type(a)).ok_or_else(|| unsupported(self))?;
-                let (a, b) = if swap { (b, a) } else { (a, b) };
-                self.vector_binary(make, result.unwrap(), a, b);
-            }
-            InstructionData::FloatCompare {
-                cond, args: [a, b], ..
-            } => {
-                let (make, swap) =
-                    float_compare(cond, self.value_type(a)).ok_or_else(|| unsupported(self))?;
-                let (a, b) = if swap { (b, a) } else { (a, b) };
-                self.vector_binary(make, result.unwrap(), a, b);
-            }
-            InstructionData::Ternary {
-                opcode: Opcode::Bitselect,
-                args: [mask, a, b],
-            } => {
-                let (dst_lo, dst_hi) = self.vdef(result.unwrap());
-                let (mask_lo, mask_hi) = self.vpair(mask);
-                let (a_lo, a_hi) = self.vpair(a);
-                let (b_lo, b_hi) = self.vpair(b);
-                self.op(Op::Vbitselect {
+/// Selects the vector instruction `inst`.
+pub(crate) fn select_vector(cx: &mut LoweringContext<'_>, inst: Inst) -> Result<(), CompileError> {
+    let func = cx.func;
+    let data = func.dfg.insts[inst];
+    let opcode = data.opcode();
+    let result = func.dfg.inst_results(inst).first().copied();
+    let ty = result.map_or(ir_invalid(), |value| cx.value_type(value));
+    let unsupported = |cx: &LoweringContext<'_>| {
+        cx.error(format_args!(
+            "unsupported vector instruction {}",
+            func.dfg.display_inst(inst)
+        ))
+    };
+    match data {
+        InstructionData::UnaryConst {
+            constant_handle, ..
+        } => {
+            let bytes = func.dfg.constants.get(constant_handle).as_slice();
+            let value = u128::from_le_bytes(bytes.try_into().map_err(|_| unsupported(cx))?);
+            let (low, high) = cx.vdef(result.unwrap());
+            cx.constant_into(low, value as u64 as i64);
+            cx.constant_into(high, (value >> 64) as u64 as i64);
+        }
+        InstructionData::Binary {
+            opcode: Opcode::Ishl | Opcode::Sshr | Opcode::Ushr,
+            args: [a, amount],
+        } => {
+            let dst = cx.vdef(result.unwrap());
+            let a = cx.vpair(a);
+            let amount = cx.vreg(amount);
+            cx.op(shift(opcode, ty, dst, a, amount).ok_or_else(|| unsupported(cx))?);
+        }
+        InstructionData::Binary {
+            opcode: Opcode::Snarrow | Opcode::Unarrow | Opcode::Uunarrow,
+            args: [a, b],
+        } => {
+            let make = narrow(opcode, cx.value_type(a)).ok_or_else(|| unsupported(cx))?;
+            vector_binary(cx, make, result.unwrap(), a, b);
+        }
+        InstructionData::Binary {
+            opcode: Opcode::Band,
+            args: [a, b],
+        } if inverted(cx, b).is_some() || inverted(cx, a).is_some() => {
+            // `a & !b` (wasm's `v128.andnot`) is one op.
+            let (a, b) = match inverted(cx, b) {
+                Some(inverted) => (a, inverted),
+                None => (b, inverted(cx, a).unwrap()),
+            };
+            vector_binary(cx, binary_op!(Vandnot), result.unwrap(), a, b);
+        }
+        InstructionData::Binary {
+            opcode,
+            args: [a, b],
+        } => {
+            let make = binary(opcode, ty).ok_or_else(|| unsupported(cx))?;
+            vector_binary(cx, make, result.unwrap(), a, b);
+        }
+        InstructionData::Unary {
+            opcode: Opcode::VanyTrue | Opcode::VallTrue | Opcode::VhighBits,
+            arg,
+        } => {
+            let dst = cx.def(result.unwrap());
+            let (src_lo, src_hi) = cx.vpair(arg);
+            let input = cx.value_type(arg);
+            let build = match (opcode, input) {
+                (Opcode::VanyTrue, _) => test_op!(VanyTrue),
+                (Opcode::VallTrue, I8X16) => test_op!(VallTrueI8x16),
+                (Opcode::VallTrue, I16X8) => test_op!(VallTrueI16x8),
+                (Opcode::VallTrue, I32X4 | F32X4) => test_op!(VallTrueI32x4),
+                (Opcode::VallTrue, I64X2 | F64X2) => test_op!(VallTrueI64x2),
+                (Opcode::VhighBits, I8X16) => test_op!(VbitmaskI8x16),
+                (Opcode::VhighBits, I16X8) => test_op!(VbitmaskI16x8),
+                (Opcode::VhighBits, I32X4 | F32X4) => test_op!(VbitmaskI32x4),
+                (Opcode::VhighBits, I64X2 | F64X2) => test_op!(VbitmaskI64x2),
+                _ => return Err(unsupported(cx)),
+            };
+            cx.op(build(dst, (src_lo, src_hi)));
+        }
+        InstructionData::Unary {
+            opcode: Opcode::Splat,
+            arg,
+        } => {
+            let (dst_lo, dst_hi) = cx.vdef(result.unwrap());
+            let src = cx.vreg(arg);
+            match ty.lane_bits() {
+                8 => cx.op(Op::VsplatI8x16 {
                     dst_lo,
                     dst_hi,
-                    mask_lo,
-                    mask_hi,
-                    a_lo,
-                    a_hi,
-                    b_lo,
-                    b_hi,
-                });
-            }
-            InstructionData::Ternary {
-                opcode: Opcode::Fma,
-                args: [a, b, c],
-            } => {
-                let (dst_lo, dst_hi) = self.vdef(result.unwrap());
-                let (a_lo, a_hi) = self.vpair(a);
-                let (b_lo, b_hi) = self.vpair(b);
-                let (c_lo, c_hi) = self.vpair(c);
-                let operands = (dst_lo, dst_hi, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi);
-                self.op(match ty {
-                    F32X4 => fma_op!(VfmaF32x4, operands),
-                    F64X2 => fma_op!(VfmaF64x2, operands),
-                    _ => return Err(unsupported(self)),
-                });
-            }
-            InstructionData::Ternary {
-                opcode: Opcode::Select,
-                args: [cond, a, b],
-            } => {
-                let dst = self.vdef(result.unwrap());
-                let (cond, wide) = self.condition(cond);
-                let a = self.vpair(a);
-                let b = self.vpair(b);
-                for (dst, if_true, if_false) in [(dst.0, a.0, b.0), (dst.1, a.1, b.1)] {
-                    self.op(select_op(wide, dst, cond, if_true, if_false));
-                }
-            }
-            InstructionData::Shuffle {
-                args: [a, b], imm, ..
-            } => {
-                let bytes = func.dfg.immediates.get(imm).map(|data| data.as_slice());
-                let lanes = bytes
-                    .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok())
-                    .map(u128::from_le_bytes)
-                    .ok_or_else(|| unsupported(self))?;
-                let (dst_lo, dst_hi) = self.vdef(result.unwrap());
-                let (a_lo, a_hi) = self.vpair(a);
-                let (b_lo, b_hi) = self.vpair(b);
-                self.op(Op::Vshuffle {
+                    src,
+                }),
+                16 => cx.op(Op::VsplatI16x8 {
                     dst_lo,
                     dst_hi,
-                    a_lo,
-                    a_hi,
-                    b_lo,
-                    b_hi,
-                    lanes,
-                });
-            }
-            InstructionData::BinaryImm8 {
-                opcode: Opcode::Extractlane,
-                arg,
-                imm: lane,
-            } => {
-                let dst = self.def(result.unwrap());
-                let (src_lo, src_hi) = self.vpair(arg);
-                let lane = lane & (self.value_type(arg).lane_count() as u8 - 1);
-                self.op(match self.value_type(arg).lane_bits() {
-                    8 => Op::VextractI8x16 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                        lane,
-                    },
-                    16 => Op::VextractI16x8 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                        lane,
-                    },
-                    32 => Op::VextractI32x4 {
-                        dst,
-                        src_lo,
-                        src_hi,
-                        lane,
-                    },
-                    _ => Op::Mov {
-                        dst,
-                        src: if lane == 0 { src_lo } else { src_hi },
-                    },
-                });
-            }
-            InstructionData::TernaryImm8 {
-                opcode: Opcode::Insertlane,
-                args: [vector, value],
-                imm: lane,
-            } => {
-                let (dst_lo, dst_hi) = self.vdef(result.unwrap());
-                let (src_lo, src_hi) = self.vpair(vector);
-                let value = self.vreg(value);
-                let lane = lane & (ty.lane_count() as u8 - 1);
-                match ty.lane_bits() {
-                    8 => self.op(Op::VinsertI8x16 {
-                        dst_lo,
-                        dst_hi,
-                        src_lo,
-                        src_hi,
-                        value,
-                        lane,
-                    }),
-                    16 => self.op(Op::VinsertI16x8 {
-                        dst_lo,
-                        dst_hi,
-                        src_lo,
-                        src_hi,
-                        value,
-                        lane,
-                    }),
-                    32 => self.op(Op::VinsertI32x4 {
-                        dst_lo,
-                        dst_hi,
-                        src_lo,
-                        src_hi,
-                        value,
-                        lane,
-                    }),
-                    _ => {
-                        let (kept_dst, kept, replaced) = if lane == 0 {
-                            (dst_hi, src_hi, dst_lo)
-                        } else {
-                            (dst_lo, src_lo, dst_hi)
-                        };
-                        self.op(Op::Mov {
-                            dst: kept_dst,
-                            src: kept,
-                        });
-                        self.op(Op::Mov {
-                            dst: replaced,
-                            src: value,
-                        });
-                    }
+                    src,
+                }),
+                32 => cx.op(Op::VsplatI32x4 {
+                    dst_lo,
+                    dst_hi,
+                    src,
+                }),
+                _ => {
+                    cx.op(Op::Mov { dst: dst_lo, src });
+                    cx.op(Op::Mov { dst: dst_hi, src });
                 }
             }
-            InstructionData::Load {
-                opcode: Opcode::Load,
-                arg: address,
-                offset,
-                ..
-            } if ty.bits() == 128 => {
-                let (dst_lo, dst_hi) = self.vdef(result.unwrap());
-                if let Some(global) = self.global_cell(address) {
-                    self.op(Op::VglobalGet {
-                        dst_lo,
-                        dst_hi,
-                        global,
-                    });
-                    return Ok(());
-                }
-                match self.heap_access(address, i64::from(offset), 16, false)? {
-                    HeapAddress::Plain { addr, offset } => self.op(Op::Vload128 {
-                        dst_lo,
-                        dst_hi,
-                        addr,
-                        offset,
-                    }),
-                    HeapAddress::Indexed { .. } => return Err(unsupported(self)),
-                }
-            }
-            InstructionData::Store {
-                opcode: Opcode::Store,
-                args: [value, address],
-                offset,
-                ..
-            } => {
-                let (src_lo, src_hi) = self.vpair(value);
-                if let Some(global) = self.global_cell(address) {
-                    self.op(Op::VglobalSet {
-                        global,
-                        src_lo,
-                        src_hi,
-                    });
-                    return Ok(());
-                }
-                match self.heap_access(address, i64::from(offset), 16, false)? {
-                    HeapAddress::Plain { addr, offset } => self.op(Op::Vstore128 {
-                        addr,
-                        offset,
-                        src_lo,
-                        src_hi,
-                    }),
-                    HeapAddress::Indexed { .. } => return Err(unsupported(self)),
-                }
-            }
-            _ => return Err(unsupported(self)),
         }
-        Ok(())
-    }
-
-    /// `x` if `value` is `bnot x` and its only use, so that a user can absorb
-    /// the inversion.
-    fn inverted(&self, value: Value) -> Option<Value> {
-        match self.def_inst_of(value)? {
-            (
-                _,
-                InstructionData::Unary {
-                    opcode: Opcode::Bnot,
-                    arg,
-                },
-            ) if self.use_count(value) == 1 => Some(arg),
-            _ => None,
+        InstructionData::Unary {
+            opcode: Opcode::ScalarToVector,
+            arg,
+        } => {
+            let (low, high) = cx.vdef(result.unwrap());
+            let src = cx.vreg(arg);
+            cx.constant_into(high, 0);
+            match ty.lane_bits() {
+                64 => cx.op(Op::Mov { dst: low, src }),
+                32 => cx.op(Op::Xzext32 { dst: low, src }),
+                _ => return Err(unsupported(cx)),
+            }
         }
-    }
-
-    /// `result = make(a, b)` on register pairs.
-    fn vector_binary(&mut self, make: BinaryOp, result: Value, a: Value, b: Value) {
-        let dst = self.vdef(result);
-        let a = self.vpair(a);
-        let b = self.vpair(b);
-        self.op(make(dst, a, b));
-    }
-}
-
-/// The op of a lane-wise shift by a scalar amount.
-fn shift(opcode: Opcode, ty: Type, dst: Pair, a: Pair, amount: VReg) -> Option<VirtualOp> {
-    use Opcode::*;
-    let (dst_lo, dst_hi, a_lo, a_hi) = (dst.0, dst.1, a.0, a.1);
-    macro_rules! shift_op {
-        ($variant:ident) => {
-            Op::$variant {
+        InstructionData::Unary { opcode, arg } => {
+            let input = cx.value_type(arg);
+            let make = unary(opcode, ty, input).ok_or_else(|| unsupported(cx))?;
+            let dst = cx.vdef(result.unwrap());
+            let src = cx.vpair(arg);
+            cx.op(make(dst, src));
+        }
+        InstructionData::IntCompare {
+            cond, args: [a, b], ..
+        } => {
+            let (make, swap) =
+                int_compare(cond, cx.value_type(a)).ok_or_else(|| unsupported(cx))?;
+            let (a, b) = if swap { (b, a) } else { (a, b) };
+            vector_binary(cx, make, result.unwrap(), a, b);
+        }
+        InstructionData::FloatCompare {
+            cond, args: [a, b], ..
+        } => {
+            let (make, swap) =
+                float_compare(cond, cx.value_type(a)).ok_or_else(|| unsupported(cx))?;
+            let (a, b) = if swap { (b, a) } else { (a, b) };
+            vector_binary(cx, make, result.unwrap(), a, b);
+        }
+        InstructionData::Ternary {
+            opcode: Opcode::Bitselect,
+            args: [mask, a, b],
+        } => {
+            let (dst_lo, dst_hi) = cx.vdef(result.unwrap());
+            let (mask_lo, mask_hi) = cx.vpair(mask);
+            let (a_lo, a_hi) = cx.vpair(a);
+            let (b_lo, b_hi) = cx.vpair(b);
+            cx.op(Op::Vbitselect {
+                dst_lo,
+                dst_hi,
+                mask_lo,
+                mask_hi,
+                a_lo,
+                a_hi,
+                b_lo,
+                b_hi,
+            });
+        }
+        InstructionData::Ternary {
+            opcode: Opcode::Fma,
+            args: [a, b, c],
+        } => {
+            let (dst_lo, dst_hi) = cx.vdef(result.unwrap());
+            let (a_lo, a_hi) = cx.vpair(a);
+            let (b_lo, b_hi) = cx.vpair(b);
+            let (c_lo, c_hi) = cx.vpair(c);
+            let operands = (dst_lo, dst_hi, a_lo, a_hi, b_lo, b_hi, c_lo, c_hi);
+            cx.op(match ty {
+                F32X4 => fma_op!(VfmaF32x4, operands),
+                F64X2 => fma_op!(VfmaF64x2, operands),
+                _ => return Err(unsupported(cx)),
+            });
+        }
+        InstructionData::Shuffle {
+            args: [a, b], imm, ..
+        } => {
+            let bytes = func.dfg.immediates.get(imm).map(|data| data.as_slice());
+            let lanes = bytes
+                .and_then(|bytes| <[u8; 16]>::try_from(bytes).ok())
+                .map(u128::from_le_bytes)
+                .ok_or_else(|| unsupported(cx))?;
+            let (dst_lo, dst_hi) = cx.vdef(result.unwrap());
+            let (a_lo, a_hi) = cx.vpair(a);
+            let (b_lo, b_hi) = cx.vpair(b);
+            cx.op(Op::Vshuffle {
                 dst_lo,
                 dst_hi,
                 a_lo,
                 a_hi,
-                amount,
+                b_lo,
+                b_hi,
+                lanes,
+            });
+        }
+        InstructionData::BinaryImm8 {
+            opcode: Opcode::Extractlane,
+            arg,
+            imm: lane,
+        } => {
+            let dst = cx.def(result.unwrap());
+            let (src_lo, src_hi) = cx.vpair(arg);
+            let lane = lane & (cx.value_type(arg).lane_count() as u8 - 1);
+            cx.op(match cx.value_type(arg).lane_bits() {
+                8 => Op::VextractI8x16 {
+                    dst,
+                    src_lo,
+                    src_hi,
+                    lane,
+                },
+                16 => Op::VextractI16x8 {
+                    dst,
+                    src_lo,
+                    src_hi,
+                    lane,
+                },
+                32 => Op::VextractI32x4 {
+                    dst,
+                    src_lo,
+                    src_hi,
+                    lane,
+                },
+                _ => Op::Mov {
+                    dst,
+                    src: if lane == 0 { src_lo } else { src_hi },
+                },
+            });
+        }
+        InstructionData::TernaryImm8 {
+            opcode: Opcode::Insertlane,
+            args: [vector, value],
+            imm: lane,
+        } => {
+            let (dst_lo, dst_hi) = cx.vdef(result.unwrap());
+            let (src_lo, src_hi) = cx.vpair(vector);
+            let value = cx.vreg(value);
+            let lane = lane & (ty.lane_count() as u8 - 1);
+            match ty.lane_bits() {
+                8 => cx.op(Op::VinsertI8x16 {
+                    dst_lo,
+                    dst_hi,
+                    src_lo,
+                    src_hi,
+                    value,
+                    lane,
+                }),
+                16 => cx.op(Op::VinsertI16x8 {
+                    dst_lo,
+                    dst_hi,
+                    src_lo,
+                    src_hi,
+                    value,
+                    lane,
+                }),
+                32 => cx.op(Op::VinsertI32x4 {
+                    dst_lo,
+                    dst_hi,
+                    src_lo,
+                    src_hi,
+                    value,
+                    lane,
+                }),
+                _ => {
+                    let (kept_dst, kept, replaced) = if lane == 0 {
+                        (dst_hi, src_hi, dst_lo)
+                    } else {
+                        (dst_lo, src_lo, dst_hi)
+                    };
+                    cx.op(Op::Mov {
+                        dst: kept_dst,
+                        src: kept,
+                    });
+                    cx.op(Op::Mov {
+                        dst: replaced,
+                        src: value,
+                    });
+                }
             }
-        };
+        }
+        _ => return Err(unsupported(cx)),
     }
-    Some(match (opcode, ty) {
-        (Ishl, I8X16) => shift_op!(VshlI8x16),
-        (Ishl, I16X8) => shift_op!(VshlI16x8),
-        (Ishl, I32X4) => shift_op!(VshlI32x4),
-        (Ishl, I64X2) => shift_op!(VshlI64x2),
-        (Sshr, I8X16) => shift_op!(VshrSI8x16),
-        (Sshr, I16X8) => shift_op!(VshrSI16x8),
-        (Sshr, I32X4) => shift_op!(VshrSI32x4),
-        (Sshr, I64X2) => shift_op!(VshrSI64x2),
-        (Ushr, I8X16) => shift_op!(VshrUI8x16),
-        (Ushr, I16X8) => shift_op!(VshrUI16x8),
-        (Ushr, I32X4) => shift_op!(VshrUI32x4),
-        (Ushr, I64X2) => shift_op!(VshrUI64x2),
-        _ => return None,
-    })
+    Ok(())
+}
+
+/// `x` if `value` is `bnot x` and its only use, so that a user can absorb
+/// the inversion.
+fn inverted(cx: &LoweringContext<'_>, value: Value) -> Option<Value> {
+    match cx.def_inst_of(value)? {
+        (
+            _,
+            InstructionData::Unary {
+                opcode: Opcode::Bnot,
+                arg,
+            },
+        ) if cx.use_count(value) == 1 => Some(arg),
+        _ => None,
+    }
+}
+
+/// `result = make(a, b)` on register pairs.
+fn vector_binary(cx: &mut LoweringContext<'_>, make: BinaryOp, result: Value, a: Value, b: Value) {
+    let dst = cx.vdef(result);
+    let a = cx.vpair(a);
+    let b = cx.vpair(b);
+    cx.op(make(dst, a, b));
 }
 
 /// The type of an instruction without results.

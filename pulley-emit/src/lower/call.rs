@@ -1,0 +1,121 @@
+//! Calls and returns. A call names its arguments and results as register
+//! lists (the callee gets a fresh register window); the vmctx that every
+//! CLIF call passes first is dropped. Calls to intrinsics (tables, `call_ref`,
+//! bulk memory, fuel) become their own ops.
+
+use cranelift_codegen::ir::{self, ExternalName, Value};
+use pulley_isa::{BuiltinIndex, FuncIndex, GenericOp as Op, ImportIndex, TableIndex};
+use regalloc2::VReg;
+
+use super::context::LoweringContext;
+use crate::CompileError;
+use crate::intrinsics::{self, Intrinsic};
+
+/// `return values`.
+pub(crate) fn ret(cx: &mut LoweringContext<'_>, values: &[Value]) {
+    let values = cx.read_list(values);
+    cx.op(Op::Ret { values });
+}
+
+/// A call (a tail call if `tail`) of `callee` with `args`, the vmctx first,
+/// defining `results`: to a wasm function, an import, a builtin, or an
+/// intrinsic that has its own op.
+pub(crate) fn call(
+    cx: &mut LoweringContext<'_>,
+    tail: bool,
+    callee: ir::FuncRef,
+    args: &[Value],
+    results: &[Value],
+) -> Result<(), CompileError> {
+    let func = cx.func;
+    let name = match &func.dfg.ext_funcs[callee].name {
+        ExternalName::User(name) => func.params.user_named_funcs()[*name].clone(),
+        other => return Err(cx.error(format_args!("call to {other:?}"))),
+    };
+    // Every call passes the vmctx first; the interpreter has no use for it.
+    if args.first() != Some(&cx.vmctx()) {
+        return Err(cx.error("call without the vmctx as first argument"));
+    }
+    let wasm_args = cx.read_list(&args[1..]);
+    let result_regs = cx.def_list(results);
+    let single = |list: &[VReg]| list[0];
+    match (name.namespace, tail) {
+        (intrinsics::DEFINED_FUNCTION, false) => cx.op(Op::Call {
+            func: FuncIndex(name.index),
+            args: wasm_args,
+            results: result_regs,
+        }),
+        (intrinsics::DEFINED_FUNCTION, true) => cx.op(Op::ReturnCall {
+            func: FuncIndex(name.index),
+            args: wasm_args,
+        }),
+        (intrinsics::IMPORTED_FUNCTION, _) => {
+            cx.op(Op::CallImport {
+                import: ImportIndex(name.index),
+                args: wasm_args,
+                results: result_regs.clone(),
+            });
+            if tail {
+                cx.op(Op::Ret {
+                    values: result_regs,
+                });
+            }
+        }
+        (intrinsics::BUILTIN, false) => cx.op(Op::CallBuiltin {
+            builtin: BuiltinIndex(name.index),
+            args: wasm_args,
+            results: result_regs,
+        }),
+        (namespace, _) => {
+            let Some(intrinsic) = Intrinsic::from_namespace(namespace) else {
+                return Err(cx.error(format_args!("call to unknown namespace {namespace}")));
+            };
+            let table = TableIndex(name.index);
+            let op = match intrinsic {
+                Intrinsic::TableGet => Op::TableGet {
+                    dst: single(&result_regs),
+                    table,
+                    index: wasm_args[0],
+                },
+                Intrinsic::TableSet => Op::TableSet {
+                    table,
+                    index: wasm_args[0],
+                    value: wasm_args[1],
+                },
+                Intrinsic::TableSize => Op::TableSize {
+                    dst: single(&result_regs),
+                    table,
+                },
+                Intrinsic::FuncrefType => Op::FuncrefType {
+                    dst: single(&result_regs),
+                    funcref: wasm_args[0],
+                },
+                Intrinsic::MemoryCopy => Op::MemoryCopy {
+                    dst_addr: wasm_args[0],
+                    src_addr: wasm_args[1],
+                    len: wasm_args[2],
+                },
+                Intrinsic::MemoryFill => Op::MemoryFill {
+                    addr: wasm_args[0],
+                    value: wasm_args[1],
+                    len: wasm_args[2],
+                },
+                Intrinsic::ConsumeFuel => Op::ConsumeFuel { amount: name.index },
+                Intrinsic::CallRef if tail => Op::ReturnCallRef {
+                    callee: wasm_args[0],
+                    args: wasm_args[1..].to_vec(),
+                },
+                Intrinsic::CallRef => Op::CallRef {
+                    callee: wasm_args[0],
+                    args: wasm_args[1..].to_vec(),
+                    results: result_regs,
+                },
+            };
+            if tail && intrinsic != Intrinsic::CallRef {
+                return Err(cx.error("tail call to an intrinsic"));
+            }
+            cx.op(op);
+        }
+    }
+    Ok(())
+}
