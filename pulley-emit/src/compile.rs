@@ -51,7 +51,7 @@ struct FunctionCompiler {
     isa: OwnedTargetIsa,
     context: Context,
     scratch: TranslationScratch,
-    lowering: lower::LoweringContext,
+    lowering: lower::LoweringBuffers,
     optimize: bool,
 }
 
@@ -61,7 +61,7 @@ impl FunctionCompiler {
             isa: flavour.cranelift_isa(optimize)?,
             context: Context::new(),
             scratch: TranslationScratch::default(),
-            lowering: lower::LoweringContext::default(),
+            lowering: lower::LoweringBuffers::default(),
             optimize,
         })
     }

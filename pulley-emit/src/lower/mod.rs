@@ -34,16 +34,17 @@ pub(crate) struct LoweredFunction {
     results: u32,
 }
 
-/// Buffers reused from one function to the next.
-pub(crate) struct LoweringContext {
+/// The buffers that lowering reuses from one function to the next (the
+/// state of one function is a [`context::LoweringContext`]).
+pub(crate) struct LoweringBuffers {
     vcode: VCode,
     regalloc: regalloc2::Ctx,
     machine: regalloc2::MachineEnv,
 }
 
-impl Default for LoweringContext {
+impl Default for LoweringBuffers {
     fn default() -> Self {
-        LoweringContext {
+        LoweringBuffers {
             vcode: VCode::default(),
             regalloc: regalloc2::Ctx::default(),
             machine: vcode::machine_env(),
@@ -51,7 +52,7 @@ impl Default for LoweringContext {
     }
 }
 
-impl LoweringContext {
+impl LoweringBuffers {
     /// Lowers one optimized function (wasm function index `wasm_func`).
     pub(crate) fn lower(
         &mut self,
