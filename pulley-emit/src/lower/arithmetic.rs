@@ -64,7 +64,11 @@ fn narrow_operands(
             (a, masked)
         }
         Opcode::Smin | Opcode::Smax => (cx.widened(a, true), cx.widened(b, true)),
-        Opcode::Umin | Opcode::Umax => (cx.widened(a, false), cx.widened(b, false)),
+        Opcode::Umin | Opcode::Umax | Opcode::Udiv | Opcode::Urem => {
+            (cx.widened(a, false), cx.widened(b, false))
+        }
+        // Not `sdiv`: the 32-bit op does not trap on the narrow overflow.
+        Opcode::Srem => (cx.widened(a, true), cx.widened(b, true)),
         _ => return Err(cx.error(format_args!("unsupported {opcode} on {ty}"))),
     })
 }

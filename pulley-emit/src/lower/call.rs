@@ -61,16 +61,28 @@ pub(crate) fn call(
                 });
             }
         }
-        (intrinsics::BUILTIN, false) => cx.op(Op::CallBuiltin {
-            builtin: BuiltinIndex(name.index),
-            args: wasm_args,
-            results: result_regs,
-        }),
+        // A tail call of an import or a builtin (or, below, an intrinsic)
+        // is the call and a return of its results: their frames are the
+        // embedder's, not the interpreter's.
+        (intrinsics::BUILTIN, _) => {
+            cx.op(Op::CallBuiltin {
+                builtin: BuiltinIndex(name.index),
+                args: wasm_args,
+                results: result_regs.clone(),
+            });
+            if tail {
+                cx.op(Op::Ret {
+                    values: result_regs,
+                });
+            }
+        }
         (namespace, _) => {
             let Some(intrinsic) = Intrinsic::from_namespace(namespace) else {
                 return Err(cx.error(format_args!("call to unknown namespace {namespace}")));
             };
             let table = TableIndex(name.index);
+            let tail_values =
+                (tail && intrinsic != Intrinsic::CallRef).then(|| result_regs.clone());
             let op = match intrinsic {
                 Intrinsic::TableGet => Op::TableGet {
                     dst: single(&result_regs),
@@ -111,10 +123,10 @@ pub(crate) fn call(
                     results: result_regs,
                 },
             };
-            if tail && intrinsic != Intrinsic::CallRef {
-                return Err(cx.error("tail call to an intrinsic"));
-            }
             cx.op(op);
+            if let Some(values) = tail_values {
+                cx.op(Op::Ret { values });
+            }
         }
     }
     Ok(())

@@ -9,7 +9,9 @@
 //! check when the very next effectful instruction is the access it guards.
 //!
 //! Loads and stores of vmctx fields and globals become the ops that reach
-//! the same entity through the interpreter's environment.
+//! the same entity through the interpreter's environment. A linear-memory
+//! address of a shape the patterns do not know takes a general fallback:
+//! the index computed into a register, then the plain op.
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I32;
@@ -127,6 +129,9 @@ pub(crate) fn load(
     let op = match (opcode, ty.bytes()) {
         (Opcode::Load, 4) | (Opcode::Uload32, _) => Op::Load32U { dst, addr, offset },
         (Opcode::Load, 8) => Op::Load64 { dst, addr, offset },
+        // An 8- or 16-bit value's high bits are not observed.
+        (Opcode::Load, 1) => Op::Load8U { dst, addr, offset },
+        (Opcode::Load, 2) => Op::Load16U { dst, addr, offset },
         (Opcode::Uload8, _) => Op::Load8U { dst, addr, offset },
         (Opcode::Sload8, _) => Op::Load8S { dst, addr, offset },
         (Opcode::Uload16, _) => Op::Load16U { dst, addr, offset },
@@ -378,7 +383,8 @@ fn index_register(cx: &mut LoweringContext<'_>, parts: IndexParts) -> VReg {
 /// `offset` into an index register and a 32-bit offset, or, if
 /// `indexed` (the access has an indexed form) and the index is a 32-bit
 /// sum read nowhere else, into that sum's two operands. Records the
-/// access for bounds-check matching.
+/// access for bounds-check matching. An address of another shape takes
+/// the general fallback, [`plain_access`].
 pub(crate) fn heap_access(
     cx: &mut LoweringContext<'_>,
     address: Value,
@@ -398,7 +404,7 @@ pub(crate) fn heap_access(
             .and_then(|offset| parts.1.checked_add(offset))
     });
     let (Some(parts), Some(total)) = (parts, total) else {
-        return Err(unsupported_address(cx, address));
+        return plain_access(cx, address, offset);
     };
     cx.set_last_access(Some((parts.0, total.saturating_add(u64::from(size)))));
     let Ok(total) = u32::try_from(total) else {
@@ -452,6 +458,91 @@ fn is_memory_base(cx: &LoweringContext<'_>, value: Value) -> bool {
     vmctx_field(cx, value) == Some(VmctxField::MemoryBase)
 }
 
+/// The general fallback for an address the patterns above do not know:
+/// the wasm index, `address - base`, computed into a register by
+/// [`index_without_base`], and the static offset (added into the index when
+/// it is negative). The op reads the low 32 bits of the index, which is
+/// the whole index of any address in memory 0. The access matches no
+/// bounds check, so the explicit check in front of it stays.
+fn plain_access(
+    cx: &mut LoweringContext<'_>,
+    address: Value,
+    offset: i64,
+) -> Result<HeapAddress, CompileError> {
+    let Some(index) = index_without_base(cx, address) else {
+        return Err(unsupported_address(cx, address));
+    };
+    cx.set_last_access(None);
+    if let Ok(offset) = u32::try_from(offset) {
+        return Ok(HeapAddress::Plain {
+            addr: index,
+            offset,
+        });
+    }
+    let Ok(offset) = i32::try_from(offset) else {
+        return Err(unsupported_address(cx, address));
+    };
+    let addr = cx.fresh();
+    cx.op(Op::Xadd64Imm {
+        dst: addr,
+        a: index,
+        b: offset,
+    });
+    Ok(HeapAddress::Plain { addr, offset: 0 })
+}
+
+/// A register holding `value - base` when `value` is a tree of `iadd`s (and
+/// `isub`s, the base on the left) with memory 0's base as one leaf: the
+/// other leaves added up. `None`, having emitted nothing, when there is no
+/// such leaf.
+fn index_without_base(cx: &mut LoweringContext<'_>, value: Value) -> Option<VReg> {
+    if is_memory_base(cx, value) {
+        let zero = cx.fresh();
+        cx.op(Op::Xconst8 { dst: zero, imm: 0 });
+        return Some(zero);
+    }
+    let (opcode, a, b) = match cx.def_inst_of(value)? {
+        (
+            _,
+            InstructionData::Binary {
+                opcode: opcode @ (Opcode::Iadd | Opcode::Isub),
+                args: [a, b],
+            },
+        ) => (opcode, a, b),
+        _ => return None,
+    };
+    if opcode == Opcode::Iadd && is_memory_base(cx, a) {
+        return Some(cx.vreg(b));
+    }
+    if opcode == Opcode::Iadd && is_memory_base(cx, b) {
+        return Some(cx.vreg(a));
+    }
+    let (rest, other) = if let Some(rest) = index_without_base(cx, a) {
+        (rest, b)
+    } else if opcode == Opcode::Iadd
+        && let Some(rest) = index_without_base(cx, b)
+    {
+        (rest, a)
+    } else {
+        return None;
+    };
+    let (other, dst) = (cx.vreg(other), cx.fresh());
+    cx.op(if opcode == Opcode::Isub {
+        Op::Xsub64 {
+            dst,
+            a: rest,
+            b: other,
+        }
+    } else {
+        Op::Xadd64 {
+            dst,
+            a: rest,
+            b: other,
+        }
+    });
+    Some(dst)
+}
+
 /// The operands of `root` if it is a 32-bit `iadd` whose only uses are
 /// an access's address and bounds check (so that fusing it into the
 /// access leaves it unemitted).
@@ -474,7 +565,7 @@ fn unsupported_address(cx: &LoweringContext<'_>, address: Value) -> CompileError
         None => address.to_string(),
     };
     CompileError::Internal(format!(
-        "lowering function {}: a memory access whose address is not memory 0's base plus an index: {definition}",
+        "lowering function {}: a memory access whose address has no term that is memory 0's base: {definition}",
         cx.wasm_func
     ))
 }
