@@ -2,41 +2,20 @@
 //!
 //! * Registers are renumbered densely (parameters keep slots `0..n`), spill
 //!   slots follow, so a frame is only as large as what it uses.
-//! * Blocks that only jump are threaded away; a jump to the next block
-//!   falls through; a conditional branch whose taken target is next is
-//!   inverted when the ISA has the inverse.
-//! * Branches to traps go to one `trap` op per (code, wasm offset) at the
-//!   end of the function.
+//! * Blocks are laid out by [`layout`](super::layout) (jump threading,
+//!   fall-through, trap sites at the end).
 //! * Every op that can trap or call gets an address-map entry.
 //!
 //! All branch offsets are 32 bits, so no branch ever needs relaxation.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-use pulley_isa::{
-    GenericOp as Op, OperandFamily, OperandMapper, Owned, OwnedOp, PcRel, Slot, TrapCode,
-};
+use pulley_isa::{GenericOp as Op, OperandMapper, Owned, OwnedOp, PcRel, Slot};
 use regalloc2::{Allocation, AllocationKind, Edit, Function, InstOrEdit, Output};
 
+use super::layout::{Ending, Placed, PlacedBlock, Placement, lay_out};
 use super::vcode::{Label, REGISTER_PARAMS, VCode, VInst, Virtual};
 use crate::CompileError;
-
-/// Ops with slots assigned and labels not yet resolved.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-struct Placed;
-
-impl OperandFamily for Placed {
-    type Dst = Slot;
-    type Src = Slot;
-    type DstWide = Slot;
-    type SrcWide = Slot;
-    type DstList = Vec<Slot>;
-    type SrcList = Vec<Slot>;
-    type Target = Label;
-    type JumpTable = Vec<Label>;
-}
-
-type PlacedOp = Op<Placed>;
 
 /// One function's bytecode and metadata.
 pub(crate) struct EmittedFunction {
@@ -160,32 +139,6 @@ impl OperandMapper<Placed, Owned> for LabelResolver<'_> {
     }
 }
 
-/// An op placed in a block, with its wasm offset.
-struct Placement {
-    op: PlacedOp,
-    srcloc: u32,
-}
-
-/// The content of one block after allocation.
-enum Ending {
-    /// Falls off into `target` unless it is next.
-    Jump(u32),
-    /// `op` branches to `taken`, otherwise continue at `not_taken`.
-    Branch {
-        op: PlacedOp,
-        taken: u32,
-        not_taken: u32,
-        srcloc: u32,
-    },
-    /// The block's last placed op ends it (ret, trap, br_table, tail call).
-    Op,
-}
-
-struct PlacedBlock {
-    ops: Vec<Placement>,
-    ending: Ending,
-}
-
 /// Emits the allocated VCode of one function.
 pub(crate) fn emit(
     vcode: &VCode,
@@ -202,116 +155,8 @@ pub(crate) fn emit(
         });
     }
     let blocks = place_blocks(vcode, output, &slots);
-    let threaded = thread_jumps(&blocks);
+    let (ops, threaded) = lay_out(&blocks);
     let target_of = |block: u32| threaded[block as usize];
-
-    // Layout: every block that is not a pure jump, in VCode order, plus the
-    // entry block (always first) and the blocks where a chain of pure jumps
-    // ends in a cycle (an empty infinite loop).
-    let mut needed: Vec<bool> = blocks.iter().map(|block| !is_pure_jump(block)).collect();
-    needed[0] = true;
-    for &target in &threaded {
-        needed[target as usize] = true;
-    }
-    let emitted: Vec<u32> = (0..blocks.len() as u32)
-        .filter(|&b| needed[b as usize])
-        .collect();
-    // Each op with its wasm offset and the labels that point at it (an
-    // empty block's label points at whatever comes next).
-    let mut ops: Vec<(PlacedOp, u32, Vec<Label>)> = Vec::new();
-    let mut labels: Vec<Label> = Vec::new();
-    let push = |op: PlacedOp,
-                srcloc: u32,
-                labels: &mut Vec<Label>,
-                ops: &mut Vec<(PlacedOp, u32, Vec<Label>)>| {
-        ops.push((op, srcloc, std::mem::take(labels)));
-    };
-    for (position, &block) in emitted.iter().enumerate() {
-        let next = emitted.get(position + 1).copied();
-        labels.push(Label::Block(block));
-        let placed = &blocks[block as usize];
-        for placement in &placed.ops {
-            push(
-                retarget(&placement.op, &target_of),
-                placement.srcloc,
-                &mut labels,
-                &mut ops,
-            );
-        }
-        match &placed.ending {
-            Ending::Op => {}
-            Ending::Jump(target) => {
-                let target = target_of(*target);
-                if Some(target) == next {
-                } else if is_small_exit(&blocks[target as usize]) {
-                    // Tail duplication: the exit's few ops instead of a jump
-                    // to them.
-                    for placement in &blocks[target as usize].ops {
-                        push(
-                            retarget(&placement.op, &target_of),
-                            placement.srcloc,
-                            &mut labels,
-                            &mut ops,
-                        );
-                    }
-                } else {
-                    push(
-                        Op::Jump {
-                            target: Label::Block(target),
-                        },
-                        0,
-                        &mut labels,
-                        &mut ops,
-                    );
-                }
-            }
-            Ending::Branch {
-                op,
-                taken,
-                not_taken,
-                srcloc,
-            } => {
-                let (taken, not_taken) = (target_of(*taken), target_of(*not_taken));
-                if Some(not_taken) == next {
-                    push(
-                        with_target(op, Label::Block(taken)),
-                        *srcloc,
-                        &mut labels,
-                        &mut ops,
-                    );
-                } else if let Some(inverted) =
-                    invert(op, Label::Block(not_taken)).filter(|_| Some(taken) == next)
-                {
-                    push(inverted, *srcloc, &mut labels, &mut ops);
-                } else {
-                    push(
-                        with_target(op, Label::Block(taken)),
-                        *srcloc,
-                        &mut labels,
-                        &mut ops,
-                    );
-                    push(
-                        Op::Jump {
-                            target: Label::Block(not_taken),
-                        },
-                        *srcloc,
-                        &mut labels,
-                        &mut ops,
-                    );
-                }
-            }
-        }
-    }
-    // The trap sites, one per code and wasm offset, at the end.
-    let mut traps: BTreeMap<(u8, u32), TrapCode> = BTreeMap::new();
-    for (op, _, _) in &ops {
-        let mut collect = TrapCollector(&mut traps);
-        op.map(&mut collect);
-    }
-    for (&(_, srcloc), &code) in &traps {
-        labels.push(Label::Trap(code, srcloc));
-        push(Op::Trap { code }, srcloc, &mut labels, &mut ops);
-    }
 
     // Offsets (sizes do not depend on branch offsets), then encoding.
     let mut offsets: HashMap<Label, u32> = HashMap::new();
@@ -364,39 +209,6 @@ pub(crate) fn emit(
         frame_slots,
         address_map,
     })
-}
-
-/// Collects the trap labels an op branches to.
-struct TrapCollector<'a>(&'a mut BTreeMap<(u8, u32), TrapCode>);
-
-impl OperandMapper<Placed, Placed> for TrapCollector<'_> {
-    fn dst(&mut self, slot: &Slot) -> Slot {
-        *slot
-    }
-    fn src(&mut self, slot: &Slot) -> Slot {
-        *slot
-    }
-    fn dst_wide(&mut self, slot: &Slot) -> Slot {
-        *slot
-    }
-    fn src_wide(&mut self, slot: &Slot) -> Slot {
-        *slot
-    }
-    fn dst_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
-        list.clone()
-    }
-    fn src_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
-        list.clone()
-    }
-    fn target(&mut self, target: &Label) -> Label {
-        if let Label::Trap(code, srcloc) = *target {
-            self.0.insert((code as u8, srcloc), code);
-        }
-        *target
-    }
-    fn jump_table(&mut self, table: &Vec<Label>) -> Vec<Label> {
-        table.clone()
-    }
 }
 
 /// Assigns frame slots: parameters keep slots `0..params` (those beyond the
@@ -506,150 +318,4 @@ fn place_blocks(vcode: &VCode, output: &Output, slots: &SlotMap) -> Vec<PlacedBl
         blocks.push(PlacedBlock { ops, ending });
     }
     blocks
-}
-
-/// Whether a block does nothing but jump.
-fn is_pure_jump(block: &PlacedBlock) -> bool {
-    block.ops.is_empty() && matches!(block.ending, Ending::Jump(_))
-}
-
-/// Whether a block is a few ops ending in a return or a tail call, cheaper
-/// to copy than to jump to.
-fn is_small_exit(block: &PlacedBlock) -> bool {
-    matches!(block.ending, Ending::Op)
-        && block.ops.len() <= 3
-        && block
-            .ops
-            .last()
-            .is_some_and(|placement| placement.op.flags().returns())
-}
-
-/// For every block, the block control really reaches: pure jumps followed.
-fn thread_jumps(blocks: &[PlacedBlock]) -> Vec<u32> {
-    (0..blocks.len() as u32)
-        .map(|start| {
-            let mut block = start;
-            let mut steps = 0;
-            while let Ending::Jump(target) = blocks[block as usize].ending {
-                if !blocks[block as usize].ops.is_empty() || steps > blocks.len() {
-                    break;
-                }
-                block = target;
-                steps += 1;
-            }
-            block
-        })
-        .collect()
-}
-
-/// `op` with block labels threaded.
-fn retarget(op: &PlacedOp, target_of: &impl Fn(u32) -> u32) -> PlacedOp {
-    struct Retarget<'a, F>(&'a F);
-    impl<F: Fn(u32) -> u32> OperandMapper<Placed, Placed> for Retarget<'_, F> {
-        fn dst(&mut self, slot: &Slot) -> Slot {
-            *slot
-        }
-        fn src(&mut self, slot: &Slot) -> Slot {
-            *slot
-        }
-        fn dst_wide(&mut self, slot: &Slot) -> Slot {
-            *slot
-        }
-        fn src_wide(&mut self, slot: &Slot) -> Slot {
-            *slot
-        }
-        fn dst_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
-            list.clone()
-        }
-        fn src_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
-            list.clone()
-        }
-        fn target(&mut self, target: &Label) -> Label {
-            match *target {
-                Label::Block(block) => Label::Block((self.0)(block)),
-                trap => trap,
-            }
-        }
-        fn jump_table(&mut self, table: &Vec<Label>) -> Vec<Label> {
-            table.iter().map(|label| self.target(label)).collect()
-        }
-    }
-    op.map(&mut Retarget(target_of))
-}
-
-/// `op` branching to `label` instead.
-fn with_target(op: &PlacedOp, label: Label) -> PlacedOp {
-    struct SetTarget(Label);
-    impl OperandMapper<Placed, Placed> for SetTarget {
-        fn dst(&mut self, slot: &Slot) -> Slot {
-            *slot
-        }
-        fn src(&mut self, slot: &Slot) -> Slot {
-            *slot
-        }
-        fn dst_wide(&mut self, slot: &Slot) -> Slot {
-            *slot
-        }
-        fn src_wide(&mut self, slot: &Slot) -> Slot {
-            *slot
-        }
-        fn dst_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
-            list.clone()
-        }
-        fn src_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
-            list.clone()
-        }
-        fn target(&mut self, _: &Label) -> Label {
-            self.0
-        }
-        fn jump_table(&mut self, table: &Vec<Label>) -> Vec<Label> {
-            table.clone()
-        }
-    }
-    op.map(&mut SetTarget(label))
-}
-
-/// The branch that is taken exactly when `op` is not, to `target`, if the
-/// ISA has one (integer conditions; float comparisons are not invertible
-/// because of NaN).
-fn invert(op: &PlacedOp, target: Label) -> Option<PlacedOp> {
-    Some(match *op {
-        Op::BrIf32 { cond, .. } => Op::BrIfNot32 { cond, target },
-        Op::BrIfNot32 { cond, .. } => Op::BrIf32 { cond, target },
-        Op::BrIf64 { cond, .. } => Op::BrIfNot64 { cond, target },
-        Op::BrIfNot64 { cond, .. } => Op::BrIf64 { cond, target },
-        Op::BrIfXeq32 { a, b, .. } => Op::BrIfXne32 { a, b, target },
-        Op::BrIfXne32 { a, b, .. } => Op::BrIfXeq32 { a, b, target },
-        Op::BrIfXslt32 { a, b, .. } => Op::BrIfXsle32 { a: b, b: a, target },
-        Op::BrIfXsle32 { a, b, .. } => Op::BrIfXslt32 { a: b, b: a, target },
-        Op::BrIfXult32 { a, b, .. } => Op::BrIfXule32 { a: b, b: a, target },
-        Op::BrIfXule32 { a, b, .. } => Op::BrIfXult32 { a: b, b: a, target },
-        Op::BrIfXeq64 { a, b, .. } => Op::BrIfXne64 { a, b, target },
-        Op::BrIfXne64 { a, b, .. } => Op::BrIfXeq64 { a, b, target },
-        Op::BrIfXslt64 { a, b, .. } => Op::BrIfXsle64 { a: b, b: a, target },
-        Op::BrIfXsle64 { a, b, .. } => Op::BrIfXslt64 { a: b, b: a, target },
-        Op::BrIfXult64 { a, b, .. } => Op::BrIfXule64 { a: b, b: a, target },
-        Op::BrIfXule64 { a, b, .. } => Op::BrIfXult64 { a: b, b: a, target },
-        Op::BrIfXeq32Imm { a, b, .. } => Op::BrIfXne32Imm { a, b, target },
-        Op::BrIfXne32Imm { a, b, .. } => Op::BrIfXeq32Imm { a, b, target },
-        Op::BrIfXslt32Imm { a, b, .. } => Op::BrIfXsge32Imm { a, b, target },
-        Op::BrIfXsge32Imm { a, b, .. } => Op::BrIfXslt32Imm { a, b, target },
-        Op::BrIfXsle32Imm { a, b, .. } => Op::BrIfXsgt32Imm { a, b, target },
-        Op::BrIfXsgt32Imm { a, b, .. } => Op::BrIfXsle32Imm { a, b, target },
-        Op::BrIfXult32Imm { a, b, .. } => Op::BrIfXuge32Imm { a, b, target },
-        Op::BrIfXuge32Imm { a, b, .. } => Op::BrIfXult32Imm { a, b, target },
-        Op::BrIfXule32Imm { a, b, .. } => Op::BrIfXugt32Imm { a, b, target },
-        Op::BrIfXugt32Imm { a, b, .. } => Op::BrIfXule32Imm { a, b, target },
-        Op::BrIfXeq64Imm { a, b, .. } => Op::BrIfXne64Imm { a, b, target },
-        Op::BrIfXne64Imm { a, b, .. } => Op::BrIfXeq64Imm { a, b, target },
-        Op::BrIfXslt64Imm { a, b, .. } => Op::BrIfXsge64Imm { a, b, target },
-        Op::BrIfXsge64Imm { a, b, .. } => Op::BrIfXslt64Imm { a, b, target },
-        Op::BrIfXsle64Imm { a, b, .. } => Op::BrIfXsgt64Imm { a, b, target },
-        Op::BrIfXsgt64Imm { a, b, .. } => Op::BrIfXsle64Imm { a, b, target },
-        Op::BrIfXult64Imm { a, b, .. } => Op::BrIfXuge64Imm { a, b, target },
-        Op::BrIfXuge64Imm { a, b, .. } => Op::BrIfXult64Imm { a, b, target },
-        Op::BrIfXule64Imm { a, b, .. } => Op::BrIfXugt64Imm { a, b, target },
-        Op::BrIfXugt64Imm { a, b, .. } => Op::BrIfXule64Imm { a, b, target },
-        _ => return None,
-    })
 }

@@ -13,6 +13,7 @@ mod compare;
 mod context;
 mod division;
 mod emit;
+mod layout;
 mod memory;
 mod select;
 mod simd;
