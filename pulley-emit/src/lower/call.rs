@@ -37,7 +37,17 @@ pub(crate) fn call(
         return Err(cx.error("call without the vmctx as first argument"));
     }
     let wasm_args = cx.read_list(&args[1..]);
-    let result_regs = cx.def_list(results);
+    let is_interpreter_call = name.namespace == intrinsics::DEFINED_FUNCTION
+        || Intrinsic::from_namespace(name.namespace) == Some(Intrinsic::CallRef);
+    let result_regs = if tail && !is_interpreter_call {
+        // A tail call that is a call and a return defines no CLIF values:
+        // the callee's results get registers of their own to pass on.
+        let signature = func.dfg.ext_funcs[callee].signature;
+        let slots = super::slot_count(&func.dfg.signatures[signature].returns);
+        (0..slots).map(|_| cx.fresh()).collect()
+    } else {
+        cx.def_list(results)
+    };
     let single = |list: &[VReg]| list[0];
     match (name.namespace, tail) {
         (intrinsics::DEFINED_FUNCTION, false) => cx.op(Op::Call {
