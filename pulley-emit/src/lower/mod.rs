@@ -4,11 +4,16 @@
 //! (`arithmetic`, `compare`, `branch`, `call`, `memory`, `division`,
 //! `simd`), which chooses ops on virtual registers through the function's
 //! [`context`]. `vcode` arranges them in blocks for regalloc2, `emit` turns
-//! allocations into frame slots, lays out blocks and encodes.
+//! allocations into frame slots, and `layout` lays out blocks for it to
+//! encode. `clif_fixtures` (a test) lowers the CLIF functions of
+//! `tests/lower/*.clif` and compares their disassembly with the expected
+//! text in each file.
 
 mod arithmetic;
 mod branch;
 mod call;
+#[cfg(test)]
+mod clif_fixtures;
 mod compare;
 mod context;
 mod division;
