@@ -9,13 +9,12 @@ use std::collections::HashMap;
 
 use cranelift_codegen::ir::condcodes::{CondCode, FloatCC, IntCC};
 use cranelift_codegen::ir::types::F64;
-use cranelift_codegen::ir::{self, BlockArg, Inst, InstructionData, Opcode, Value};
+use cranelift_codegen::ir::{self, BlockArg, InstructionData, Opcode, Value};
 use pulley_isa::GenericOp as Op;
 use regalloc2::VReg;
 
 use super::compare::{constant_on_the_right, normalize_int_cond};
 use super::context::LoweringContext;
-use super::memory;
 use super::vcode::{Label, VInst, VirtualOp};
 use crate::{CompileError, traps};
 
@@ -81,22 +80,13 @@ pub(crate) fn trap(cx: &mut LoweringContext<'_>, code: ir::TrapCode) -> Result<(
 }
 
 /// `trapnz`/`trapz condition, code`: a branch to the function's trap for
-/// `code` at this wasm offset, or nothing for a bounds check that the
-/// memory access after it makes (see [`memory`]).
+/// `code` at this wasm offset.
 pub(crate) fn conditional_trap(
     cx: &mut LoweringContext<'_>,
-    inst: Inst,
     opcode: Opcode,
     condition: Value,
     code: ir::TrapCode,
 ) -> Result<(), CompileError> {
-    if code == ir::TrapCode::HEAP_OUT_OF_BOUNDS
-        && opcode == Opcode::Trapnz
-        && memory::bounds_check_is_redundant(cx, inst)
-    {
-        cx.keep_last_access();
-        return Ok(());
-    }
     let label = Label::Trap(trap_code(cx, code)?, cx.srcloc());
     let op = conditional_branch(cx, condition, opcode == Opcode::Trapnz, label);
     cx.op(op);

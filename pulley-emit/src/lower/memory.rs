@@ -15,7 +15,7 @@
 
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I32;
-use cranelift_codegen::ir::{Inst, InstructionData, Opcode, Type, Value};
+use cranelift_codegen::ir::{self, Inst, InstructionData, Opcode, Type, Value};
 use pulley_isa::{GenericOp as Op, GlobalIndex, TypeIndex};
 use regalloc2::VReg;
 
@@ -570,9 +570,27 @@ fn unsupported_address(cx: &LoweringContext<'_>, address: Value) -> CompileError
     ))
 }
 
-/// Whether the bounds check `trapnz` (of `heap_out_of_bounds`) guards
-/// exactly the access that follows it.
-pub(crate) fn bounds_check_is_redundant(cx: &mut LoweringContext<'_>, trapnz: Inst) -> bool {
+/// Drops the conditional trap `inst` if it is a bounds check
+/// (`trapnz` of `heap_out_of_bounds`) of exactly the access that follows
+/// it, which checks the same bounds itself: whether it did.
+pub(crate) fn elide_bounds_check(
+    cx: &mut LoweringContext<'_>,
+    inst: Inst,
+    opcode: Opcode,
+    code: ir::TrapCode,
+) -> bool {
+    let redundant = code == ir::TrapCode::HEAP_OUT_OF_BOUNDS
+        && opcode == Opcode::Trapnz
+        && bounds_check_is_redundant(cx, inst);
+    if redundant {
+        cx.keep_last_access();
+    }
+    redundant
+}
+
+/// Whether the bounds check `trapnz` guards exactly the access that
+/// follows it.
+fn bounds_check_is_redundant(cx: &mut LoweringContext<'_>, trapnz: Inst) -> bool {
     let Some(next_access) = cx.last_access() else {
         return false;
     };

@@ -9,7 +9,8 @@
 //!
 //! This module is the walk and the dispatch: each instruction goes to the
 //! rule module of its concern, the more specific rule first (a remainder by
-//! a constant before plain arithmetic, say).
+//! a constant before plain arithmetic, a bounds check that the access after
+//! it makes before a conditional trap).
 
 use cranelift_codegen::ir::{self, Inst, InstructionData, Opcode, Value};
 
@@ -143,7 +144,9 @@ fn select_inst(cx: &mut LoweringContext<'_>, inst: Inst, block: u32) -> Result<(
         }
         InstructionData::Trap { code, .. } => branch::trap(cx, code)?,
         InstructionData::CondTrap { opcode, arg, code } => {
-            branch::conditional_trap(cx, inst, opcode, arg, code)?
+            if !memory::elide_bounds_check(cx, inst, opcode, code) {
+                branch::conditional_trap(cx, opcode, arg, code)?
+            }
         }
         InstructionData::MultiAry {
             opcode: Opcode::Return,
