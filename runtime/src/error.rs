@@ -21,12 +21,12 @@ pub enum Error {
     /// A valid artifact, but not for this engine: another ISA, flavour or
     /// feature set.
     #[error("incompatible artifact: {0}")]
-    Incompatible(#[from] IncompatibleArtifact),
+    Incompatible(IncompatibleArtifact),
     /// Bytecode (of an artifact, or compiled) failed the interpreter's
     /// verifier: corrupt, or using ops this build leaves out (SIMD without
     /// the `simd` feature).
     #[error("bytecode rejected: {0}")]
-    Verify(#[from] pulley_interp::VerifyError),
+    Verify(pulley_interp::VerifyError),
     /// Imports could not be satisfied.
     #[error(transparent)]
     Link(#[from] LinkError),
@@ -43,11 +43,32 @@ pub enum Error {
     /// The interpreter refused a call or resumption: a bug in the runtime,
     /// never a property of the module.
     #[error("interpreter: {0}")]
-    Interpreter(#[from] pulley_interp::CallError),
+    Interpreter(pulley_interp::CallError),
     /// Native code could not be set up (`native` feature).
     #[cfg(feature = "native")]
     #[error(transparent)]
     Native(#[from] NativeError),
+}
+
+// These variants print their cause in their own message, so they do not
+// also report it as `source()`: a chain printer (anyhow's `{:#}`) would
+// print it twice.
+impl From<IncompatibleArtifact> for Error {
+    fn from(error: IncompatibleArtifact) -> Self {
+        Error::Incompatible(error)
+    }
+}
+
+impl From<pulley_interp::VerifyError> for Error {
+    fn from(error: pulley_interp::VerifyError) -> Self {
+        Error::Verify(error)
+    }
+}
+
+impl From<pulley_interp::CallError> for Error {
+    fn from(error: pulley_interp::CallError) -> Self {
+        Error::Interpreter(error)
+    }
 }
 
 impl Error {
@@ -525,3 +546,33 @@ impl core::error::Error for Trap {}
 
 /// The result type of the runtime.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use std::error::Error as _;
+    use std::string::ToString;
+
+    use super::*;
+
+    /// Variants that print their cause do not report it again as a source,
+    /// so a chain printer shows it once.
+    #[test]
+    fn causes_in_the_message_are_not_sources() {
+        let verify = pulley_interp::VerifyError::MissingTerminator { func: 3 };
+        let errors = [
+            Error::from(verify.clone()),
+            Error::from(IncompatibleArtifact::IsaHash {
+                artifact: 1,
+                build: 2,
+            }),
+            Error::from(pulley_interp::CallError::NotSuspended { expected: "a call" }),
+        ];
+        for error in errors {
+            assert!(error.source().is_none(), "{error}");
+        }
+        assert_eq!(
+            Error::from(verify.clone()).to_string(),
+            std::format!("bytecode rejected: {verify}")
+        );
+    }
+}

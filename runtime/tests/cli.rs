@@ -246,6 +246,26 @@ fn compiled_artifacts_run_and_disassemble() {
     );
 }
 
+/// An error whose message already includes its cause prints the cause
+/// once (it was printed a second time as the error's source).
+#[test]
+fn causes_are_printed_once() {
+    let dir = scratch("cli-cause-once");
+    let other = if cfg!(target_endian = "little") {
+        "pulley32be"
+    } else {
+        "pulley64"
+    };
+    let artifact = dir.join("fib.pulley").display().to_string();
+    let fib = repo_file("examples/fib.wat");
+    let output = pulley(&["compile", &fib, "-o", &artifact, "--target", other]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = pulley(&["run", "--invoke", "fib", &artifact, "10"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert_eq!(message.matches("compiled for").count(), 1, "{message}");
+}
+
 #[test]
 fn wast_scripts_report_passes_and_failures() {
     let dir = scratch("cli-wast");

@@ -199,3 +199,26 @@ fn narrow_compares_extend_their_constant_as_their_operand() {
         }
     });
 }
+
+/// A tail call of an imported function passes the import's results on: the
+/// lowering emitted `call_import` with no result slots, then `ret []`.
+#[test]
+fn tail_call_of_an_import_returns_its_results() {
+    let wat = r#"(module
+      (import "host" "double" (func $double (param i32) (result i32)))
+      (func (export "f") (param i32) (result i32)
+        (return_call $double (i32.add (local.get 0) (i32.const 1)))))"#;
+    for optimize in [true, false] {
+        let engine = Engine::new(Config::new().optimize(optimize));
+        let module = Module::new(&engine, wat).unwrap();
+        let mut store = Store::new(&engine, ());
+        let mut linker = Linker::new(&engine);
+        linker.func_wrap("host", "double", |x: i32| x * 2).unwrap();
+        let instance = linker.instantiate(&mut store, &module).unwrap();
+        assert_eq!(
+            call(&mut store, &instance, "f", &[Val::I32(20)]).unwrap(),
+            Val::I32(42),
+            "optimize={optimize}"
+        );
+    }
+}
