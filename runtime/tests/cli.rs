@@ -247,7 +247,9 @@ fn compiled_artifacts_run_and_disassemble() {
 }
 
 /// An error whose message already includes its cause prints the cause
-/// once (it was printed a second time as the error's source).
+/// once: the CLI prints the error chain, so such an error must not also
+/// report its cause as `source()` (the unit test in `runtime/src/error.rs`
+/// checks every such variant; a rejected bytecode was printed twice).
 #[test]
 fn causes_are_printed_once() {
     let dir = scratch("cli-cause-once");

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use pulley_isa::{GenericOp as Op, OperandMapper, Owned, OwnedOp, PcRel, Slot};
 use regalloc2::{Allocation, AllocationKind, Edit, Function, InstOrEdit, Output};
 
-use super::layout::{Ending, Placed, PlacedBlock, Placement, lay_out};
+use super::layout::{Ending, Placed, PlacedBlock, Placement, lay_out, map_targets};
 use super::vcode::{Label, REGISTER_PARAMS, VCode, VInst, Virtual};
 use crate::CompileError;
 
@@ -88,57 +88,6 @@ impl OperandMapper<Virtual, Placed> for AllocationMapper<'_> {
     }
 }
 
-/// Resolves labels to offsets relative to each op (or to zero, when only
-/// sizes are wanted).
-struct LabelResolver<'a> {
-    offsets: Option<&'a HashMap<Label, u32>>,
-    at: u32,
-    /// Set if a label has no offset: a bug in the emitter.
-    missing: bool,
-}
-
-impl LabelResolver<'_> {
-    fn resolve(&mut self, label: Label) -> PcRel {
-        let Some(offsets) = self.offsets else {
-            return PcRel(0);
-        };
-        match offsets.get(&label) {
-            Some(&target) => PcRel(target as i32 - self.at as i32),
-            None => {
-                self.missing = true;
-                PcRel(0)
-            }
-        }
-    }
-}
-
-impl OperandMapper<Placed, Owned> for LabelResolver<'_> {
-    fn dst(&mut self, slot: &Slot) -> Slot {
-        *slot
-    }
-    fn src(&mut self, slot: &Slot) -> Slot {
-        *slot
-    }
-    fn dst_wide(&mut self, slot: &Slot) -> Slot {
-        *slot
-    }
-    fn src_wide(&mut self, slot: &Slot) -> Slot {
-        *slot
-    }
-    fn dst_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
-        list.clone()
-    }
-    fn src_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
-        list.clone()
-    }
-    fn target(&mut self, target: &Label) -> PcRel {
-        self.resolve(*target)
-    }
-    fn jump_table(&mut self, table: &Vec<Label>) -> Vec<PcRel> {
-        table.iter().map(|&label| self.resolve(label)).collect()
-    }
-}
-
 /// Emits the allocated VCode of one function.
 pub(crate) fn emit(
     vcode: &VCode,
@@ -167,11 +116,8 @@ pub(crate) fn emit(
             offsets.insert(label, at);
         }
         op_offsets.push(at);
-        let owned: OwnedOp = op.map(&mut LabelResolver {
-            offsets: None,
-            at,
-            missing: false,
-        });
+        // Sizes do not depend on the offsets: any will do here.
+        let owned: OwnedOp = map_targets::<Owned>(op, |_| PcRel(0));
         at += owned
             .encoded_len()
             .map_err(|error| CompileError::Internal(format!("encoding: {error}")))?
@@ -186,13 +132,15 @@ pub(crate) fn emit(
     let mut code = Vec::with_capacity(at as usize);
     let mut address_map = Vec::new();
     for ((op, srcloc, _), &offset) in ops.iter().zip(&op_offsets) {
-        let mut resolver = LabelResolver {
-            offsets: Some(&offsets),
-            at: offset,
-            missing: false,
-        };
-        let owned: OwnedOp = op.map(&mut resolver);
-        if resolver.missing {
+        let mut missing = false;
+        let owned: OwnedOp = map_targets::<Owned>(op, |label| match offsets.get(&label) {
+            Some(&target) => PcRel(target as i32 - offset as i32),
+            None => {
+                missing = true;
+                PcRel(0)
+            }
+        });
+        if missing {
             return Err(CompileError::Internal(format!(
                 "function {wasm_func}: a branch to an unplaced block"
             )));

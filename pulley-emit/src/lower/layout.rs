@@ -172,7 +172,7 @@ pub(crate) fn lay_out(blocks: &[PlacedBlock]) -> (LaidOutOps, Vec<u32>) {
     // The trap sites, one per code and wasm offset, at the end.
     let mut traps: BTreeMap<(u8, u32), TrapCode> = BTreeMap::new();
     for (op, _, _) in &ops {
-        map_targets(op, |label| {
+        map_targets::<Placed>(op, |label| {
             if let Label::Trap(code, srcloc) = label {
                 traps.insert((code as u8, srcloc), code);
             }
@@ -186,11 +186,36 @@ pub(crate) fn lay_out(blocks: &[PlacedBlock]) -> (LaidOutOps, Vec<u32>) {
     (ops, threaded)
 }
 
-/// `op` with every label mapped by `map`: the one place that walks an
-/// op's targets, for threading, retargeting and collecting trap sites.
-fn map_targets(op: &PlacedOp, map: impl FnMut(Label) -> Label) -> PlacedOp {
+/// `op` with every label mapped by `map`, into a family `G` that keeps the
+/// slots as they are: the one place that walks an op's targets, for
+/// threading, retargeting, collecting trap sites and resolving labels to
+/// offsets (`G = Owned`).
+pub(crate) fn map_targets<G>(op: &PlacedOp, map: impl FnMut(Label) -> G::Target) -> Op<G>
+where
+    G: OperandFamily<
+            Dst = Slot,
+            Src = Slot,
+            DstWide = Slot,
+            SrcWide = Slot,
+            DstList = Vec<Slot>,
+            SrcList = Vec<Slot>,
+            JumpTable = Vec<<G as OperandFamily>::Target>,
+        >,
+{
     struct MapTargets<F>(F);
-    impl<F: FnMut(Label) -> Label> OperandMapper<Placed, Placed> for MapTargets<F> {
+    impl<G, F> OperandMapper<Placed, G> for MapTargets<F>
+    where
+        G: OperandFamily<
+                Dst = Slot,
+                Src = Slot,
+                DstWide = Slot,
+                SrcWide = Slot,
+                DstList = Vec<Slot>,
+                SrcList = Vec<Slot>,
+                JumpTable = Vec<<G as OperandFamily>::Target>,
+            >,
+        F: FnMut(Label) -> G::Target,
+    {
         fn dst(&mut self, slot: &Slot) -> Slot {
             *slot
         }
@@ -209,10 +234,10 @@ fn map_targets(op: &PlacedOp, map: impl FnMut(Label) -> Label) -> PlacedOp {
         fn src_list(&mut self, list: &Vec<Slot>) -> Vec<Slot> {
             list.clone()
         }
-        fn target(&mut self, target: &Label) -> Label {
+        fn target(&mut self, target: &Label) -> G::Target {
             (self.0)(*target)
         }
-        fn jump_table(&mut self, table: &Vec<Label>) -> Vec<Label> {
+        fn jump_table(&mut self, table: &Vec<Label>) -> Vec<G::Target> {
             table.iter().map(|&label| (self.0)(label)).collect()
         }
     }

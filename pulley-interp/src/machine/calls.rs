@@ -63,26 +63,30 @@ impl Machine<'_> {
 
     /// Enters `callee` with `args` from the current window; its `ret`
     /// writes `results` of this window and continues after them. Traps with
-    /// `stack_overflow` if its window or frame record does not fit.
+    /// `stack_overflow` if its window or frame record does not fit. `args`
+    /// has exactly the callee's parameter count (as verified code and
+    /// `local_callee` ensure).
     #[inline(always)]
     pub(crate) fn enter(&mut self, callee: Callee, args: RegList, results: RegList) -> Step {
         let info = callee.0;
         let frame_slots = info.frame_slots as usize;
         let new_regs = next_frame(self.regs, self.state.frame_slots);
         let room = (self.state.stack_end.addr() - new_regs.addr()) / core::mem::size_of::<u64>();
-        if room < frame_slots
-            || args.len > frame_slots
-            || self.state.frames.len() >= self.state.frames_limit
-        {
+        if room < frame_slots || self.state.frames.len() >= self.state.frames_limit {
             return Err(self.trap(TrapCode::StackOverflow));
         }
+        // Every caller passes as many arguments as the callee has parameters
+        // (the verifier checks `call`, `local_callee` checks `call_ref`), and
+        // the verifier checked `params <= frame_slots`: no check on the call
+        // path for what holds already.
+        debug_assert!(args.len <= frame_slots);
         self.state.frames.push(Frame {
             results,
             caller_regs: self.regs,
             caller_frame_slots: self.state.frame_slots,
         });
-        // SAFETY: `args.len <= frame_slots <= room`: the new window is inside
-        // the stack, after the current one.
+        // SAFETY: `args.len <= params <= frame_slots <= room` (see above): the
+        // new window is inside the stack, after the current one.
         unsafe { self.copy_out(args, new_regs) };
         self.regs = new_regs;
         self.state.frame_slots = frame_slots;
