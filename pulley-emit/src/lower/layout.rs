@@ -186,12 +186,22 @@ pub(crate) fn lay_out(blocks: &[PlacedBlock]) -> (LaidOutOps, Vec<u32>) {
     (ops, threaded)
 }
 
-/// `op` with every label mapped by `map`, into a family `G` that keeps the
-/// slots as they are: the one place that walks an op's targets, for
-/// threading, retargeting, collecting trap sites and resolving labels to
-/// offsets (`G = Owned`).
-pub(crate) fn map_targets<G>(op: &PlacedOp, map: impl FnMut(Label) -> G::Target) -> Op<G>
-where
+/// An operand family with allocated slots, as [`Placed`] has them: only
+/// its branch targets may be of another type.
+pub(crate) trait SlotFamily:
+    OperandFamily<
+        Dst = Slot,
+        Src = Slot,
+        DstWide = Slot,
+        SrcWide = Slot,
+        DstList = Vec<Slot>,
+        SrcList = Vec<Slot>,
+        JumpTable = Vec<<Self as OperandFamily>::Target>,
+    >
+{
+}
+
+impl<G> SlotFamily for G where
     G: OperandFamily<
             Dst = Slot,
             Src = Slot,
@@ -200,20 +210,22 @@ where
             DstList = Vec<Slot>,
             SrcList = Vec<Slot>,
             JumpTable = Vec<<G as OperandFamily>::Target>,
-        >,
+        >
 {
+}
+
+/// `op` with every label mapped by `map`, into a family `G` that keeps the
+/// slots as they are: the one place that walks an op's targets, for
+/// threading, retargeting, collecting trap sites and resolving labels to
+/// offsets (`G = Owned`).
+pub(crate) fn map_targets<G: SlotFamily>(
+    op: &PlacedOp,
+    map: impl FnMut(Label) -> G::Target,
+) -> Op<G> {
     struct MapTargets<F>(F);
     impl<G, F> OperandMapper<Placed, G> for MapTargets<F>
     where
-        G: OperandFamily<
-                Dst = Slot,
-                Src = Slot,
-                DstWide = Slot,
-                SrcWide = Slot,
-                DstList = Vec<Slot>,
-                SrcList = Vec<Slot>,
-                JumpTable = Vec<<G as OperandFamily>::Target>,
-            >,
+        G: SlotFamily,
         F: FnMut(Label) -> G::Target,
     {
         fn dst(&mut self, slot: &Slot) -> Slot {
