@@ -20,12 +20,7 @@ fuzz_target!(|data: &[u8]| {
     artifact.truncate(41);
     artifact[25..33].copy_from_slice(&(data.len() as u64).to_le_bytes());
     artifact.extend_from_slice(data);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in artifact[..33].iter().chain(&artifact[41..]) {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    artifact[33..41].copy_from_slice(&hash.to_le_bytes());
+    pulley_module::reseal(&mut artifact);
     if let Ok(module) = Module::deserialize(&engine, &artifact) {
         let mut store = pulley::Store::new(&engine, ());
         let _ = pulley::Linker::new(&engine).instantiate(&mut store, &module);

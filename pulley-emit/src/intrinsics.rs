@@ -31,8 +31,6 @@ pub(crate) enum Intrinsic {
     TableSet = 17,
     /// `(vmctx) -> i32`, index = table.
     TableSize = 18,
-    /// `(vmctx, funcref) -> i64` signature id; index unused.
-    FuncrefType = 19,
     /// `(vmctx, dst: i32, src: i32, len: i32)`, memory 0.
     MemoryCopy = 20,
     /// `(vmctx, dst: i32, value: i32, len: i32)`, memory 0.
@@ -50,7 +48,6 @@ impl Intrinsic {
             16 => Intrinsic::TableGet,
             17 => Intrinsic::TableSet,
             18 => Intrinsic::TableSize,
-            19 => Intrinsic::FuncrefType,
             20 => Intrinsic::MemoryCopy,
             21 => Intrinsic::MemoryFill,
             22 => Intrinsic::ConsumeFuel,
@@ -66,7 +63,6 @@ impl Intrinsic {
             Intrinsic::TableGet => (&[I32], &[I64]),
             Intrinsic::TableSet => (&[I32, I64], &[]),
             Intrinsic::TableSize => (&[], &[I32]),
-            Intrinsic::FuncrefType => (&[I64], &[I64]),
             Intrinsic::MemoryCopy | Intrinsic::MemoryFill => (&[I32, I32, I32], &[]),
             Intrinsic::ConsumeFuel => (&[], &[]),
             Intrinsic::CallRef => unreachable!("call_ref signatures come from wasm types"),
@@ -79,7 +75,7 @@ impl Intrinsic {
 pub(crate) fn builtin_signature(builtin: Builtin, call_conv: CallConv, pointer: Type) -> Signature {
     let clif = |ty: &BuiltinType| match ty {
         BuiltinType::I32 => I32,
-        BuiltinType::Ref => I64,
+        BuiltinType::FuncRef | BuiltinType::ExternRef => I64,
     };
     let params: Vec<Type> = builtin.params().iter().map(clif).collect();
     let results: Vec<Type> = builtin.results().iter().map(clif).collect();

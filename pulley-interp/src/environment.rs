@@ -62,7 +62,7 @@ impl Table {
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[repr(C)]
 pub struct FuncRefTarget {
-    /// The signature id, compared by `funcref_type` checks.
+    /// The signature id, compared with the type `call_ref` names.
     pub type_id: u64,
     /// The instance the function belongs to: the reference is called
     /// directly when it equals [`Environment::instance_id`], through the

@@ -546,9 +546,13 @@ impl Interpreter {
 fn check_environment(program: &Program, env: &Environment) -> Result<(), CallError> {
     let shape = program.shape();
     let checks = [
-        ("globals", shape.globals as usize, env.globals_len),
-        ("tables", shape.tables as usize, env.tables_len),
-        ("type ids", shape.types as usize, env.type_ids_len),
+        ("globals", shape.globals.len(), env.globals_len),
+        ("tables", shape.tables.len(), env.tables_len),
+        (
+            "type ids",
+            program.type_ids_used() as usize,
+            env.type_ids_len,
+        ),
         (
             "function references",
             shape.func_refs as usize,

@@ -19,7 +19,9 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use pulley_interp::{Environment, EnvironmentShape, Exit, FunctionInfo, Interpreter, Program};
+//! use pulley_interp::{
+//!     Claims, Environment, EnvironmentShape, Exit, FunctionInfo, Interpreter, Program, Signature,
+//! };
 //! use pulley_isa::{FuncIndex, OwnedOp, Slot};
 //!
 //! // fn(a, b) -> a * b + 1
@@ -32,8 +34,10 @@
 //! for op in &ops {
 //!     op.encode(&mut code).unwrap();
 //! }
-//! let function = FunctionInfo { code_start: 0, code_end: code.len() as u32, frame_slots: 3, params: 2, results: 1 };
-//! let program = Arc::new(Program::new(code, vec![function], EnvironmentShape::default()).unwrap());
+//! // Type 0: two number slots in, one out.
+//! let shape = EnvironmentShape { types: vec![Signature::numbers(2, 1)], ..Default::default() };
+//! let function = FunctionInfo { ty: 0, code_start: 0, code_end: code.len() as u32, frame_slots: 3, params: 2, results: 1 };
+//! let program = Arc::new(Program::new(code, vec![function], shape, Claims::default()).unwrap());
 //!
 //! let mut env = Environment::new();
 //! let mut interpreter = Interpreter::default();
@@ -68,5 +72,8 @@ pub use environment::{Environment, FuncRefTarget, TableView};
 pub use interpreter::{CallError, Config, Exit, FramePosition, Interpreter};
 #[cfg(feature = "profile")]
 pub use profile::Profile;
-pub use program::{EnvironmentShape, FunctionInfo, MAX_FRAME_SLOTS, Program};
+pub use program::{
+    Claims, EnvironmentShape, FunctionInfo, GlobalShape, MAX_FRAME_SLOTS, Program, Signature,
+    SlotKind,
+};
 pub use verify::VerifyError;

@@ -5,12 +5,13 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{FunctionBuilder, TestEnv, program, run};
+use common::{FunctionBuilder, TestEnv, number_globals, number_types, program, run};
 use pulley_interp::{
-    Config, EnvironmentShape, Exit, FramePosition, FuncRefTarget, Interpreter, TableView,
+    Config, EnvironmentShape, Exit, FramePosition, FuncRefTarget, Interpreter, SlotKind, TableView,
 };
 use pulley_isa::{
-    BuiltinIndex, FuncIndex, GlobalIndex, ImportIndex, OwnedOp, Slot, TableIndex, TrapCode,
+    BuiltinIndex, FuncIndex, FuncRefIndex, GlobalIndex, ImportIndex, OwnedOp, Slot, TableIndex,
+    TrapCode, TypeIndex,
 };
 
 const fn r(i: u16) -> Slot {
@@ -351,7 +352,8 @@ fn host_calls_exit_and_resume_with_results() {
     let p = program(
         &[&f],
         EnvironmentShape {
-            imports: 1,
+            types: number_types(&[(2, 1)]),
+            imports: vec![0],
             ..Default::default()
         },
     );
@@ -401,7 +403,8 @@ fn host_functions_can_call_back_into_the_program() {
     let p = program(
         &[&f0, &f1],
         EnvironmentShape {
-            imports: 1,
+            types: number_types(&[(1, 1)]),
+            imports: vec![0],
             ..Default::default()
         },
     );
@@ -429,7 +432,13 @@ fn aborting_a_host_call_ends_the_activation() {
         results: vec![],
     })
     .op(OwnedOp::Ret { values: vec![] });
-    let p = program(&[&f], EnvironmentShape::default());
+    let p = program(
+        &[&f],
+        EnvironmentShape {
+            builtins: number_types(&[(0, 0); 8]),
+            ..Default::default()
+        },
+    );
     let mut interp = Interpreter::default();
     let mut env = TestEnv::new(0, 0);
     assert_eq!(
@@ -583,7 +592,7 @@ fn globals_read_and_write_embedder_cells() {
     let p = program(
         &[&f],
         EnvironmentShape {
-            globals: 2,
+            globals: number_globals(2),
             ..Default::default()
         },
     );
@@ -607,7 +616,7 @@ fn environments_smaller_than_the_program_are_rejected() {
     let p = program(
         &[&f],
         EnvironmentShape {
-            globals: 2,
+            globals: number_globals(2),
             ..Default::default()
         },
     );
@@ -688,38 +697,22 @@ impl RefWorld {
     }
 }
 
-/// func 0: fn(i, x) = call_indirect type 0 table[i](x), checking the type;
-/// func 1: fn(x) = x + 100 (type 0); func 2: fn(x, y) = x (type 1).
+/// func 0: fn(i, x) = call_indirect type 0 table[i](x) (`call_ref` checks
+/// the type); func 1: fn(x) = x + 100 (type 0); func 2: fn(x, y) = x (type 1).
 fn call_indirect_program() -> Arc<pulley_interp::Program> {
-    let mut f0 = FunctionBuilder::new(5, 2, 1);
+    let mut f0 = FunctionBuilder::new(3, 2, 1);
     f0.op(OwnedOp::TableGet {
         dst: r(2),
         table: TableIndex(0),
         index: r(0),
     })
-    .op(OwnedOp::FuncrefType {
-        dst: r(3),
-        funcref: r(2),
-    })
-    .op(OwnedOp::TypeId {
-        dst: r(4),
-        ty: pulley_isa::TypeIndex(0),
-    })
-    .branch("bad", |target| OwnedOp::BrIfXne64 {
-        a: r(3),
-        b: r(4),
-        target,
-    })
     .op(OwnedOp::CallRef {
         callee: r(2),
+        ty: TypeIndex(0),
         args: vec![r(1)],
         results: vec![r(1)],
     })
-    .op(OwnedOp::Ret { values: vec![r(1)] })
-    .label("bad")
-    .op(OwnedOp::Trap {
-        code: TrapCode::BadSignature,
-    });
+    .op(OwnedOp::Ret { values: vec![r(1)] });
     let mut f1 = FunctionBuilder::new(1, 1, 1);
     f1.op(OwnedOp::Xadd64Imm {
         dst: r(0),
@@ -732,8 +725,8 @@ fn call_indirect_program() -> Arc<pulley_interp::Program> {
     program(
         &[&f0, &f1, &f2],
         EnvironmentShape {
-            tables: 1,
-            types: 2,
+            tables: vec![SlotKind::FuncRef],
+            types: number_types(&[(1, 1), (2, 1)]),
             ..Default::default()
         },
     )
@@ -770,17 +763,21 @@ fn call_ref_calls_local_functions_and_exits_for_others() {
 }
 
 #[test]
-fn call_ref_checks_arity_even_without_a_type_check() {
-    // call_ref to func 2 (two params) with one argument traps instead of
-    // reading a missing argument.
+fn call_ref_checks_the_callee_type_without_a_type_check_before_it() {
+    // call_ref of type 0 (one param) to func 2 (type 1, two params) traps
+    // instead of reading a missing argument.
     let mut f0 = FunctionBuilder::new(2, 1, 1);
-    f0.op(OwnedOp::Xconst8 { dst: r(1), imm: 2 })
-        .op(OwnedOp::CallRef {
-            callee: r(1),
-            args: vec![r(0)],
-            results: vec![r(0)],
-        })
-        .op(OwnedOp::Ret { values: vec![r(0)] });
+    f0.op(OwnedOp::RefFunc {
+        dst: r(1),
+        func: FuncRefIndex(2),
+    })
+    .op(OwnedOp::CallRef {
+        callee: r(1),
+        ty: TypeIndex(0),
+        args: vec![r(0)],
+        results: vec![r(0)],
+    })
+    .op(OwnedOp::Ret { values: vec![r(0)] });
     let mut f1 = FunctionBuilder::new(1, 1, 1);
     f1.op(OwnedOp::Ret { values: vec![r(0)] });
     let mut f2 = FunctionBuilder::new(2, 2, 1);
@@ -788,8 +785,9 @@ fn call_ref_checks_arity_even_without_a_type_check() {
     let p = program(
         &[&f0, &f1, &f2],
         EnvironmentShape {
-            tables: 1,
-            types: 2,
+            tables: vec![SlotKind::FuncRef],
+            types: number_types(&[(1, 1), (2, 1)]),
+            func_refs: 3,
             ..Default::default()
         },
     );

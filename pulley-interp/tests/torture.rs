@@ -6,15 +6,18 @@
 
 mod common;
 
-use common::{FunctionBuilder, TestEnv, program};
-use pulley_interp::{DISPATCH, EnvironmentShape, Exit, FuncRefTarget, Interpreter, TableView};
+use common::{FunctionBuilder, TestEnv, number_types, program};
+use pulley_interp::{
+    DISPATCH, EnvironmentShape, Exit, FuncRefTarget, GlobalShape, Interpreter, SlotKind, TableView,
+};
 use pulley_isa::{
-    BuiltinIndex, FuncIndex, GlobalIndex, ImportIndex, OwnedOp, PcRel, Slot, TableIndex, TrapCode,
-    TypeIndex, for_each_op,
+    BuiltinIndex, FuncIndex, FuncRefIndex, GlobalIndex, ImportIndex, OwnedOp, PcRel, Slot,
+    TableIndex, TrapCode, TypeIndex, for_each_op,
 };
 
 /// A default operand for each kind: reads come from r1 (which holds 3, a
-/// safe divisor, shift count, index and handle), writes go to r10, branches
+/// safe divisor, shift count, index and function reference handle, made by
+/// `ref_func` so that the verifier accepts it as one), writes go to r10, branches
 /// fall through to the next op (`next` is this op's size).
 macro_rules! default_operand {
     (Dst, $next:expr) => {
@@ -126,10 +129,27 @@ fn torture() {
     let r = Slot;
     // func 0: fn(n): loop { every op; r10 = leaf(r1); r10 = call_ref(handle 2); } while ++i < n
     let mut main = FunctionBuilder::new(12, 1, 1);
-    main.op(OwnedOp::Xconst8 { dst: r(1), imm: 3 })
-        .op(OwnedOp::Xconst8 { dst: r(8), imm: 0 })
-        .label("loop");
-    let body = every_op_in_place();
+    main.op(OwnedOp::RefFunc {
+        dst: r(1),
+        func: FuncRefIndex(2),
+    })
+    .op(OwnedOp::Xconst8 { dst: r(8), imm: 0 })
+    .label("loop");
+    // v128 globals are global 1 (global 0 holds a scalar).
+    let body = every_op_in_place().into_iter().map(|op| match op {
+        OwnedOp::VglobalGet { dst_lo, dst_hi, .. } => OwnedOp::VglobalGet {
+            dst_lo,
+            dst_hi,
+            global: GlobalIndex(1),
+        },
+        OwnedOp::VglobalSet { src_lo, src_hi, .. } => OwnedOp::VglobalSet {
+            global: GlobalIndex(1),
+            src_lo,
+            src_hi,
+        },
+        op => op,
+    });
+    let body: Vec<OwnedOp> = body.collect();
     let ops_per_iteration = body.len() + 6;
     for op in body {
         main.op(op);
@@ -139,9 +159,13 @@ fn torture() {
         args: vec![r(1)],
         results: vec![r(10)],
     })
-    .op(OwnedOp::Xconst8 { dst: r(11), imm: 2 })
+    .op(OwnedOp::RefFunc {
+        dst: r(11),
+        func: FuncRefIndex(1),
+    })
     .op(OwnedOp::CallRef {
         callee: r(11),
+        ty: TypeIndex(0),
         args: vec![r(1)],
         results: vec![r(10)],
     })
@@ -173,15 +197,25 @@ fn torture() {
     let p = program(
         &[&main, &leaf, &tail],
         EnvironmentShape {
-            imports: 1,
-            globals: 1,
-            tables: 1,
-            types: 1,
+            types: number_types(&[(1, 1)]),
+            imports: vec![0],
+            globals: vec![
+                GlobalShape {
+                    scalar: Some(SlotKind::Number),
+                    mutable: true,
+                },
+                GlobalShape {
+                    scalar: None,
+                    mutable: true,
+                },
+            ],
+            tables: vec![SlotKind::FuncRef],
             func_refs: 3,
+            builtins: Vec::new(),
         },
     );
 
-    let mut env = TestEnv::new(64, 1);
+    let mut env = TestEnv::new(64, 2);
     let mut table = vec![1u64, 2, 3, 4];
     let view = TableView {
         elements: table.as_mut_ptr(),

@@ -183,11 +183,13 @@ macro_rules! for_each_op {
                 /// execution with the values for `results`.
                 CallImport = call_import { import: ImportIndex, args: SrcList, results: DstList } [calls];
                 /// Calls the function that the embedder's function reference
-                /// `callee` names (see `ref_func`). A reference to a function of
-                /// this program is a plain call; any other leaves the
-                /// interpreter like `call_import`. A null reference traps with
-                /// `indirect_call_to_null`.
-                CallRef = call_ref { callee: Src, args: SrcList, results: DstList } [calls, traps];
+                /// `callee` names (see `ref_func`), which must have this
+                /// program's type `ty`. A reference to a function of this
+                /// program is a plain call; any other leaves the interpreter
+                /// like `call_import`. A null reference traps with
+                /// `indirect_call_to_null`, a function of another signature
+                /// with `bad_signature`.
+                CallRef = call_ref { callee: Src, ty: TypeIndex, args: SrcList, results: DstList } [calls, traps];
 
                 /// `dst = src` (all 64 bits).
                 Mov = mov { dst: Dst, src: Src };
@@ -583,7 +585,7 @@ macro_rules! for_each_op {
                 /// to this frame's caller.
                 ReturnCall = return_call { func: FuncIndex, args: SrcList } [terminator, returns, calls, traps];
                 /// Tail call through a function reference (see `call_ref`).
-                ReturnCallRef = return_call_ref { callee: Src, args: SrcList } [terminator, returns, calls, traps];
+                ReturnCallRef = return_call_ref { callee: Src, ty: TypeIndex, args: SrcList } [terminator, returns, calls, traps];
                 /// Leaves the interpreter so that the embedder performs its
                 /// operation `builtin` with `args` (growing memory, bulk table
                 /// operations, ...); the embedder resumes execution with the
@@ -628,13 +630,6 @@ macro_rules! for_each_op {
                 /// `dst` = the embedder's function reference `func` (see
                 /// `call_ref`).
                 RefFunc = ref_func { dst: Dst, func: FuncRefIndex };
-                /// `dst` = the embedder's signature id of the function that
-                /// reference `funcref` names; traps with `indirect_call_to_null`
-                /// if it is null.
-                FuncrefType = funcref_type { dst: Dst, funcref: Src } [traps];
-                /// `dst` = the embedder's signature id for this program's type
-                /// `ty`, comparable with `funcref_type` results.
-                TypeId = type_id { dst: Dst, ty: TypeIndex };
                 /// `dst` = the high 32 bits of the 64-bit product `a * b`, signed.
                 Xmulhi32S = xmulhi32_s { dst: Dst, a: Src, b: Src };
                 /// `dst` = the high 32 bits of the 64-bit product `a * b`, unsigned.

@@ -121,6 +121,23 @@ fn fnv1a(mut hash: u64, bytes: &[u8]) -> u64 {
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// The checksum of an artifact whose header (before the checksum field) is
+/// `head` and whose payload is `payload`.
+fn checksum(head: &[u8], payload: &[u8]) -> u64 {
+    fnv1a(fnv1a(FNV_OFFSET, head), payload)
+}
+
+/// Recomputes the checksum of an artifact whose bytes were edited; does
+/// nothing to bytes shorter than a header. The checksum only catches
+/// accidents: anyone can recompute it, so loading never trusts it. Tests and
+/// fuzzers use this to forge artifacts.
+pub fn reseal(artifact: &mut [u8]) {
+    if artifact.len() >= HEADER_LEN {
+        let sum = checksum(&artifact[..33], &artifact[HEADER_LEN..]);
+        artifact[33..HEADER_LEN].copy_from_slice(&sum.to_le_bytes());
+    }
+}
+
 /// Serializes a compiled module.
 pub fn encode(module: &CompiledModule, header: &ArtifactHeader) -> Vec<u8> {
     let mut payload = Writer::default();
@@ -145,8 +162,8 @@ pub fn encode(module: &CompiledModule, header: &ArtifactHeader) -> Vec<u8> {
     out.push(header.flavour.code());
     out.extend_from_slice(&header.features.bits().to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    let checksum = fnv1a(fnv1a(FNV_OFFSET, &out), &payload);
-    out.extend_from_slice(&checksum.to_le_bytes());
+    let sum = checksum(&out, &payload);
+    out.extend_from_slice(&sum.to_le_bytes());
     out.extend_from_slice(&payload);
     out
 }
@@ -182,8 +199,7 @@ pub fn decode_header(bytes: &[u8]) -> Result<ArtifactHeader, ArtifactError> {
     if payload_len < available {
         return Err(ArtifactError::TrailingBytes(available - payload_len));
     }
-    let checksum = fnv1a(fnv1a(FNV_OFFSET, &bytes[..33]), &bytes[HEADER_LEN..]);
-    if checksum != u64_at(33) {
+    if checksum(&bytes[..33], &bytes[HEADER_LEN..]) != u64_at(33) {
         return Err(ArtifactError::Checksum);
     }
     let flavour = Flavour::from_code(bytes[20]).ok_or(ArtifactError::UnknownFlavour(bytes[20]))?;

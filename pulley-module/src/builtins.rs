@@ -7,8 +7,10 @@
 pub enum BuiltinType {
     /// A 32-bit integer.
     I32,
-    /// A reference (64-bit handle).
-    Ref,
+    /// A function reference (64-bit handle).
+    FuncRef,
+    /// An extern reference (64-bit handle).
+    ExternRef,
 }
 
 macro_rules! builtins {
@@ -63,14 +65,19 @@ builtins! {
     MemoryInit = 1 (I32, I32, I32, I32, I32) -> ();
     /// `data.drop`: (data segment).
     DataDrop = 2 (I32) -> ();
-    /// `table.grow`: (table, initial value, delta) -> old size, or -1.
-    TableGrow = 3 (I32, Ref, I32) -> (I32);
-    /// `table.fill`: (table, destination, value, length).
-    TableFill = 4 (I32, I32, Ref, I32) -> ();
+    /// `table.grow` of a `funcref` table: (table, initial value, delta) ->
+    /// old size, or -1.
+    TableGrowFunc = 3 (I32, FuncRef, I32) -> (I32);
+    /// `table.fill` of a `funcref` table: (table, destination, value, length).
+    TableFillFunc = 4 (I32, I32, FuncRef, I32) -> ();
     /// `table.copy`: (destination table, source table, destination, source, length).
     TableCopy = 5 (I32, I32, I32, I32, I32) -> ();
     /// `table.init`: (table, element segment, destination, source, length).
     TableInit = 6 (I32, I32, I32, I32, I32) -> ();
     /// `elem.drop`: (element segment).
     ElemDrop = 7 (I32) -> ();
+    /// `table.grow` of an `externref` table (see `TableGrowFunc`).
+    TableGrowExtern = 8 (I32, ExternRef, I32) -> (I32);
+    /// `table.fill` of an `externref` table (see `TableFillFunc`).
+    TableFillExtern = 9 (I32, I32, ExternRef, I32) -> ();
 }

@@ -19,7 +19,7 @@ mod module;
 
 pub use artifact::{
     ArtifactError, ArtifactHeader, CodeFeatures, FORMAT_VERSION, MAGIC, decode, decode_header,
-    encode,
+    encode, reseal,
 };
 pub use builtins::{Builtin, BuiltinType};
 pub use flavour::{Flavour, UnknownFlavour};

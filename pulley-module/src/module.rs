@@ -210,6 +210,14 @@ pub enum ElementItems {
 }
 
 impl ElementItems {
+    /// The items' type.
+    pub fn ty(&self) -> ValType {
+        match self {
+            ElementItems::Functions(_) => ValType::FuncRef,
+            ElementItems::Expressions(ty, _) => *ty,
+        }
+    }
+
     /// Number of items.
     pub fn len(&self) -> usize {
         match self {
@@ -479,6 +487,13 @@ impl CompiledModule {
             if let ElementMode::Active { table, offset } = &segment.mode {
                 if *table >= tables {
                     return Err(format!("element segment for table {table} of {tables}"));
+                }
+                let element = info.tables[*table as usize].element;
+                if segment.items.ty() != element {
+                    return Err(format!(
+                        "element segment of {} for a table of {element}",
+                        segment.items.ty()
+                    ));
                 }
                 self.check_const(offset, ValType::I32, globals)?;
             }

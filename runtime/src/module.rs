@@ -4,10 +4,12 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use pulley_interp::{EnvironmentShape, FunctionInfo, Program};
+use pulley_interp::{
+    Claims, EnvironmentShape, FunctionInfo, GlobalShape, Program, Signature, SlotKind,
+};
 use pulley_module::{
-    ArtifactHeader, CodeFeatures, CompiledModule, ExportKind, Flavour, FuncType, GlobalType,
-    ImportKind, MemoryType, TableType,
+    ArtifactHeader, Builtin, BuiltinType, CodeFeatures, CompiledModule, ExportKind, Flavour,
+    FuncType, GlobalType, ImportKind, MemoryType, ModuleInfo, TableType, ValType,
 };
 
 use crate::engine::Engine;
@@ -160,17 +162,14 @@ impl Module {
         features: CodeFeatures,
     ) -> Result<Module> {
         let info = &compiled.info;
-        let shape = EnvironmentShape {
-            imports: info.imported_functions,
-            globals: info.globals.len() as u32,
-            tables: info.tables.len() as u32,
-            types: info.types.len() as u32,
-            func_refs: info.functions.len() as u32,
-        };
+        let shape = environment_shape(info);
+        let imported = info.imported_functions as usize;
         let functions = compiled
             .functions
             .iter()
-            .map(|f| FunctionInfo {
+            .zip(&info.functions[imported..])
+            .map(|(f, &ty)| FunctionInfo {
+                ty,
                 code_start: f.code_start,
                 code_end: f.code_end,
                 frame_slots: f.frame_slots,
@@ -178,7 +177,10 @@ impl Module {
                 results: f.results,
             })
             .collect();
-        let program = Program::new(compiled.code.clone(), functions, shape)?;
+        let claims = Claims {
+            charges_fuel: features.fuel,
+        };
+        let program = Program::new(compiled.code.clone(), functions, shape, claims)?;
         let types = info.types.iter().cloned().map(Arc::new).collect();
         Ok(Module {
             inner: Arc::new(ModuleInner {
@@ -275,6 +277,69 @@ impl Module {
 }
 
 /// Checks an artifact header against this build, host and engine.
+/// What the verifier needs to know of the module's entities: their types,
+/// as the slot kinds the bytecode must respect.
+fn environment_shape(info: &ModuleInfo) -> EnvironmentShape {
+    let signature = |params: &[ValType], results: &[ValType]| Signature {
+        params: slot_kinds(params),
+        results: slot_kinds(results),
+    };
+    EnvironmentShape {
+        types: info
+            .types
+            .iter()
+            .map(|ty| signature(&ty.params, &ty.results))
+            .collect(),
+        imports: info.functions[..info.imported_functions as usize].to_vec(),
+        globals: info
+            .globals
+            .iter()
+            .map(|global| GlobalShape {
+                scalar: (global.ty != ValType::V128).then(|| slot_kind(global.ty)),
+                mutable: global.mutable,
+            })
+            .collect(),
+        tables: info.tables.iter().map(|t| slot_kind(t.element)).collect(),
+        func_refs: info.functions.len() as u32,
+        builtins: (0..)
+            .map_while(Builtin::from_index)
+            .map(|builtin| {
+                let kinds = |types: &[BuiltinType]| {
+                    types
+                        .iter()
+                        .map(|ty| match ty {
+                            BuiltinType::I32 => SlotKind::Number,
+                            BuiltinType::FuncRef => SlotKind::FuncRef,
+                            BuiltinType::ExternRef => SlotKind::ExternRef,
+                        })
+                        .collect()
+                };
+                Signature {
+                    params: kinds(builtin.params()),
+                    results: kinds(builtin.results()),
+                }
+            })
+            .collect(),
+    }
+}
+
+/// The kind of the slots a value of type `ty` occupies.
+fn slot_kind(ty: ValType) -> SlotKind {
+    match ty {
+        ValType::FuncRef => SlotKind::FuncRef,
+        ValType::ExternRef => SlotKind::ExternRef,
+        _ => SlotKind::Number,
+    }
+}
+
+/// The slots of a list of values, by kind (a v128 takes two).
+fn slot_kinds(types: &[ValType]) -> Vec<SlotKind> {
+    types
+        .iter()
+        .flat_map(|&ty| core::iter::repeat_n(slot_kind(ty), ty.slots() as usize))
+        .collect()
+}
+
 fn check_header(engine: &Engine, header: &ArtifactHeader) -> Result<()> {
     if header.isa_hash != pulley_isa::ISA_HASH {
         return Err(IncompatibleArtifact::IsaHash {

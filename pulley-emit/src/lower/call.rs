@@ -4,7 +4,7 @@
 //! bulk memory, fuel) become their own ops.
 
 use cranelift_codegen::ir::{self, ExternalName, Value};
-use pulley_isa::{BuiltinIndex, FuncIndex, GenericOp as Op, ImportIndex, TableIndex};
+use pulley_isa::{BuiltinIndex, FuncIndex, GenericOp as Op, ImportIndex, TableIndex, TypeIndex};
 use regalloc2::VReg;
 
 use super::context::LoweringContext;
@@ -108,10 +108,6 @@ pub(crate) fn call(
                     dst: single(&result_regs),
                     table,
                 },
-                Intrinsic::FuncrefType => Op::FuncrefType {
-                    dst: single(&result_regs),
-                    funcref: wasm_args[0],
-                },
                 Intrinsic::MemoryCopy => Op::MemoryCopy {
                     dst_addr: wasm_args[0],
                     src_addr: wasm_args[1],
@@ -125,10 +121,12 @@ pub(crate) fn call(
                 Intrinsic::ConsumeFuel => Op::ConsumeFuel { amount: name.index },
                 Intrinsic::CallRef if tail => Op::ReturnCallRef {
                     callee: wasm_args[0],
+                    ty: TypeIndex(name.index),
                     args: wasm_args[1..].to_vec(),
                 },
                 Intrinsic::CallRef => Op::CallRef {
                     callee: wasm_args[0],
+                    ty: TypeIndex(name.index),
                     args: wasm_args[1..].to_vec(),
                     results: result_regs,
                 },

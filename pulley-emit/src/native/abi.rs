@@ -130,8 +130,6 @@ pub enum HostCall {
     TableSet(u32),
     /// `() -> i32`: the size of a table.
     TableSize(u32),
-    /// `(funcref) -> i64`: the signature id of a non-null reference.
-    FuncrefType,
     /// `(dst: i32, src: i32, len: i32)`: `memory.copy` on memory 0.
     MemoryCopy,
     /// `(dst: i32, value: i32, len: i32)`: `memory.fill` on memory 0.
@@ -154,7 +152,6 @@ impl HostCall {
                 Intrinsic::TableGet => HostCall::TableGet(index),
                 Intrinsic::TableSet => HostCall::TableSet(index),
                 Intrinsic::TableSize => HostCall::TableSize(index),
-                Intrinsic::FuncrefType => HostCall::FuncrefType,
                 Intrinsic::MemoryCopy => HostCall::MemoryCopy,
                 Intrinsic::MemoryFill => HostCall::MemoryFill,
                 Intrinsic::ConsumeFuel => HostCall::ConsumeFuel(index),

@@ -219,13 +219,6 @@ impl Inliner<'_> {
                 pos.ins().store(trusted(), args[2], address, 0);
                 vec![]
             }
-            HostCall::FuncrefType => {
-                let handle = args[1];
-                pos.ins().trapz(handle, traps::INDIRECT_CALL_TO_NULL);
-                let target = funcref_target(pos, self.layout, self.vmctx, self.pointer, handle);
-                pos.ins().trapz(target.known, traps::BAD_SIGNATURE);
-                vec![target.load(pos, FUNCREF_TARGET_TYPE_ID)]
-            }
             HostCall::MemoryCopy => {
                 let (dst, src, len) = (args[1], args[2], args[3]);
                 let len = pos.ins().uextend(I64, len);

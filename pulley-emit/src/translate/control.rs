@@ -1,7 +1,6 @@
 //! Structured control flow, branches, calls and returns (the translator's
 //! `visit_*` methods for them).
 
-use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{self, Block, BlockArg, InstBuilder, JumpTableData, Value};
 use pulley_module::ValType;
 use wasmparser::{BlockType, BrTable};
@@ -10,7 +9,6 @@ use super::FuncTranslator;
 use crate::CompileError;
 use crate::intrinsics::{self, Intrinsic};
 use crate::traps;
-use crate::vmctx::VmctxField;
 
 /// An open `block`, `loop` or `if`.
 pub(crate) enum ControlFrame {
@@ -509,7 +507,10 @@ impl FuncTranslator<'_, '_> {
         table: u32,
     ) -> Result<(ir::FuncRef, Vec<Value>), CompileError> {
         let index = self.pop();
-        let funcref = self.checked_funcref(table, index, ty)?;
+        // The `call_ref` traps on a null reference or one of another type
+        // than `ty` (the interpreter's op and native code's call both check
+        // the signature id), so the IR checks only the table's bounds.
+        let funcref = self.checked_table_get(table, index)?;
         let (callee, params) = self.call_ref_callee(ty)?;
         let mut args = self.call_args(params);
         args.insert(1, funcref);
@@ -523,26 +524,5 @@ impl FuncTranslator<'_, '_> {
         args.extend_from_slice(self.peek(count));
         self.stack.truncate(self.stack.len() - count);
         args
-    }
-
-    /// Loads element `index` of `table` for an indirect call of type `ty`,
-    /// trapping if out of bounds, null, or of another signature.
-    fn checked_funcref(
-        &mut self,
-        table: u32,
-        index: Value,
-        ty: u32,
-    ) -> Result<Value, CompileError> {
-        let funcref = self.checked_table_get(table, index)?;
-        self.builder
-            .ins()
-            .trapz(funcref, crate::traps::INDIRECT_CALL_TO_NULL);
-        let actual = self.call_intrinsic(Intrinsic::FuncrefType, 0, &[funcref])?[0];
-        let expected = self.load_vmctx_field(VmctxField::TypeId(ty), ir::types::I64, true);
-        let mismatch = self.builder.ins().icmp(IntCC::NotEqual, actual, expected);
-        self.builder
-            .ins()
-            .trapnz(mismatch, crate::traps::BAD_SIGNATURE);
-        Ok(funcref)
     }
 }

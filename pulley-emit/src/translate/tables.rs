@@ -5,7 +5,7 @@
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{I32, I64};
 use cranelift_codegen::ir::{InstBuilder, Value};
-use pulley_module::Builtin;
+use pulley_module::{Builtin, ValType};
 use wasmparser::HeapType;
 
 use super::FuncTranslator;
@@ -58,18 +58,35 @@ impl FuncTranslator<'_, '_> {
         Ok(())
     }
 
+    /// Whether `table` holds function references (else extern references):
+    /// the builtins that take an element come in one variant for each, so
+    /// that the verifier knows the element's kind.
+    fn holds_funcrefs(&self, table: u32) -> bool {
+        self.env.info.tables[table as usize].element == ValType::FuncRef
+    }
+
     pub(super) fn visit_table_grow(&mut self, table: u32) -> Result<(), CompileError> {
         let (init, delta) = self.pop2();
+        let builtin = if self.holds_funcrefs(table) {
+            Builtin::TableGrowFunc
+        } else {
+            Builtin::TableGrowExtern
+        };
         let table = self.i32_const(table);
-        let old = self.call_builtin(Builtin::TableGrow, &[table, init, delta])?[0];
+        let old = self.call_builtin(builtin, &[table, init, delta])?[0];
         self.push(old);
         Ok(())
     }
 
     pub(super) fn visit_table_fill(&mut self, table: u32) -> Result<(), CompileError> {
         let (dst, value, len) = self.pop3();
+        let builtin = if self.holds_funcrefs(table) {
+            Builtin::TableFillFunc
+        } else {
+            Builtin::TableFillExtern
+        };
         let table = self.i32_const(table);
-        self.call_builtin(Builtin::TableFill, &[table, dst, value, len])?;
+        self.call_builtin(builtin, &[table, dst, value, len])?;
         Ok(())
     }
 

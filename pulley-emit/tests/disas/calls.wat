@@ -26,16 +26,10 @@
 ;;   0x0009: xconst8 r5, 4
 ;;   0x000c: call func0, [r0, r2, r3, r4, r5, r0], [r0, r1]  ; wasm 0x6e
 ;;   0x0025: ret [r0, r1]
-;; function 2 indirect (frame: 6 slots):
+;; function 2 indirect (frame: 4 slots):
 ;;   0x0000: table_size r3, table0
-;;   0x0008: br_if_xule32 r3, r0, 0x004f
+;;   0x0008: br_if_xule32 r3, r0, 0x0039
 ;;   0x000f: table_get r2, table0, r0  ; wasm 0x81
-;;   0x0018: br_if_not64 r2, 0x0051
-;;   0x001e: funcref_type r4, r2  ; wasm 0x81
-;;   0x0023: type_id r5, type0
-;;   0x002b: br_if_xne64 r4, r5, 0x0053
-;;   0x0032: call_ref r2, [r1, r1, r1, r1, r1, r1], [r0, r1]  ; wasm 0x81
-;;   0x0048: ret [r0, r1]
-;;   0x004f: trap table_out_of_bounds  ; wasm 0x81
-;;   0x0051: trap indirect_call_to_null  ; wasm 0x81
-;;   0x0053: trap bad_signature  ; wasm 0x81
+;;   0x0018: call_ref r2, type0, [r1, r1, r1, r1, r1, r1], [r0, r1]  ; wasm 0x81
+;;   0x0032: ret [r0, r1]
+;;   0x0039: trap table_out_of_bounds  ; wasm 0x81

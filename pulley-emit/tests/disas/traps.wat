@@ -22,16 +22,10 @@
 ;; function 3 load (frame: 2 slots):
 ;;   0x0000: load64 r1, r0, 0  ; wasm 0x84
 ;;   0x0007: ret [r1]
-;; function 4 indirect (frame: 5 slots):
-;;   0x0000: table_size r2, table0
-;;   0x0008: br_if_xule32 r2, r0, 0x003b
+;; function 4 indirect (frame: 2 slots):
+;;   0x0000: table_size r1, table0
+;;   0x0008: br_if_xule32 r1, r0, 0x0025
 ;;   0x000f: table_get r1, table0, r0  ; wasm 0x8c
-;;   0x0018: br_if_not64 r1, 0x003d
-;;   0x001e: funcref_type r3, r1  ; wasm 0x8c
-;;   0x0023: type_id r4, type0
-;;   0x002b: br_if_xne64 r3, r4, 0x003f
-;;   0x0032: call_ref r1, [], []  ; wasm 0x8c
-;;   0x0038: ret []
-;;   0x003b: trap table_out_of_bounds  ; wasm 0x8c
-;;   0x003d: trap indirect_call_to_null  ; wasm 0x8c
-;;   0x003f: trap bad_signature  ; wasm 0x8c
+;;   0x0018: call_ref r1, type0, [], []  ; wasm 0x8c
+;;   0x0022: ret []
+;;   0x0025: trap table_out_of_bounds  ; wasm 0x8c

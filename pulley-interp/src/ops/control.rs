@@ -1,6 +1,6 @@
 //! Branches, calls, returns, traps and exits to the embedder.
 
-use pulley_isa::{BuiltinIndex, FuncIndex, ImportIndex, TrapCode};
+use pulley_isa::{BuiltinIndex, FuncIndex, ImportIndex, TrapCode, TypeIndex};
 
 use crate::machine::{Callee, JumpTable, Machine, Reg, RegList, Step, Stop, StopReason};
 
@@ -121,6 +121,7 @@ pub(crate) fn call(m: &mut Machine<'_>, func: FuncIndex, args: RegList, results:
 fn local_callee(
     m: &mut Machine<'_>,
     callee: Reg,
+    ty: TypeIndex,
     args: usize,
     results: Option<usize>,
 ) -> Result<Callee, Stop> {
@@ -132,6 +133,11 @@ fn local_callee(
     let Some(target) = env.funcref_target(handle) else {
         return Err(m.trap(TrapCode::BadSignature));
     };
+    // The verifier typed the arguments and results by `ty`: a callee of
+    // another signature would receive or return values of other kinds.
+    if target.type_id != env.type_id(ty) {
+        return Err(m.trap(TrapCode::BadSignature));
+    }
     if target.instance_id != env.instance_id {
         return Err(m.stop(StopReason::ExternalCall(handle)));
     }
@@ -146,8 +152,14 @@ fn local_callee(
 }
 
 #[inline(always)]
-pub(crate) fn call_ref(m: &mut Machine<'_>, callee: Reg, args: RegList, results: RegList) -> Step {
-    let func = local_callee(m, callee, args.len, Some(results.len))?;
+pub(crate) fn call_ref(
+    m: &mut Machine<'_>,
+    callee: Reg,
+    ty: TypeIndex,
+    args: RegList,
+    results: RegList,
+) -> Step {
+    let func = local_callee(m, callee, ty, args.len, Some(results.len))?;
     m.enter(func, args, results)
 }
 
@@ -171,8 +183,13 @@ pub(crate) fn return_call(m: &mut Machine<'_>, func: FuncIndex, args: RegList) -
 }
 
 #[inline(always)]
-pub(crate) fn return_call_ref(m: &mut Machine<'_>, callee: Reg, args: RegList) -> Step {
-    let func = local_callee(m, callee, args.len, None)?;
+pub(crate) fn return_call_ref(
+    m: &mut Machine<'_>,
+    callee: Reg,
+    ty: TypeIndex,
+    args: RegList,
+) -> Step {
+    let func = local_callee(m, callee, ty, args.len, None)?;
     m.replace_frame(func, args)
 }
 

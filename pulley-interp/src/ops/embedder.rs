@@ -1,7 +1,7 @@
 //! Ops on the embedder's entities: global cells, tables, function
 //! references and signature ids (see `Environment`).
 
-use pulley_isa::{FuncRefIndex, GlobalIndex, TableIndex, TrapCode, TypeIndex};
+use pulley_isa::{FuncRefIndex, GlobalIndex, TableIndex, TrapCode};
 
 use crate::machine::{Machine, Reg, Step};
 
@@ -47,26 +47,5 @@ pub(crate) fn table_size(m: &mut Machine<'_>, dst: Reg, table: TableIndex) -> St
 pub(crate) fn ref_func(m: &mut Machine<'_>, dst: Reg, func: FuncRefIndex) -> Step {
     let handle = m.env().func_ref(func);
     m.set_u64(dst, handle);
-    Ok(())
-}
-
-#[inline(always)]
-pub(crate) fn funcref_type(m: &mut Machine<'_>, dst: Reg, funcref: Reg) -> Step {
-    let handle = m.u64(funcref);
-    if handle == 0 {
-        return Err(m.trap(TrapCode::IndirectCallToNull));
-    }
-    let Some(target) = m.env().funcref_target(handle) else {
-        return Err(m.trap(TrapCode::BadSignature));
-    };
-    let type_id = target.type_id;
-    m.set_u64(dst, type_id);
-    Ok(())
-}
-
-#[inline(always)]
-pub(crate) fn type_id(m: &mut Machine<'_>, dst: Reg, ty: TypeIndex) -> Step {
-    let id = m.env().type_id(ty);
-    m.set_u64(dst, id);
     Ok(())
 }

@@ -7,7 +7,10 @@ use std::collections::HashMap;
 use std::ptr::NonNull;
 use std::sync::Arc;
 
-use pulley_interp::{Environment, EnvironmentShape, Exit, FunctionInfo, Interpreter, Program};
+use pulley_interp::{
+    Claims, Environment, EnvironmentShape, Exit, FunctionInfo, GlobalShape, Interpreter, Program,
+    Signature, SlotKind,
+};
 use pulley_isa::{FuncIndex, OwnedOp, PcRel};
 
 /// One item of a function body.
@@ -25,6 +28,8 @@ pub struct FunctionBuilder {
     frame_slots: u32,
     params: u32,
     results: u32,
+    /// Its type in the shape, if not the numbers one (see [`program`]).
+    ty: Option<u32>,
     items: Vec<Item>,
 }
 
@@ -34,8 +39,15 @@ impl FunctionBuilder {
             frame_slots,
             params,
             results,
+            ty: None,
             items: Vec::new(),
         }
+    }
+
+    /// Gives the function type `ty` of the shape.
+    pub fn typed(&mut self, ty: u32) -> &mut Self {
+        self.ty = Some(ty);
+        self
     }
 
     pub fn op(&mut self, op: OwnedOp) -> &mut Self {
@@ -108,6 +120,7 @@ pub fn assemble(functions: &[&FunctionBuilder]) -> (Vec<u8>, Vec<FunctionInfo>) 
             }
         }
         infos.push(FunctionInfo {
+            ty: function.ty.unwrap_or(u32::MAX),
             code_start: start as u32,
             code_end: code.len() as u32,
             frame_slots: function.frame_slots,
@@ -118,10 +131,51 @@ pub fn assemble(functions: &[&FunctionBuilder]) -> (Vec<u8>, Vec<FunctionInfo>) 
     (code, infos)
 }
 
-/// Assembles and verifies a program.
+/// Assembles and verifies a program. Each function not given a type with
+/// [`FunctionBuilder::typed`] gets the first type of `shape` of its
+/// parameter and result counts, all numbers; one is added where there is
+/// none.
 pub fn program(functions: &[&FunctionBuilder], shape: EnvironmentShape) -> Arc<Program> {
-    let (code, infos) = assemble(functions);
-    Arc::new(Program::new(code, infos, shape).expect("test program verifies"))
+    Arc::new(try_program(functions, shape, Claims::default()).expect("test program verifies"))
+}
+
+/// Assembles a program (as [`program`]) and verifies it with `claims`.
+pub fn try_program(
+    functions: &[&FunctionBuilder],
+    mut shape: EnvironmentShape,
+    claims: Claims,
+) -> Result<Program, pulley_interp::VerifyError> {
+    let (code, mut infos) = assemble(functions);
+    for info in infos.iter_mut().filter(|info| info.ty == u32::MAX) {
+        let wanted = Signature::numbers(info.params as usize, info.results as usize);
+        info.ty = match shape.types.iter().position(|ty| *ty == wanted) {
+            Some(ty) => ty as u32,
+            None => {
+                shape.types.push(wanted);
+                shape.types.len() as u32 - 1
+            }
+        };
+    }
+    Program::new(code, infos, shape, claims)
+}
+
+/// `count` mutable number globals.
+pub fn number_globals(count: usize) -> Vec<GlobalShape> {
+    vec![
+        GlobalShape {
+            scalar: Some(SlotKind::Number),
+            mutable: true,
+        };
+        count
+    ]
+}
+
+/// Types of `(params, results)` number slots, in order.
+pub fn number_types(counts: &[(usize, usize)]) -> Vec<Signature> {
+    counts
+        .iter()
+        .map(|&(params, results)| Signature::numbers(params, results))
+        .collect()
 }
 
 /// Owns the storage an environment points into.

@@ -5,7 +5,7 @@
 
 use alloc::vec::Vec;
 
-use pulley_module::Builtin;
+use pulley_module::{Builtin, ValType};
 
 use crate::error::{Trap, TrapKind};
 use crate::store::StoreInner;
@@ -76,15 +76,15 @@ pub(crate) fn perform<T>(
             }
             Vec::new()
         }
-        Builtin::TableGrow => {
-            let table = table(inner, instance, arg(0))?;
+        Builtin::TableGrowFunc | Builtin::TableGrowExtern => {
+            let table = table_of(inner, instance, arg(0), element_of(builtin))?;
             let old = inner.tables[table]
                 .grow(u64::from(arg(2)), args[1], &mut inner.moves)
                 .map_or(u32::MAX, |old| old as u32);
             alloc::vec![u64::from(old)]
         }
-        Builtin::TableFill => {
-            let table = table(inner, instance, arg(0))?;
+        Builtin::TableFillFunc | Builtin::TableFillExtern => {
+            let table = table_of(inner, instance, arg(0), element_of(builtin))?;
             let (dst, value, len) = (arg(1) as usize, args[2], arg(3) as usize);
             let target = dst
                 .checked_add(len)
@@ -94,8 +94,9 @@ pub(crate) fn perform<T>(
             Vec::new()
         }
         Builtin::TableCopy => {
-            let dst_table = table(inner, instance, arg(0))?;
             let src_table = table(inner, instance, arg(1))?;
+            let element = inner.tables[src_table].ty.element;
+            let dst_table = table_of(inner, instance, arg(0), element)?;
             let (dst, src, len) = (arg(2) as usize, arg(3) as usize, arg(4) as usize);
             let source: Vec<u64> = src
                 .checked_add(len)
@@ -110,8 +111,13 @@ pub(crate) fn perform<T>(
             Vec::new()
         }
         Builtin::TableInit => {
-            let table = table(inner, instance, arg(0))?;
             let segment = arg(1) as usize;
+            let info = &inner.instances[instance].module.inner.compiled.info;
+            let element = info
+                .elements
+                .get(segment)
+                .map_or(ValType::FuncRef, |segment| segment.items.ty());
+            let table = table_of(inner, instance, arg(0), element)?;
             let (dst, src, len) = (arg(2) as usize, arg(3) as usize, arg(4) as usize);
             let entry = &inner.instances[instance];
             let values: &[u64] = match entry.elements.get(segment) {
@@ -154,6 +160,30 @@ fn memory(inner: &StoreInner, instance: u32) -> Result<u32, Trap> {
     inner.instances[instance]
         .memory
         .ok_or_else(out_of_bounds_memory)
+}
+
+/// The element type a table builtin's value is typed as.
+fn element_of(builtin: Builtin) -> ValType {
+    match builtin {
+        Builtin::TableGrowExtern | Builtin::TableFillExtern => ValType::ExternRef,
+        _ => ValType::FuncRef,
+    }
+}
+
+/// The store table of the instance's table `index`, which must hold
+/// `element`s. Compiled code always names such a table: the verifier typed
+/// the values the builtin stores by the builtin's variant (or the segment's
+/// type), and a value of one kind must not land in a table of the other.
+fn table_of(inner: &StoreInner, instance: u32, index: u32, element: ValType) -> Result<u32, Trap> {
+    let table = table(inner, instance, index)?;
+    if inner.tables[table].ty.element == element {
+        Ok(table)
+    } else {
+        Err(Trap::host(alloc::format!(
+            "bytecode stored {element} values in table {index}, which holds {}",
+            inner.tables[table].ty.element
+        )))
+    }
 }
 
 /// The store table of the instance's table `index`.

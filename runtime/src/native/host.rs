@@ -98,7 +98,6 @@ fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, u
         HostCall::TableGet(_)
         | HostCall::TableSet(_)
         | HostCall::TableSize(_)
-        | HostCall::FuncrefType
         | HostCall::MemoryCopy
         | HostCall::MemoryFill
         | HostCall::ConsumeFuel(_) => return Err(compiled_inline()),
@@ -136,7 +135,6 @@ fn perform<T>(
         HostCall::TableGet(_)
         | HostCall::TableSet(_)
         | HostCall::TableSize(_)
-        | HostCall::FuncrefType
         | HostCall::MemoryCopy
         | HostCall::MemoryFill
         | HostCall::ConsumeFuel(_) => Err(compiled_inline()),

@@ -17,7 +17,7 @@
 mod address;
 
 use cranelift_codegen::ir::{self, Inst, Opcode, Type, Value};
-use pulley_isa::{GenericOp as Op, TypeIndex};
+use pulley_isa::GenericOp as Op;
 use regalloc2::VReg;
 
 use self::address::{HeapAddress, bounds_check_is_redundant, global_cell, heap_access};
@@ -47,16 +47,13 @@ pub(crate) fn load(
             .ok_or_else(|| cx.error(format_args!("vmctx load at {offset}")))?;
         let op = match field {
             VmctxField::MemoryLength => Op::MemoryLen { dst },
-            VmctxField::TypeId(ty) => Op::TypeId {
-                dst,
-                ty: TypeIndex(ty),
-            },
             VmctxField::FuncRef(func) => Op::RefFunc {
                 dst,
                 func: pulley_isa::FuncRefIndex(func),
             },
             VmctxField::MemoryBase
             | VmctxField::GlobalPointer(_)
+            | VmctxField::TypeId(_)
             | VmctxField::NativeContext
             | VmctxField::InstanceIndex
             | VmctxField::TableViews

@@ -1,5 +1,12 @@
-//! The structural verifier: the checks that make unchecked decoding in the
-//! interpreter sound. See [`Program`](crate::Program) for what it proves.
+//! The verifier, our security boundary: a structural pass makes unchecked
+//! decoding in the interpreter sound, then a slot-kind dataflow
+//! ([`kinds`]) proves that references are never forged and, for code that
+//! claims it, a fuel proof ([`fuel`]) that the code cannot run on without
+//! charging. See [`Program`](crate::Program) for what it proves.
+
+mod fuel;
+mod graph;
+mod kinds;
 
 use alloc::vec::Vec;
 
@@ -8,7 +15,8 @@ use pulley_isa::{
     SlotList, decode_one,
 };
 
-use crate::program::{EnvironmentShape, FunctionInfo, MAX_FRAME_SLOTS};
+use crate::program::{Claims, EnvironmentShape, FunctionInfo, MAX_FRAME_SLOTS, SlotKind};
+use graph::OpGraph;
 
 /// Why bytecode was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -137,14 +145,82 @@ pub enum VerifyError {
         /// The count the callee or function needs.
         expected: u32,
     },
+    /// A function whose frame counts disagree with its type, or a type
+    /// index of the shape that names no type.
+    #[error(
+        "function {func}: type {ty} does not exist or does not have its {params} parameter and {results} result slots"
+    )]
+    TypeMismatch {
+        /// The function (or `u32::MAX` for an import's or the shape's type).
+        func: u32,
+        /// The type index.
+        ty: u32,
+        /// The function's parameter slot count.
+        params: u32,
+        /// Its result slot count.
+        results: u32,
+    },
+    /// A slot used as a reference (or as a value for a reference) that may
+    /// hold something else on some path.
+    #[error(
+        "function {func}: op at offset {at} uses slot {slot} as a {}, but it may hold a {}",
+        expected.name(),
+        found.name()
+    )]
+    KindMismatch {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// The slot.
+        slot: u16,
+        /// What the op needs.
+        expected: SlotKind,
+        /// What the slot may hold instead.
+        found: SlotKind,
+    },
+    /// A global accessed against its type: a write to an immutable one, or
+    /// a v128 global read as a scalar or the other way round.
+    #[error("function {func}: op at offset {at} cannot access global {global}: {why}")]
+    GlobalMisuse {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// The global.
+        global: u32,
+        /// What is wrong.
+        why: &'static str,
+    },
+    /// Code that claims to charge fuel but has a way to run on without it.
+    #[error("function {func}: op at offset {at} {why}, but the code claims to charge fuel")]
+    FuelNotCharged {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// What is uncharged.
+        why: &'static str,
+    },
 }
 
-/// Verifies every function; returns function indices sorted by code offset.
+/// What verification found out about a program.
+pub(crate) struct Verified {
+    /// Function indices sorted by code offset.
+    pub(crate) by_offset: Vec<u32>,
+    /// One past the highest type index an op names (`type_id`, `call_ref`):
+    /// how many signature ids the environment must provide.
+    pub(crate) type_ids_used: u32,
+}
+
+/// Verifies every function.
 pub(crate) fn verify_program(
     code: &[u8],
     functions: &[FunctionInfo],
     shape: &EnvironmentShape,
-) -> Result<Vec<u32>, VerifyError> {
+    claims: Claims,
+) -> Result<Verified, VerifyError> {
+    check_shape(shape)?;
     let count = u32::try_from(functions.len()).unwrap_or(u32::MAX);
     for (func, info) in (0..count).zip(functions) {
         if info.code_start >= info.code_end {
@@ -165,6 +241,17 @@ pub(crate) fn verify_program(
                 params: info.params,
             });
         }
+        let fits_type = shape.types.get(info.ty as usize).is_some_and(|ty| {
+            ty.params.len() == info.params as usize && ty.results.len() == info.results as usize
+        });
+        if !fits_type {
+            return Err(VerifyError::TypeMismatch {
+                func,
+                ty: info.ty,
+                params: info.params,
+                results: info.results,
+            });
+        }
     }
     let mut by_offset: Vec<u32> = (0..count).collect();
     by_offset.sort_by_key(|&f| functions[f as usize].code_start);
@@ -182,21 +269,69 @@ pub(crate) fn verify_program(
         shape,
         func: 0,
         info: functions.first().copied().unwrap_or(FunctionInfo {
+            ty: 0,
             code_start: 0,
             code_end: 0,
             frame_slots: 0,
             params: 0,
             results: 0,
         }),
-        op_starts: Vec::new(),
-        branches: Vec::new(),
+        graph: OpGraph::default(),
+        kinds: kinds::KindChecker::default(),
+        type_ids_used: 0,
     };
     for (func, info) in (0..count).zip(functions) {
         checker.func = func;
         checker.info = *info;
         checker.check()?;
+        let function = Function {
+            code,
+            index: func,
+            info,
+            graph: &checker.graph,
+        };
+        checker.kinds.check(&function, functions, shape)?;
+        if claims.charges_fuel {
+            fuel::check(&function)?;
+        }
     }
-    Ok(by_offset)
+    Ok(Verified {
+        by_offset,
+        type_ids_used: checker.type_ids_used,
+    })
+}
+
+/// Checks that the shape's own type indices name types.
+fn check_shape(shape: &EnvironmentShape) -> Result<(), VerifyError> {
+    let types = shape.types.len();
+    match shape.imports.iter().find(|&&ty| ty as usize >= types) {
+        Some(&ty) => Err(VerifyError::TypeMismatch {
+            func: u32::MAX,
+            ty,
+            params: 0,
+            results: 0,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A function that passed the structural checks, for the semantic ones.
+pub(super) struct Function<'a> {
+    code: &'a [u8],
+    index: u32,
+    info: &'a FunctionInfo,
+    graph: &'a OpGraph,
+}
+
+impl<'a> Function<'a> {
+    /// Op `op` of the function (it decoded in the structural pass).
+    fn op(&self, op: u32) -> Op<'a> {
+        let at = self.graph.offset(op);
+        match decode_one(self.code, at) {
+            Ok((op, _)) => op,
+            Err(_) => unreachable!("op {op} at {at} decoded in the structural pass"),
+        }
+    }
 }
 
 /// Checks one function at a time, reusing its buffers.
@@ -206,20 +341,21 @@ struct FunctionChecker<'a> {
     shape: &'a EnvironmentShape,
     func: u32,
     info: FunctionInfo,
-    /// One flag per byte of the function: does an op start there?
-    op_starts: Vec<bool>,
-    /// (branch op offset, target) pairs, checked once all ops are known.
-    branches: Vec<(usize, i64)>,
+    /// The function's ops and control flow, built by [`Self::check`].
+    graph: OpGraph,
+    /// The slot-kind dataflow's buffers.
+    kinds: kinds::KindChecker,
+    /// See [`Verified::type_ids_used`].
+    type_ids_used: u32,
 }
 
 impl FunctionChecker<'_> {
+    /// The structural checks; builds the function's [`OpGraph`].
     fn check(&mut self) -> Result<(), VerifyError> {
         let start = self.info.code_start as usize;
         let end = self.info.code_end as usize;
         let func = self.func;
-        self.op_starts.clear();
-        self.op_starts.resize(end - start, false);
-        self.branches.clear();
+        self.graph.reset(start, end);
         let limits = IndexLimits {
             functions: u32::try_from(self.functions.len()).unwrap_or(u32::MAX),
             shape: self.shape,
@@ -232,7 +368,6 @@ impl FunctionChecker<'_> {
             if next > end {
                 return Err(VerifyError::OpCrossesEnd { func, at });
             }
-            self.op_starts[at - start] = true;
             let flags = op.flags();
             if flags.is_simd() && !cfg!(feature = "simd") {
                 return Err(VerifyError::SimdNotEnabled {
@@ -246,7 +381,8 @@ impl FunctionChecker<'_> {
                 frame_slots: self.info.frame_slots,
                 limits: &limits,
                 error: None,
-                branches: &mut self.branches,
+                graph: &mut self.graph,
+                type_ids_used: &mut self.type_ids_used,
             };
             op.visit_operands(&mut operands);
             if let Some(error) = operands.error {
@@ -254,54 +390,71 @@ impl FunctionChecker<'_> {
             }
             self.check_arity(&op, at)?;
             last_is_terminator = flags.is_terminator();
+            self.graph.end_op(at, !last_is_terminator);
             at = next;
         }
         if !last_is_terminator {
             return Err(VerifyError::MissingTerminator { func });
         }
-        for &(at, target) in &self.branches {
-            let lands_on_op = target >= start as i64
-                && target < end as i64
-                && self.op_starts[target as usize - start];
-            if !lands_on_op {
-                return Err(VerifyError::BadBranchTarget { func, at, target });
-            }
-        }
-        Ok(())
+        self.graph
+            .resolve_branches()
+            .map_err(|(at, target)| VerifyError::BadBranchTarget { func, at, target })
     }
 
     /// Value counts of calls and returns (every index operand is already in
     /// range).
     fn check_arity(&self, op: &Op<'_>, at: usize) -> Result<(), VerifyError> {
+        let types = &self.shape.types;
         let callee = |func: FuncIndex| &self.functions[func.index()];
-        match op {
+        let (args, results, ty) = match op {
             Op::Call {
                 func,
                 args,
                 results,
-            } => {
-                let callee = callee(*func);
-                self.arity("arguments", args.len(), callee.params, at)?;
-                self.arity("results", results.len(), callee.results, at)
-            }
+            } => (args.len(), results.len(), callee(*func).ty),
             Op::ReturnCall { func, args } => {
-                let callee = callee(*func);
-                self.arity("arguments", args.len(), callee.params, at)?;
-                self.arity("results", self.info.results as usize, callee.results, at)
+                (args.len(), self.info.results as usize, callee(*func).ty)
             }
-            Op::Ret { values } => self.arity("results", values.len(), self.info.results, at),
-            _ => Ok(()),
-        }
+            Op::CallRef {
+                ty, args, results, ..
+            } => (args.len(), results.len(), ty.0),
+            Op::ReturnCallRef { ty, args, .. } => (args.len(), self.info.results as usize, ty.0),
+            Op::CallImport {
+                import,
+                args,
+                results,
+            } => (
+                args.len(),
+                results.len(),
+                self.shape.imports[import.index()],
+            ),
+            Op::CallBuiltin {
+                builtin,
+                args,
+                results,
+            } => {
+                let signature = &self.shape.builtins[builtin.index()];
+                self.arity("arguments", args.len(), signature.params.len(), at)?;
+                return self.arity("results", results.len(), signature.results.len(), at);
+            }
+            Op::Ret { values } => {
+                return self.arity("results", values.len(), self.info.results as usize, at);
+            }
+            _ => return Ok(()),
+        };
+        let signature = &types[ty as usize];
+        self.arity("arguments", args, signature.params.len(), at)?;
+        self.arity("results", results, signature.results.len(), at)
     }
 
     fn arity(
         &self,
         what: &'static str,
         found: usize,
-        expected: u32,
+        expected: usize,
         at: usize,
     ) -> Result<(), VerifyError> {
-        if found == expected as usize {
+        if found == expected {
             Ok(())
         } else {
             Err(VerifyError::ArityMismatch {
@@ -309,7 +462,7 @@ impl FunctionChecker<'_> {
                 at,
                 what,
                 found,
-                expected,
+                expected: u32::try_from(expected).unwrap_or(u32::MAX),
             })
         }
     }
@@ -322,18 +475,17 @@ struct IndexLimits<'a> {
 }
 
 impl IndexLimits<'_> {
-    /// The number of valid indices of `kind`, or `None` where the embedder
-    /// checks the index when the op runs: builtins, whose set the
-    /// interpreter does not know.
-    fn limit(&self, kind: IndexKind) -> Option<u32> {
+    /// The number of valid indices of `kind`.
+    fn limit(&self, kind: IndexKind) -> u32 {
+        let count = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
         match kind {
-            IndexKind::Function => Some(self.functions),
-            IndexKind::Import => Some(self.shape.imports),
-            IndexKind::FuncRef => Some(self.shape.func_refs),
-            IndexKind::Global => Some(self.shape.globals),
-            IndexKind::Table => Some(self.shape.tables),
-            IndexKind::Type => Some(self.shape.types),
-            IndexKind::Builtin => None,
+            IndexKind::Function => self.functions,
+            IndexKind::Import => count(self.shape.imports.len()),
+            IndexKind::FuncRef => self.shape.func_refs,
+            IndexKind::Global => count(self.shape.globals.len()),
+            IndexKind::Table => count(self.shape.tables.len()),
+            IndexKind::Type => count(self.shape.types.len()),
+            IndexKind::Builtin => count(self.shape.builtins.len()),
         }
     }
 }
@@ -375,7 +527,8 @@ struct OperandCheck<'b> {
     frame_slots: u32,
     limits: &'b IndexLimits<'b>,
     error: Option<OperandError>,
-    branches: &'b mut Vec<(usize, i64)>,
+    graph: &'b mut OpGraph,
+    type_ids_used: &'b mut u32,
 }
 
 impl OperandCheck<'_> {
@@ -392,8 +545,7 @@ impl OperandCheck<'_> {
     }
 
     fn target(&mut self, target: PcRel) {
-        self.branches
-            .push((self.at, self.at as i64 + i64::from(target.0)));
+        self.graph.add_branch(self.at as i64 + i64::from(target.0));
     }
 }
 
@@ -425,10 +577,11 @@ impl<'a> OperandVisitor<Decoded<'a>> for OperandCheck<'_> {
         }
     }
     fn index(&mut self, kind: IndexKind, index: u32) {
-        if let Some(limit) = self.limits.limit(kind)
-            && index >= limit
-            && self.error.is_none()
-        {
+        if kind == IndexKind::Type {
+            *self.type_ids_used = (*self.type_ids_used).max(index.saturating_add(1));
+        }
+        let limit = self.limits.limit(kind);
+        if index >= limit && self.error.is_none() {
             self.error = Some(OperandError::Index { kind, index, limit });
         }
     }
@@ -437,6 +590,7 @@ impl<'a> OperandVisitor<Decoded<'a>> for OperandCheck<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::program::Signature;
     use alloc::vec;
     use pulley_isa::{FuncIndex, OwnedOp};
 
@@ -448,6 +602,14 @@ mod tests {
         code
     }
 
+    /// A shape whose type 0 takes `params` and returns `results` numbers.
+    fn numbers_shape(params: u32, results: u32) -> EnvironmentShape {
+        EnvironmentShape {
+            types: vec![Signature::numbers(params as usize, results as usize)],
+            ..EnvironmentShape::default()
+        }
+    }
+
     fn one_function(
         ops: &[OwnedOp],
         frame_slots: u32,
@@ -456,13 +618,20 @@ mod tests {
     ) -> Result<Vec<u32>, VerifyError> {
         let code = encode(ops);
         let info = FunctionInfo {
+            ty: 0,
             code_start: 0,
             code_end: code.len() as u32,
             frame_slots,
             params,
             results,
         };
-        verify_program(&code, &[info], &EnvironmentShape::default())
+        verify_program(
+            &code,
+            &[info],
+            &numbers_shape(params, results),
+            Claims::default(),
+        )
+        .map(|verified| verified.by_offset)
     }
 
     #[test]
@@ -617,19 +786,21 @@ mod tests {
     #[test]
     fn rejects_bad_frames_and_ranges() {
         let code = encode(&[OwnedOp::Ret { values: vec![] }]);
-        let shape = EnvironmentShape::default();
+        let shape = numbers_shape(0, 0);
+        let verify = |infos: &[FunctionInfo]| {
+            verify_program(&code, infos, &shape, Claims::default()).map(|_| ())
+        };
         let info = FunctionInfo {
+            ty: 0,
             code_start: 0,
             code_end: 3,
             frame_slots: 0,
             params: 1,
             results: 0,
         };
-        assert!(matches!(
-            verify_program(&code, &[info], &shape),
-            Err(VerifyError::BadFrame { .. })
-        ));
+        assert!(matches!(verify(&[info]), Err(VerifyError::BadFrame { .. })));
         let info = FunctionInfo {
+            ty: 0,
             code_start: 0,
             code_end: 4,
             frame_slots: 1,
@@ -637,10 +808,11 @@ mod tests {
             results: 0,
         };
         assert!(matches!(
-            verify_program(&code, &[info], &shape),
+            verify(&[info]),
             Err(VerifyError::FunctionOutOfCode { .. })
         ));
         let info = FunctionInfo {
+            ty: 0,
             code_start: 0,
             code_end: 3,
             frame_slots: 1,
@@ -648,7 +820,7 @@ mod tests {
             results: 0,
         };
         assert!(matches!(
-            verify_program(&code, &[info, info], &shape),
+            verify(&[info, info]),
             Err(VerifyError::OverlappingFunctions { .. })
         ));
     }
