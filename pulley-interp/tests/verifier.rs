@@ -259,7 +259,12 @@ fn calls_and_returns_are_typed_by_their_callee() {
         .op(OwnedOp::Ret { values: vec![r(0)] });
     assert!(matches!(
         verify(&[&f0, &f1], shape()),
-        Err(VerifyError::KindMismatch { .. })
+        Err(VerifyError::ResultKindMismatch {
+            result: 0,
+            expected: FUNCREF,
+            found: NUMBER,
+            ..
+        })
     ));
 }
 

@@ -17,14 +17,14 @@ use pulley_isa::Op;
 use super::{Function, VerifyError};
 
 /// Proves that `function` charges fuel as its code claims.
-pub(super) fn check(function: &Function<'_>) -> Result<(), VerifyError> {
+pub(super) fn check(function: &Function<'_, '_>) -> Result<(), VerifyError> {
     let graph = function.graph;
     let count = graph.len();
     let mut charges = vec![false; count as usize];
     let mut calls = vec![false; count as usize];
     for op in 0..count {
         let decoded = function.op(op);
-        if let Op::ConsumeFuel { amount } = decoded {
+        if let Op::ConsumeFuel { amount } = *decoded {
             if amount == 0 {
                 return Err(uncharged(function, op, "charges no fuel"));
             }
@@ -36,7 +36,7 @@ pub(super) fn check(function: &Function<'_>) -> Result<(), VerifyError> {
     charged_in_cycles(function, &charges)
 }
 
-fn uncharged(function: &Function<'_>, op: u32, why: &'static str) -> VerifyError {
+fn uncharged(function: &Function<'_, '_>, op: u32, why: &'static str) -> VerifyError {
     VerifyError::FuelNotCharged {
         func: function.index,
         at: function.graph.offset(op),
@@ -48,7 +48,7 @@ fn uncharged(function: &Function<'_>, op: u32, why: &'static str) -> VerifyError
 /// without a charge: a search from all of those at once that stops at
 /// charges.
 fn charged_before_calls(
-    function: &Function<'_>,
+    function: &Function<'_, '_>,
     charges: &[bool],
     calls: &[bool],
 ) -> Result<(), VerifyError> {
@@ -78,7 +78,7 @@ fn charged_before_calls(
 
 /// Every cycle passes a charge: a depth-first search of the graph without
 /// charges finds no edge back to an op on its path.
-fn charged_in_cycles(function: &Function<'_>, charges: &[bool]) -> Result<(), VerifyError> {
+fn charged_in_cycles(function: &Function<'_, '_>, charges: &[bool]) -> Result<(), VerifyError> {
     const UNSEEN: u8 = 0;
     const ON_PATH: u8 = 1;
     const DONE: u8 = 2;

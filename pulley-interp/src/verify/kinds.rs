@@ -18,7 +18,7 @@ use core::cmp::Reverse;
 use pulley_isa::{Decoded, Op, OperandVisitor, Slot, SlotList};
 
 use super::{Function, VerifyError};
-use crate::program::{EnvironmentShape, FunctionInfo, GlobalShape, Signature, SlotKind};
+use crate::program::{EnvironmentShape, FunctionInfo, Signature, SlotKind};
 
 /// What a slot may hold at a point of the code.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -121,11 +121,12 @@ struct Misuse {
     found: Kind,
 }
 
-/// What an op writes beyond plain numbers, computed before it runs.
-enum Written<'a> {
+/// What an op writes beyond plain numbers, computed before it runs: `'o`
+/// is the op's, `'t` the types'.
+enum Written<'o, 't> {
     Nothing,
     Slot(Slot, Kind),
-    Results(SlotList<'a>, &'a [SlotKind]),
+    Results(SlotList<'o>, &'t [SlotKind]),
 }
 
 /// The dataflow's buffers, reused across functions.
@@ -135,8 +136,12 @@ pub(super) struct KindChecker {
     block_of: Vec<u32>,
     /// Each block's first op.
     leaders: Vec<u32>,
-    /// Each block's entry state, once a path reaches it.
-    entries: Vec<Option<Kinds>>,
+    /// Each block's entry state, once a path reaches it (`reached`). The
+    /// vectors are reused across functions, so walking allocates little.
+    entries: Vec<Kinds>,
+    reached: Vec<bool>,
+    /// The state while a block is walked.
+    current: Kinds,
     /// Blocks to walk, lowest first; `queued` marks them.
     queue: BinaryHeap<Reverse<u32>>,
     queued: Vec<bool>,
@@ -148,17 +153,18 @@ impl KindChecker {
     /// Proves that `function` uses references only where it has them.
     pub(super) fn check(
         &mut self,
-        function: &Function<'_>,
+        function: &Function<'_, '_>,
         functions: &[FunctionInfo],
         shape: &EnvironmentShape,
     ) -> Result<(), VerifyError> {
         self.find_blocks(function);
         let own_type = &shape.types[function.info.ty as usize];
-        let mut params = Kinds::default();
+        let entry = &mut self.entries[0];
+        entry.0.clear();
         for (slot, &kind) in (0..).zip(&own_type.params) {
-            params.set(Slot(slot), Kind::of(kind));
+            entry.set(Slot(slot), Kind::of(kind));
         }
-        self.entries[0] = Some(params);
+        self.reached[0] = true;
         self.enqueue(0);
         let ops = Ops {
             functions,
@@ -167,28 +173,18 @@ impl KindChecker {
         };
         while let Some(Reverse(block)) = self.queue.pop() {
             self.queued[block as usize] = false;
-            let Some(mut kinds) = self.entries[block as usize].clone() else {
-                continue;
-            };
+            let mut kinds = core::mem::take(&mut self.current);
+            kinds.0.clear();
+            kinds.0.extend_from_slice(&self.entries[block as usize].0);
             let mut op = self.leaders[block as usize];
             loop {
-                let decoded = function.op(op);
-                ops.step(&decoded, &mut kinds).map_err(|misuse| {
-                    let at = function.graph.offset(op);
-                    match misuse {
-                        StepError::Kind(misuse) => VerifyError::KindMismatch {
-                            func: function.index,
-                            at,
-                            slot: misuse.slot.0,
-                            expected: misuse.expected,
-                            found: misuse.found.slot_kind(),
-                        },
-                        StepError::Global { global, why } => VerifyError::GlobalMisuse {
-                            func: function.index,
-                            at,
-                            global,
-                            why,
-                        },
+                ops.step(function.op(op), &mut kinds).map_err(|misuse| {
+                    VerifyError::KindMismatch {
+                        func: function.index,
+                        at: function.graph.offset(op),
+                        slot: misuse.slot.0,
+                        expected: misuse.expected,
+                        found: misuse.found.slot_kind(),
                     }
                 })?;
                 let next = op + 1;
@@ -196,6 +192,7 @@ impl KindChecker {
                     for successor in function.graph.successors(op) {
                         self.flow_into(self.block_of[successor as usize], &kinds);
                     }
+                    self.current = kinds;
                     break;
                 }
                 op = next;
@@ -206,7 +203,7 @@ impl KindChecker {
 
     /// Splits the function into blocks: a block starts at the entry, at
     /// every branch target, and after every branch or terminator.
-    fn find_blocks(&mut self, function: &Function<'_>) {
+    fn find_blocks(&mut self, function: &Function<'_, '_>) {
         let graph = function.graph;
         let count = graph.len();
         self.block_of.clear();
@@ -232,8 +229,12 @@ impl KindChecker {
                 self.leaders.push(op);
             }
         }
-        self.entries.clear();
-        self.entries.resize(self.leaders.len(), None);
+        let blocks = self.leaders.len();
+        if self.entries.len() < blocks {
+            self.entries.resize_with(blocks, Kinds::default);
+        }
+        self.reached.clear();
+        self.reached.resize(blocks, false);
         self.queued.clear();
         self.queued.resize(self.leaders.len(), false);
         self.queue.clear();
@@ -241,12 +242,13 @@ impl KindChecker {
 
     /// Joins `kinds` into `block`'s entry; queues the block if it changed.
     fn flow_into(&mut self, block: u32, kinds: &Kinds) {
-        let changed = match &mut self.entries[block as usize] {
-            Some(entry) => entry.join(kinds),
-            empty => {
-                *empty = Some(kinds.clone());
-                true
-            }
+        let entry = &mut self.entries[block as usize];
+        let changed = if core::mem::replace(&mut self.reached[block as usize], true) {
+            entry.join(kinds)
+        } else {
+            entry.0.clear();
+            entry.0.extend_from_slice(&kinds.0);
+            true
         };
         if changed {
             self.enqueue(block);
@@ -260,18 +262,6 @@ impl KindChecker {
     }
 }
 
-/// Why an op is refused.
-enum StepError {
-    Kind(Misuse),
-    Global { global: u32, why: &'static str },
-}
-
-impl From<Misuse> for StepError {
-    fn from(misuse: Misuse) -> StepError {
-        StepError::Kind(misuse)
-    }
-}
-
 /// The types the transfer function looks up.
 struct Ops<'a> {
     functions: &'a [FunctionInfo],
@@ -281,10 +271,7 @@ struct Ops<'a> {
 
 impl<'a> Ops<'a> {
     /// Checks what `op` uses and applies what it writes to `kinds`.
-    fn step<'o>(&self, op: &Op<'o>, kinds: &mut Kinds) -> Result<(), StepError>
-    where
-        'a: 'o,
-    {
+    fn step(&self, op: &Op<'_>, kinds: &mut Kinds) -> Result<(), Misuse> {
         let written = self.uses(op, kinds)?;
         op.visit_operands(&mut WriteNumbers(kinds));
         match written {
@@ -301,10 +288,7 @@ impl<'a> Ops<'a> {
 
     /// Checks the slots `op` uses as references; returns what it writes
     /// that is not a plain number.
-    fn uses<'o>(&self, op: &Op<'o>, kinds: &Kinds) -> Result<Written<'o>, StepError>
-    where
-        'a: 'o,
-    {
+    fn uses<'o>(&self, op: &Op<'o>, kinds: &Kinds) -> Result<Written<'o, 'a>, Misuse> {
         let need = |slot: Slot, expected: SlotKind| {
             let found = kinds.get(slot);
             if found.fits(expected) {
@@ -351,20 +335,10 @@ impl<'a> Ops<'a> {
                 need(*value, self.shape.tables[table.index()])?;
                 Written::Nothing
             }
-            Op::GlobalGet { dst, global } => {
-                let kind = self.scalar(global.0, false)?;
-                Written::Slot(*dst, Kind::of(kind))
-            }
+            // (The structural pass checked that these globals are scalar.)
+            Op::GlobalGet { dst, global } => Written::Slot(*dst, Kind::of(self.scalar(*global))),
             Op::GlobalSet { global, src } => {
-                need(*src, self.scalar(global.0, true)?)?;
-                Written::Nothing
-            }
-            Op::VglobalGet { global, .. } => {
-                self.vector(global.0, false)?;
-                Written::Nothing
-            }
-            Op::VglobalSet { global, .. } => {
-                self.vector(global.0, true)?;
+                need(*src, self.scalar(*global))?;
                 Written::Nothing
             }
             Op::Call {
@@ -376,10 +350,9 @@ impl<'a> Ops<'a> {
                 need_all(args, &callee.params)?;
                 Written::Results(*results, &callee.results)
             }
+            // (The structural pass checked the kinds a tail callee returns.)
             Op::ReturnCall { func, args } => {
-                let callee = function_type(*func);
-                need_all(args, &callee.params)?;
-                self.returns_own_results(&callee.results)?;
+                need_all(args, &function_type(*func).params)?;
                 Written::Nothing
             }
             Op::CallRef {
@@ -395,9 +368,7 @@ impl<'a> Ops<'a> {
             }
             Op::ReturnCallRef { callee, ty, args } => {
                 need(*callee, SlotKind::FuncRef)?;
-                let callee = &types[ty.index()];
-                need_all(args, &callee.params)?;
-                self.returns_own_results(&callee.results)?;
+                need_all(args, &types[ty.index()].params)?;
                 Written::Nothing
             }
             Op::CallImport {
@@ -426,54 +397,11 @@ impl<'a> Ops<'a> {
         })
     }
 
-    /// A tail callee's results become this function's: each must be of the
-    /// kind this function's type promises its caller.
-    fn returns_own_results(&self, callee_results: &[SlotKind]) -> Result<(), StepError> {
-        let promised = &self.own_type.results;
-        match callee_results
-            .iter()
-            .zip(promised)
-            .position(|(&theirs, &ours)| theirs != ours && ours != SlotKind::Number)
-        {
-            Some(i) => Err(StepError::Kind(Misuse {
-                slot: Slot(i as u16),
-                expected: promised[i],
-                found: Kind::of(callee_results[i]),
-            })),
-            None => Ok(()),
-        }
-    }
-
-    /// The kind of scalar global `global`, which must be mutable if it is
-    /// `written`.
-    fn scalar(&self, global: u32, written: bool) -> Result<SlotKind, StepError> {
-        let shape = self.global(global, written)?;
-        shape.scalar.ok_or(StepError::Global {
-            global,
-            why: "it holds a v128",
-        })
-    }
-
-    /// Checks that `global` holds a v128 (and is mutable if `written`).
-    fn vector(&self, global: u32, written: bool) -> Result<(), StepError> {
-        match self.global(global, written)?.scalar {
-            None => Ok(()),
-            Some(_) => Err(StepError::Global {
-                global,
-                why: "it does not hold a v128",
-            }),
-        }
-    }
-
-    fn global(&self, global: u32, written: bool) -> Result<&GlobalShape, StepError> {
-        let shape = &self.shape.globals[global as usize];
-        if written && !shape.mutable {
-            return Err(StepError::Global {
-                global,
-                why: "it is immutable",
-            });
-        }
-        Ok(shape)
+    /// What scalar global `global` holds.
+    fn scalar(&self, global: pulley_isa::GlobalIndex) -> SlotKind {
+        self.shape.globals[global.index()]
+            .scalar
+            .unwrap_or(SlotKind::Number)
     }
 }
 

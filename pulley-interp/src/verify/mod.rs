@@ -192,6 +192,25 @@ pub enum VerifyError {
         /// What is wrong.
         why: &'static str,
     },
+    /// A tail call whose callee returns a kind of value this function's type
+    /// does not promise.
+    #[error(
+        "function {func}: tail call at offset {at} returns a {} as result {result}, which the function's type makes a {}",
+        found.name(),
+        expected.name()
+    )]
+    ResultKindMismatch {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// Which result.
+        result: u32,
+        /// What the function's type promises.
+        expected: SlotKind,
+        /// What the callee returns.
+        found: SlotKind,
+    },
     /// Code that claims to charge fuel but has a way to run on without it.
     #[error("function {func}: op at offset {at} {why}, but the code claims to charge fuel")]
     FuelNotCharged {
@@ -277,6 +296,9 @@ pub(crate) fn verify_program(
             results: 0,
         }),
         graph: OpGraph::default(),
+        ops: Vec::new(),
+        uses_references: false,
+        references: References::new(shape),
         kinds: kinds::KindChecker::default(),
         type_ids_used: 0,
     };
@@ -285,12 +307,16 @@ pub(crate) fn verify_program(
         checker.info = *info;
         checker.check()?;
         let function = Function {
-            code,
             index: func,
             info,
             graph: &checker.graph,
+            ops: &checker.ops,
         };
-        checker.kinds.check(&function, functions, shape)?;
+        // Without an op that needs a slot to hold a reference, there is
+        // nothing for the dataflow to prove.
+        if checker.uses_references {
+            checker.kinds.check(&function, functions, shape)?;
+        }
         if claims.charges_fuel {
             fuel::check(&function)?;
         }
@@ -316,20 +342,36 @@ fn check_shape(shape: &EnvironmentShape) -> Result<(), VerifyError> {
 }
 
 /// A function that passed the structural checks, for the semantic ones.
-pub(super) struct Function<'a> {
-    code: &'a [u8],
+pub(super) struct Function<'f, 'a> {
     index: u32,
-    info: &'a FunctionInfo,
-    graph: &'a OpGraph,
+    info: &'f FunctionInfo,
+    graph: &'f OpGraph,
+    /// Its ops, decoded, by number.
+    ops: &'f [Op<'a>],
 }
 
-impl<'a> Function<'a> {
-    /// Op `op` of the function (it decoded in the structural pass).
-    fn op(&self, op: u32) -> Op<'a> {
-        let at = self.graph.offset(op);
-        match decode_one(self.code, at) {
-            Ok((op, _)) => op,
-            Err(_) => unreachable!("op {op} at {at} decoded in the structural pass"),
+impl<'a> Function<'_, 'a> {
+    /// Op number `op`.
+    fn op(&self, op: u32) -> &Op<'a> {
+        &self.ops[op as usize]
+    }
+}
+
+/// Which types and builtins take a reference: calls of those need the
+/// slot-kind dataflow.
+struct References {
+    type_params: Vec<bool>,
+    type_results: Vec<bool>,
+    builtin_params: Vec<bool>,
+}
+
+impl References {
+    fn new(shape: &EnvironmentShape) -> References {
+        let any = |kinds: &[SlotKind]| kinds.iter().any(|&kind| kind != SlotKind::Number);
+        References {
+            type_params: shape.types.iter().map(|ty| any(&ty.params)).collect(),
+            type_results: shape.types.iter().map(|ty| any(&ty.results)).collect(),
+            builtin_params: shape.builtins.iter().map(|b| any(&b.params)).collect(),
         }
     }
 }
@@ -341,8 +383,13 @@ struct FunctionChecker<'a> {
     shape: &'a EnvironmentShape,
     func: u32,
     info: FunctionInfo,
-    /// The function's ops and control flow, built by [`Self::check`].
+    /// The function's control flow, built by [`Self::check`].
     graph: OpGraph,
+    /// The function's ops, decoded by [`Self::check`].
+    ops: Vec<Op<'a>>,
+    /// Whether an op of the function needs a slot to hold a reference.
+    uses_references: bool,
+    references: References,
     /// The slot-kind dataflow's buffers.
     kinds: kinds::KindChecker,
     /// See [`Verified::type_ids_used`].
@@ -356,6 +403,8 @@ impl FunctionChecker<'_> {
         let end = self.info.code_end as usize;
         let func = self.func;
         self.graph.reset(start, end);
+        self.ops.clear();
+        self.uses_references = self.references.type_results[self.info.ty as usize];
         let limits = IndexLimits {
             functions: u32::try_from(self.functions.len()).unwrap_or(u32::MAX),
             shape: self.shape,
@@ -389,8 +438,10 @@ impl FunctionChecker<'_> {
                 return Err(error.at(func, at, self.info.frame_slots));
             }
             self.check_arity(&op, at)?;
+            self.uses_references |= self.check_types(&op, at)?;
             last_is_terminator = flags.is_terminator();
             self.graph.end_op(at, !last_is_terminator);
+            self.ops.push(op);
             at = next;
         }
         if !last_is_terminator {
@@ -445,6 +496,92 @@ impl FunctionChecker<'_> {
         let signature = &types[ty as usize];
         self.arity("arguments", args, signature.params.len(), at)?;
         self.arity("results", results, signature.results.len(), at)
+    }
+
+    /// The checks of an op against the types of what it names that do not
+    /// depend on the path to it: globals accessed as their types say, tail
+    /// calls returning what this function's type promises. Returns whether
+    /// the op needs a slot to hold a reference (checked by the dataflow).
+    fn check_types(&self, op: &Op<'_>, at: usize) -> Result<bool, VerifyError> {
+        let refs = &self.references;
+        let function_type = |func: FuncIndex| self.functions[func.index()].ty as usize;
+        Ok(match op {
+            Op::GlobalGet { global, .. } => {
+                self.global(global.0, at, false, false)?;
+                false
+            }
+            Op::GlobalSet { global, .. } => {
+                self.global(global.0, at, true, false)?;
+                self.shape.globals[global.index()].scalar != Some(SlotKind::Number)
+            }
+            Op::VglobalGet { global, .. } => {
+                self.global(global.0, at, false, true)?;
+                false
+            }
+            Op::VglobalSet { global, .. } => {
+                self.global(global.0, at, true, true)?;
+                false
+            }
+            Op::CallRef { .. } | Op::TableSet { .. } => true,
+            Op::ReturnCallRef { ty, .. } => {
+                self.returns_own_results(ty.0, at)?;
+                true
+            }
+            Op::ReturnCall { func, .. } => {
+                let ty = function_type(*func);
+                self.returns_own_results(ty as u32, at)?;
+                refs.type_params[ty]
+            }
+            Op::Call { func, .. } => refs.type_params[function_type(*func)],
+            Op::CallImport { import, .. } => {
+                refs.type_params[self.shape.imports[import.index()] as usize]
+            }
+            Op::CallBuiltin { builtin, .. } => refs.builtin_params[builtin.index()],
+            _ => false,
+        })
+    }
+
+    /// Checks an access to `global`: a write needs it mutable, and `vector`
+    /// accesses need a v128 global, scalar ones any other.
+    fn global(&self, global: u32, at: usize, write: bool, vector: bool) -> Result<(), VerifyError> {
+        let shape = &self.shape.globals[global as usize];
+        let why = if write && !shape.mutable {
+            "it is immutable"
+        } else if vector && shape.scalar.is_some() {
+            "it does not hold a v128"
+        } else if !vector && shape.scalar.is_none() {
+            "it holds a v128"
+        } else {
+            return Ok(());
+        };
+        Err(VerifyError::GlobalMisuse {
+            func: self.func,
+            at,
+            global,
+            why,
+        })
+    }
+
+    /// A tail callee's results become this function's: each must be of the
+    /// kind this function's type promises its caller (a reference may stand
+    /// where a number is promised, not the other way round).
+    fn returns_own_results(&self, callee_type: u32, at: usize) -> Result<(), VerifyError> {
+        let theirs = &self.shape.types[callee_type as usize].results;
+        let ours = &self.shape.types[self.info.ty as usize].results;
+        match theirs
+            .iter()
+            .zip(ours)
+            .position(|(&theirs, &ours)| theirs != ours && ours != SlotKind::Number)
+        {
+            Some(i) => Err(VerifyError::ResultKindMismatch {
+                func: self.func,
+                at,
+                result: i as u32,
+                expected: ours[i],
+                found: theirs[i],
+            }),
+            None => Ok(()),
+        }
     }
 
     fn arity(
