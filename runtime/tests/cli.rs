@@ -4,7 +4,7 @@
 //! compiling, disassembling and running artifacts; spec scripts; errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn pulley(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pulley"))
@@ -316,4 +316,119 @@ fn missing_and_malformed_files_are_errors() {
         "{}",
         stderr(&output)
     );
+}
+
+/// `pulley` with its standard output (and error) sent to `stdout` (and
+/// `stderr`).
+fn pulley_to(args: &[&str], stdout: Stdio, stderr: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pulley"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(stderr)
+        .output()
+        .expect("the pulley binary runs")
+}
+
+/// A pipe whose reading end is already closed: writing to it fails with a
+/// broken pipe, as when `pulley disas X | head -1` has stopped reading.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    writer.into()
+}
+
+/// A broken pipe on standard output ends the command quietly with status
+/// 141, as a tool killed by SIGPIPE reports in a shell.
+#[test]
+fn a_closed_standard_output_ends_quietly() {
+    let fib = repo_file("examples/fib.wat");
+    for args in [
+        &["disas", fib.as_str()][..],
+        &["run", "--invoke", "fib", fib.as_str(), "10"],
+        &["--help"],
+    ] {
+        let output = pulley_to(args, closed_pipe(), Stdio::piped());
+        assert_eq!(
+            output.status.code(),
+            Some(141),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stderr(&output), "", "{args:?}");
+    }
+}
+
+/// Any other failure to write standard output is an error, status 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_an_error() {
+    let fib = repo_file("examples/fib.wat");
+    for args in [
+        &["disas", fib.as_str()][..],
+        &["run", "--invoke", "fib", fib.as_str(), "10"],
+        &["--help"],
+    ] {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let output = pulley_to(args, full.into(), Stdio::piped());
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        let message = stderr(&output);
+        assert!(
+            message.starts_with("error: cannot write to standard output: "),
+            "{args:?}: {message}"
+        );
+    }
+}
+
+/// An error report that cannot be written (a trap's, to a closed pipe or a
+/// full device) still ends with status 1, not a panic.
+#[test]
+fn a_failing_standard_error_still_exits_with_the_error_status() {
+    let dir = scratch("cli-stderr-closed");
+    let file = dir.join("trap.wat");
+    std::fs::write(&file, r#"(module (func (export "_start") (unreachable)))"#).unwrap();
+    let file = file.display().to_string();
+    let output = pulley_to(&["run", &file], Stdio::piped(), closed_pipe());
+    assert_eq!(output.status.code(), Some(1));
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let output = pulley_to(&["run", &file], Stdio::piped(), full.into());
+        assert_eq!(output.status.code(), Some(1));
+    }
+}
+
+/// The guest's writes to a failing standard output are its own: `fd_write`
+/// returns the errno (`nospc` 51, `pipe` 64), which this program exits with.
+#[test]
+fn guest_writes_to_a_failing_standard_output_return_an_errno() {
+    let dir = scratch("cli-guest-stdout");
+    let file = dir.join("write.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+            (import "wasi_snapshot_preview1" "fd_write"
+                (func $fd_write (param i32 i32 i32 i32) (result i32)))
+            (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 16) "Hello, world!\n")
+            (func (export "_start")
+                (i32.store (i32.const 0) (i32.const 16))
+                (i32.store (i32.const 4) (i32.const 14))
+                (call $exit (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let output = pulley_to(&["run", &file], closed_pipe(), Stdio::piped());
+    assert_eq!(output.status.code(), Some(64), "{}", stderr(&output));
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let output = pulley_to(&["run", &file], full.into(), Stdio::piped());
+        assert_eq!(output.status.code(), Some(51), "{}", stderr(&output));
+    }
 }

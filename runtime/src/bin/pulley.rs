@@ -1,5 +1,7 @@
 //! The `pulley` command: run, compile, disassemble wasm, and run spec scripts.
 
+use std::fmt;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -104,7 +106,10 @@ struct Host {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(usage) => return print_usage(&usage),
+    };
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Compile {
@@ -118,11 +123,59 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(error) if error.is::<StdoutClosed>() => ExitCode::from(STDOUT_CLOSED_STATUS),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // If standard error fails too, the status alone tells.
+            let _ = writeln!(io::stderr(), "error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints clap's help, version or usage error, which `Cli::parse` would
+/// print ignoring a failure to write.
+fn print_usage(usage: &clap::Error) -> ExitCode {
+    let status = ExitCode::from(u8::try_from(usage.exit_code()).unwrap_or(1));
+    match usage.print() {
+        Ok(()) => status,
+        // A usage error goes to standard error: its status alone tells.
+        Err(_) if usage.use_stderr() => status,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::from(STDOUT_CLOSED_STATUS)
+        }
+        Err(error) => {
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot write to standard output: {error}"
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Standard output's reader went away (`pulley disas X | head -1`): the
+/// command stops writing and exits quietly.
+#[derive(Debug, thiserror::Error)]
+#[error("standard output is closed")]
+struct StdoutClosed;
+
+/// The status of a command whose standard output was closed: 128 + SIGPIPE,
+/// what a shell reports for a tool that SIGPIPE ended (Rust programs ignore
+/// the signal and see the error instead), so that `set -o pipefail` scripts
+/// see the same as for `cat`.
+const STDOUT_CLOSED_STATUS: u8 = 141;
+
+/// Writes to standard output and flushes, so that a failure is seen here
+/// and not lost at exit. `print!` would panic instead.
+fn write_stdout(text: fmt::Arguments<'_>) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_fmt(text)
+        .and_then(|()| stdout.flush())
+        .map_err(|error| match error.kind() {
+            io::ErrorKind::BrokenPipe => anyhow::Error::new(StdoutClosed),
+            _ => anyhow::Error::new(error).context("cannot write to standard output"),
+        })
 }
 
 /// What `run` and `wast` compile for: a Pulley flavour, or host machine
@@ -302,7 +355,7 @@ fn invoke(store: &mut Store<Host>, instance: Instance, name: &str, args: &[Strin
     let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
     func.call(&mut *store, &params, &mut results)?;
     for result in results {
-        println!("{}", format_value(&result));
+        write_stdout(format_args!("{}\n", format_value(&result)))?;
     }
     Ok(())
 }
@@ -376,7 +429,7 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
                 .with_context(|| format!("no function {name:?}"))
         })
         .transpose()?;
-    print!("{}", compiled.disassemble(selected));
+    write_stdout(format_args!("{}", compiled.disassemble(selected)))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -389,17 +442,17 @@ fn wast(files: &[PathBuf], target: Option<Target>) -> Result<ExitCode> {
         let name = file.display().to_string();
         let report = pulley::wast::run_script(&name, &text, &config);
         for failure in &report.failures {
-            println!("  FAIL {failure}");
+            write_stdout(format_args!("  FAIL {failure}\n"))?;
         }
-        println!(
-            "{name}: {} passed, {} failed",
+        write_stdout(format_args!(
+            "{name}: {} passed, {} failed\n",
             report.passed,
             report.failed()
-        );
+        ))?;
         passed += report.passed;
         failed += report.failed();
     }
-    println!("{passed} passed, {failed} failed");
+    write_stdout(format_args!("{passed} passed, {failed} failed\n"))?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
