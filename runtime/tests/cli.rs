@@ -432,3 +432,80 @@ fn guest_writes_to_a_failing_standard_output_return_an_errno() {
         assert_eq!(output.status.code(), Some(51), "{}", stderr(&output));
     }
 }
+
+/// Whether `text` holds a control character other than the line ends that
+/// separate its lines.
+fn has_raw_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n')
+}
+
+/// Names that a module controls (import and export names, name-section
+/// names) reach the terminal with their control characters escaped, so a
+/// module cannot color, retitle or rewrite it.
+#[test]
+fn module_names_are_escaped_in_errors_backtraces_and_disassembly() {
+    let dir = scratch("cli-escaped-names");
+    let traps = dir.join("traps.wat");
+    std::fs::write(
+        &traps,
+        r#"(module (@name "mo\1bd")
+            (func $"in\1b[31mner\0a\07" (unreachable))
+            (func (@name "out\0d") (export "_start") (call 0)))"#,
+    )
+    .unwrap();
+    let traps = traps.display().to_string();
+    let output = pulley(&["run", &traps]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(!has_raw_control(&message), "{message:?}");
+    assert_eq!(message.lines().count(), 4, "{message:?}");
+    assert!(
+        message.contains(r"0x24 - mo\u{1b}d!in\u{1b}[31mner\n\u{7}"),
+        "{message}"
+    );
+    assert!(message.contains(r"0x28 - mo\u{1b}d!out\r"), "{message}");
+
+    let output = pulley(&["disas", &traps]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!has_raw_control(&text), "{text:?}");
+    assert!(
+        text.contains(r"function 0 in\u{1b}[31mner\n\u{7} (frame"),
+        "{text}"
+    );
+
+    let imports = dir.join("imports.wat");
+    std::fs::write(
+        &imports,
+        r#"(module (import "env\1b[31m" "f\0a\07" (func))
+            (func (export "_start")))"#,
+    )
+    .unwrap();
+    let output = pulley(&["run", &imports.display().to_string()]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert_eq!(
+        message,
+        "error: unknown import: env\\u{1b}[31m.f\\n\\u{7} has not been defined\n"
+    );
+
+    // Export names: defined twice in the linker, and invalid twice in one
+    // module (the validator's message quotes the name).
+    let library = dir.join("library.wat");
+    std::fs::write(&library, r#"(module (func (export "x\1b\0a")))"#).unwrap();
+    let preload = format!("a={}", library.display());
+    let output = pulley(&["run", "--preload", &preload, "--preload", &preload, &traps]);
+    let message = stderr(&output);
+    assert_eq!(message, "error: a.x\\u{1b}\\n is defined twice\n");
+    let duplicate = dir.join("duplicate.wat");
+    std::fs::write(
+        &duplicate,
+        r#"(module (func (export "y\1b\0a")) (func (export "y\1b\0a")))"#,
+    )
+    .unwrap();
+    let output = pulley(&["run", &duplicate.display().to_string()]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(!has_raw_control(&message), "{message:?}");
+    assert!(message.contains(r"y\u{1b}\n"), "{message}");
+}
