@@ -356,6 +356,14 @@ pub enum LimitError {
     /// More instances than a store holds.
     #[error("too many instances in the store")]
     Instances,
+    /// Input larger than [`MAX_MODULE_BYTES`](crate::MAX_MODULE_BYTES).
+    #[error("a module of {bytes} bytes exceeds the limit of {maximum} bytes")]
+    ModuleSize {
+        /// The input's size.
+        bytes: usize,
+        /// The limit.
+        maximum: usize,
+    },
 }
 
 /// Why native code could not be set up.

@@ -509,3 +509,69 @@ fn module_names_are_escaped_in_errors_backtraces_and_disassembly() {
     assert!(!has_raw_control(&message), "{message:?}");
     assert!(message.contains(r"y\u{1b}\n"), "{message}");
 }
+
+/// Input is read up to the largest module the runtime accepts
+/// ([`pulley::MAX_MODULE_BYTES`]), then refused: an endless device is an
+/// error, not a read until the memory runs out.
+#[cfg(unix)]
+#[test]
+fn an_endless_input_is_refused_at_the_size_limit() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pulley"))
+        .args(["run", "/dev/zero"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the pulley binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("`pulley run /dev/zero` still reading after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert_eq!(
+        message,
+        format!(
+            "error: cannot read /dev/zero: larger than {} bytes, the largest module Pulley accepts\n",
+            pulley::MAX_MODULE_BYTES
+        )
+    );
+}
+
+/// A file larger than the limit is refused before it is read, by every
+/// command that reads one.
+#[test]
+fn files_larger_than_the_size_limit_are_refused() {
+    let dir = scratch("cli-too-large");
+    let file = dir.join("large.wasm");
+    std::fs::File::create(&file)
+        .unwrap()
+        .set_len(pulley::MAX_MODULE_BYTES as u64 + 1)
+        .unwrap();
+    let file = file.display().to_string();
+    let artifact = dir.join("out.pulley").display().to_string();
+    let preload = format!("lib={file}");
+    let fib = repo_file("examples/fib.wat");
+    for args in [
+        &["run", file.as_str()][..],
+        &["run", "--preload", &preload, &fib],
+        &["compile", &file, "-o", &artifact],
+        &["disas", &file],
+        &["wast", &file],
+    ] {
+        let output = pulley(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "error: cannot read {file}: larger than {} bytes, the largest module Pulley accepts\n",
+                pulley::MAX_MODULE_BYTES
+            ),
+            "{args:?}"
+        );
+    }
+}

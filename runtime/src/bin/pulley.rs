@@ -1,7 +1,8 @@
 //! The `pulley` command: run, compile, disassemble wasm, and run spec scripts.
 
 use std::fmt;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -225,8 +226,32 @@ fn config(target: Option<Target>, fuel: bool) -> Result<Config> {
 }
 
 fn load(engine: &Engine, file: &Path) -> Result<Module> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = read_input(file)?;
     Module::new(engine, &bytes).with_context(|| format!("cannot load {}", file.display()))
+}
+
+/// Reads a module, artifact or script: at most [`pulley::MAX_MODULE_BYTES`],
+/// the largest module Pulley accepts, so that a file that never ends
+/// (`/dev/zero`) is an error and not a read until memory runs out. A
+/// regular file that is larger is refused before it is read.
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let limit = pulley::MAX_MODULE_BYTES as u64;
+    let read = || -> io::Result<Option<Vec<u8>>> {
+        let file = File::open(path)?;
+        if file.metadata()?.len() > limit {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        file.take(limit + 1).read_to_end(&mut bytes)?;
+        Ok((bytes.len() as u64 <= limit).then_some(bytes))
+    };
+    match read().with_context(|| format!("cannot read {}", path.display()))? {
+        Some(bytes) => Ok(bytes),
+        None => bail!(
+            "cannot read {}: larger than {limit} bytes, the largest module Pulley accepts",
+            path.display()
+        ),
+    }
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
@@ -437,8 +462,8 @@ fn wast(files: &[PathBuf], target: Option<Target>) -> Result<ExitCode> {
     let config = config(target, false)?;
     let (mut passed, mut failed) = (0, 0);
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
+        let text = String::from_utf8(read_input(file)?)
+            .with_context(|| format!("cannot read {}: not UTF-8 text", file.display()))?;
         let name = file.display().to_string();
         let report = pulley::wast::run_script(&name, &text, &config);
         for failure in &report.failures {
