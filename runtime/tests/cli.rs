@@ -575,3 +575,39 @@ fn files_larger_than_the_size_limit_are_refused() {
         );
     }
 }
+
+/// `disas --func` of a function that does not exist, or that is imported
+/// and has no code, is an error that says how many functions there are.
+#[test]
+fn disassembling_a_missing_function_is_an_error() {
+    let fib = repo_file("examples/fib.wat");
+    let output = pulley(&["disas", "--func", "1000000", &fib]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "error: no function 1000000: the module has 1 function\n"
+    );
+    let dir = scratch("cli-disas-missing");
+    let file = dir.join("imports.wat");
+    std::fs::write(&file, r#"(module (import "env" "f" (func)) (func) (func))"#).unwrap();
+    let file = file.display().to_string();
+    let output = pulley(&["disas", "--func", "0", &file]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: function 0 is imported and has no code: the module defines functions 1 to 2\n"
+    );
+    let output = pulley(&["disas", "--func", "3", &file]);
+    assert_eq!(
+        stderr(&output),
+        "error: no function 3: the module has 3 functions\n"
+    );
+    let output = pulley(&["disas", "--func", "2", &file]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("function 2 "),
+        "{}",
+        stdout(&output)
+    );
+}

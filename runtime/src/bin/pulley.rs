@@ -454,6 +454,22 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
                 .with_context(|| format!("no function {name:?}"))
         })
         .transpose()?;
+    if let Some(index) = selected {
+        let functions = info.functions.len() as u64;
+        let imported = info.imported_functions;
+        if u64::from(index) >= functions {
+            let plural = if functions == 1 { "" } else { "s" };
+            bail!("no function {index}: the module has {functions} function{plural}");
+        }
+        if index < imported {
+            let defined = match functions - u64::from(imported) {
+                0 => "no functions".to_string(),
+                1 => format!("function {imported}"),
+                _ => format!("functions {imported} to {}", functions - 1),
+            };
+            bail!("function {index} is imported and has no code: the module defines {defined}");
+        }
+    }
     write_stdout(format_args!("{}", compiled.disassemble(selected)))?;
     Ok(ExitCode::SUCCESS)
 }
