@@ -611,3 +611,24 @@ fn disassembling_a_missing_function_is_an_error() {
         stdout(&output)
     );
 }
+
+/// An artifact compiled with fuel disassembles: `disas` takes the
+/// artifact's fuel setting.
+#[test]
+fn artifacts_compiled_with_fuel_disassemble() {
+    let dir = scratch("cli-disas-fuel");
+    let artifact = dir.join("fib.pulley").display().to_string();
+    let fib = repo_file("examples/fib.wat");
+    let output = pulley(&["compile", "--fuel", &fib, "-o", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = pulley(&["disas", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("consume_fuel"), "{text}");
+    // The same code as disassembling the module compiled with fuel.
+    let output = pulley(&["compile", &fib, "-o", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = pulley(&["disas", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stdout(&output).contains("consume_fuel"));
+}

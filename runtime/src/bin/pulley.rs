@@ -226,8 +226,12 @@ fn config(target: Option<Target>, fuel: bool) -> Result<Config> {
 }
 
 fn load(engine: &Engine, file: &Path) -> Result<Module> {
-    let bytes = read_input(file)?;
-    Module::new(engine, &bytes).with_context(|| format!("cannot load {}", file.display()))
+    load_bytes(engine, file, &read_input(file)?)
+}
+
+/// Compiles or loads `bytes`, read from `file`.
+fn load_bytes(engine: &Engine, file: &Path, bytes: &[u8]) -> Result<Module> {
+    Module::new(engine, bytes).with_context(|| format!("cannot load {}", file.display()))
 }
 
 /// Reads a module, artifact or script: at most [`pulley::MAX_MODULE_BYTES`],
@@ -433,8 +437,13 @@ fn compile(file: &Path, target: Option<Flavour>, output: &Path, fuel: bool) -> R
 }
 
 fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<ExitCode> {
-    let engine = engine(target, false);
-    let module = load(&engine, file)?;
+    let bytes = read_input(file)?;
+    // An artifact's code charges fuel or not as it was compiled: the engine
+    // that shows it takes the artifact's setting (a wasm module is compiled
+    // without fuel).
+    let fuel = pulley_module::decode_header(&bytes).is_ok_and(|header| header.features.fuel);
+    let engine = engine(target, fuel);
+    let module = load_bytes(&engine, file, &bytes)?;
     let compiled = module.compiled();
     let info = &compiled.info;
     let selected = only
