@@ -632,3 +632,27 @@ fn artifacts_compiled_with_fuel_disassemble() {
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(!stdout(&output).contains("consume_fuel"));
 }
+
+/// An operating system's error is printed once, after the path it concerns.
+#[test]
+fn os_errors_are_printed_once_with_their_path() {
+    let missing = "/nonexistent/directory";
+    let os_error = std::fs::read_dir(missing).unwrap_err().to_string();
+    let output = pulley(&["run", "--dir", missing, &repo_file("examples/hello.wat")]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert_eq!(message.matches(&os_error).count(), 1, "{message}");
+    assert!(
+        message.contains(&format!("{missing}: {os_error}")),
+        "{message}"
+    );
+    let output = pulley(&["run", "/nonexistent/program.wasm"]);
+    let message = stderr(&output);
+    assert_eq!(
+        message,
+        format!(
+            "error: cannot read /nonexistent/program.wasm: {}\n",
+            std::fs::read("/nonexistent/program.wasm").unwrap_err()
+        )
+    );
+}
