@@ -656,3 +656,18 @@ fn os_errors_are_printed_once_with_their_path() {
         )
     );
 }
+
+/// `--env` needs a name: `=v` is refused.
+#[test]
+fn environment_variables_need_a_name() {
+    let hello = repo_file("examples/hello.wat");
+    let output = pulley(&["run", "--env", "=v", &hello]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "error: --env \"=v\" has an empty name: expected NAME=VALUE\n"
+    );
+    let output = pulley(&["run", "--env", "A=", &hello]);
+    assert!(output.status.success(), "{}", stderr(&output));
+}

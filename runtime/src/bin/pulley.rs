@@ -350,6 +350,11 @@ fn wasi_context(args: &RunArgs) -> Result<WasiCtx> {
         let (name, value) = env
             .split_once('=')
             .with_context(|| format!("--env {env:?} is not NAME=VALUE"))?;
+        // Split off at the first `=`, the name holds none; an empty one is
+        // refused too, as no program could look the variable up.
+        if name.is_empty() {
+            bail!("--env {env:?} has an empty name: expected NAME=VALUE");
+        }
         builder.env(name, value);
     }
     for dir in &args.dirs {
