@@ -1,10 +1,12 @@
 //! Compilation errors.
 
+use pulley_module::Escaped;
+
 /// Why a module could not be compiled.
 #[derive(Debug, thiserror::Error)]
 pub enum CompileError {
     /// The module is not valid WebAssembly (malformed or failing validation).
-    #[error("invalid module: {message} (at offset {offset:#x})")]
+    #[error("invalid module: {} (at offset {offset:#x})", Escaped(.message))]
     Invalid {
         /// What is wrong.
         message: String,

@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::string::String;
 use core::fmt::Write;
 
-use crate::CompiledModule;
+use crate::{CompiledModule, Escaped};
 
 impl CompiledModule {
     /// Disassembles every function, or only function `only` (a wasm function
@@ -20,7 +20,7 @@ impl CompiledModule {
             }
             let name = info
                 .function_name(index)
-                .map(|n| format!(" {n}"))
+                .map(|n| format!(" {}", Escaped(n)))
                 .unwrap_or_default();
             let _ = writeln!(
                 text,

@@ -14,6 +14,7 @@ extern crate alloc;
 mod artifact;
 mod builtins;
 mod disas;
+mod escape;
 mod flavour;
 mod module;
 
@@ -22,5 +23,6 @@ pub use artifact::{
     encode, reseal,
 };
 pub use builtins::{Builtin, BuiltinType};
+pub use escape::Escaped;
 pub use flavour::{Flavour, UnknownFlavour};
 pub use module::*;

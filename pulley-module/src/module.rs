@@ -3,6 +3,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::Escaped;
+
 /// A WebAssembly value type.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ValType {
@@ -416,7 +418,8 @@ impl CompiledModule {
             if !matches {
                 return Err(format!(
                     "import {}.{} does not match the module's entities",
-                    import.module, import.name
+                    Escaped(&import.module),
+                    Escaped(&import.name)
                 ));
             }
             imported[kind] += 1;
@@ -470,8 +473,8 @@ impl CompiledModule {
             };
             if index >= limit {
                 return Err(format!(
-                    "export {:?} names index {index} of {limit}",
-                    export.name
+                    "export {} names index {index} of {limit}",
+                    Escaped(&export.name)
                 ));
             }
         }

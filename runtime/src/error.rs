@@ -4,6 +4,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use pulley_module::Escaped;
+
 /// Why an operation of the runtime failed.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -120,7 +122,7 @@ pub enum IncompatibleArtifact {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum LinkError {
     /// A linker definition was given twice.
-    #[error("{module}.{name} is defined twice")]
+    #[error("{}.{} is defined twice", Escaped(.module), Escaped(.name))]
     DefinedTwice {
         /// The import's module name.
         module: String,
@@ -128,7 +130,11 @@ pub enum LinkError {
         name: String,
     },
     /// An import has no definition.
-    #[error("unknown import: {module}.{name} has not been defined")]
+    #[error(
+        "unknown import: {}.{} has not been defined",
+        Escaped(.module),
+        Escaped(.name)
+    )]
     UnknownImport {
         /// The import's module name.
         module: String,
@@ -144,7 +150,11 @@ pub enum LinkError {
         given: usize,
     },
     /// A definition of the wrong kind or type.
-    #[error("incompatible import type for {module}.{name}: {mismatch}")]
+    #[error(
+        "incompatible import type for {}.{}: {mismatch}",
+        Escaped(.module),
+        Escaped(.name)
+    )]
     IncompatibleImport {
         /// The import's module name.
         module: String,
@@ -346,6 +356,14 @@ pub enum LimitError {
     /// More instances than a store holds.
     #[error("too many instances in the store")]
     Instances,
+    /// Input larger than [`MAX_MODULE_BYTES`](crate::MAX_MODULE_BYTES).
+    #[error("a module of {bytes} bytes exceeds the limit of {maximum} bytes")]
+    ModuleSize {
+        /// The input's size.
+        bytes: usize,
+        /// The limit.
+        maximum: usize,
+    },
 }
 
 /// Why native code could not be set up.
@@ -461,10 +479,10 @@ impl fmt::Display for FrameInfo {
             write!(f, "{offset:#x} - ")?;
         }
         if let Some(module) = &self.module_name {
-            write!(f, "{module}!")?;
+            write!(f, "{}!", Escaped(module))?;
         }
         match &self.func_name {
-            Some(name) => write!(f, "{name}"),
+            Some(name) => write!(f, "{}", Escaped(name)),
             None => write!(f, "<wasm function {}>", self.func_index),
         }
     }

@@ -80,7 +80,7 @@ pub use global::Global;
 pub use instance::{Extern, Instance};
 pub use linker::Linker;
 pub use memory::{Memory, PAGE_SIZE};
-pub use module::{ExportType, ExternType, ImportType, Module};
+pub use module::{ExportType, ExternType, ImportType, MAX_MODULE_BYTES, Module};
 pub use pulley_module::{Flavour, FuncType, GlobalType, Limits, MemoryType, TableType};
 pub use store::{AsContext, AsContextMut, Caller, Store, StoreContext, StoreContextMut};
 pub use table::Table;

@@ -13,7 +13,18 @@ use pulley_module::{
 };
 
 use crate::engine::Engine;
-use crate::{IncompatibleArtifact, Result};
+use crate::{IncompatibleArtifact, LimitError, Result};
+
+/// The largest input, in bytes, that [`Module::new`], [`Module::from_binary`]
+/// and [`Module::deserialize`] accept: a wasm binary, its text, or an
+/// artifact. Larger input is a [`LimitError::ModuleSize`], and the `pulley`
+/// command reads no more than this of any file.
+///
+/// 1 GiB, the limit wasmparser puts on a component: far above real modules
+/// (the largest, with debug information, are hundreds of MB) and below the
+/// 4 GiB that bytecode offsets address, so that input that never ends
+/// (`/dev/zero`) is refused before it exhausts memory.
+pub const MAX_MODULE_BYTES: usize = 1 << 30;
 
 /// A compiled module, ready to instantiate. Cheap to clone.
 #[derive(Clone)]
@@ -81,6 +92,7 @@ impl Module {
     #[cfg(feature = "compiler")]
     pub fn new(engine: &Engine, bytes: impl AsRef<[u8]>) -> Result<Module> {
         let bytes = bytes.as_ref();
+        check_size(bytes)?;
         if bytes.starts_with(&pulley_module::MAGIC) {
             return Module::deserialize(engine, bytes);
         }
@@ -97,6 +109,7 @@ impl Module {
     /// Compiles a module from the binary format.
     #[cfg(feature = "compiler")]
     pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
+        check_size(wasm)?;
         let config = engine.config();
         #[cfg(feature = "native")]
         if config.get_native() {
@@ -149,6 +162,7 @@ impl Module {
     /// engine's features; the payload must be intact; and every function's
     /// bytecode must pass the structural verifier.
     pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
+        check_size(bytes)?;
         let header = pulley_module::decode_header(bytes)?;
         check_header(engine, &header)?;
         let (header, compiled) = pulley_module::decode(bytes)?;
@@ -338,6 +352,18 @@ fn slot_kinds(types: &[ValType]) -> Vec<SlotKind> {
         .iter()
         .flat_map(|&ty| core::iter::repeat_n(slot_kind(ty), ty.slots() as usize))
         .collect()
+}
+
+/// Refuses input larger than [`MAX_MODULE_BYTES`].
+fn check_size(bytes: &[u8]) -> Result<()> {
+    if bytes.len() > MAX_MODULE_BYTES {
+        return Err(LimitError::ModuleSize {
+            bytes: bytes.len(),
+            maximum: MAX_MODULE_BYTES,
+        }
+        .into());
+    }
+    Ok(())
 }
 
 fn check_header(engine: &Engine, header: &ArtifactHeader) -> Result<()> {

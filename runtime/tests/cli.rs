@@ -4,7 +4,7 @@
 //! compiling, disassembling and running artifacts; spec scripts; errors.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn pulley(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pulley"))
@@ -316,4 +316,358 @@ fn missing_and_malformed_files_are_errors() {
         "{}",
         stderr(&output)
     );
+}
+
+/// `pulley` with its standard output (and error) sent to `stdout` (and
+/// `stderr`).
+fn pulley_to(args: &[&str], stdout: Stdio, stderr: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pulley"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(stderr)
+        .output()
+        .expect("the pulley binary runs")
+}
+
+/// A pipe whose reading end is already closed: writing to it fails with a
+/// broken pipe, as when `pulley disas X | head -1` has stopped reading.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    writer.into()
+}
+
+/// A broken pipe on standard output ends the command quietly with status
+/// 141, as a tool killed by SIGPIPE reports in a shell.
+#[test]
+fn a_closed_standard_output_ends_quietly() {
+    let fib = repo_file("examples/fib.wat");
+    for args in [
+        &["disas", fib.as_str()][..],
+        &["run", "--invoke", "fib", fib.as_str(), "10"],
+        &["--help"],
+    ] {
+        let output = pulley_to(args, closed_pipe(), Stdio::piped());
+        assert_eq!(
+            output.status.code(),
+            Some(141),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert_eq!(stderr(&output), "", "{args:?}");
+    }
+}
+
+/// Any other failure to write standard output is an error, status 1.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_standard_output_is_an_error() {
+    let fib = repo_file("examples/fib.wat");
+    for args in [
+        &["disas", fib.as_str()][..],
+        &["run", "--invoke", "fib", fib.as_str(), "10"],
+        &["--help"],
+    ] {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let output = pulley_to(args, full.into(), Stdio::piped());
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        let message = stderr(&output);
+        assert!(
+            message.starts_with("error: cannot write to standard output: "),
+            "{args:?}: {message}"
+        );
+    }
+}
+
+/// An error report that cannot be written (a trap's, to a closed pipe or a
+/// full device) still ends with status 1, not a panic.
+#[test]
+fn a_failing_standard_error_still_exits_with_the_error_status() {
+    let dir = scratch("cli-stderr-closed");
+    let file = dir.join("trap.wat");
+    std::fs::write(&file, r#"(module (func (export "_start") (unreachable)))"#).unwrap();
+    let file = file.display().to_string();
+    let output = pulley_to(&["run", &file], Stdio::piped(), closed_pipe());
+    assert_eq!(output.status.code(), Some(1));
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let output = pulley_to(&["run", &file], Stdio::piped(), full.into());
+        assert_eq!(output.status.code(), Some(1));
+    }
+}
+
+/// The guest's writes to a failing standard output are its own: `fd_write`
+/// returns the errno (`nospc` 51, `pipe` 64), which this program exits with.
+#[test]
+fn guest_writes_to_a_failing_standard_output_return_an_errno() {
+    let dir = scratch("cli-guest-stdout");
+    let file = dir.join("write.wat");
+    std::fs::write(
+        &file,
+        r#"(module
+            (import "wasi_snapshot_preview1" "fd_write"
+                (func $fd_write (param i32 i32 i32 i32) (result i32)))
+            (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+            (memory (export "memory") 1)
+            (data (i32.const 16) "Hello, world!\n")
+            (func (export "_start")
+                (i32.store (i32.const 0) (i32.const 16))
+                (i32.store (i32.const 4) (i32.const 14))
+                (call $exit (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))"#,
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let output = pulley_to(&["run", &file], closed_pipe(), Stdio::piped());
+    assert_eq!(output.status.code(), Some(64), "{}", stderr(&output));
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full");
+        let output = pulley_to(&["run", &file], full.into(), Stdio::piped());
+        assert_eq!(output.status.code(), Some(51), "{}", stderr(&output));
+    }
+}
+
+/// Whether `text` holds a control character other than the line ends that
+/// separate its lines.
+fn has_raw_control(text: &str) -> bool {
+    text.chars().any(|c| c.is_control() && c != '\n')
+}
+
+/// Names that a module controls (import and export names, name-section
+/// names) reach the terminal with their control characters escaped, so a
+/// module cannot color, retitle or rewrite it.
+#[test]
+fn module_names_are_escaped_in_errors_backtraces_and_disassembly() {
+    let dir = scratch("cli-escaped-names");
+    let traps = dir.join("traps.wat");
+    std::fs::write(
+        &traps,
+        r#"(module (@name "mo\1bd")
+            (func $"in\1b[31mner\0a\07" (unreachable))
+            (func (@name "out\0d") (export "_start") (call 0)))"#,
+    )
+    .unwrap();
+    let traps = traps.display().to_string();
+    let output = pulley(&["run", &traps]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(!has_raw_control(&message), "{message:?}");
+    assert_eq!(message.lines().count(), 4, "{message:?}");
+    assert!(
+        message.contains(r"0x24 - mo\u{1b}d!in\u{1b}[31mner\n\u{7}"),
+        "{message}"
+    );
+    assert!(message.contains(r"0x28 - mo\u{1b}d!out\r"), "{message}");
+
+    let output = pulley(&["disas", &traps]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!has_raw_control(&text), "{text:?}");
+    assert!(
+        text.contains(r"function 0 in\u{1b}[31mner\n\u{7} (frame"),
+        "{text}"
+    );
+
+    let imports = dir.join("imports.wat");
+    std::fs::write(
+        &imports,
+        r#"(module (import "env\1b[31m" "f\0a\07" (func))
+            (func (export "_start")))"#,
+    )
+    .unwrap();
+    let output = pulley(&["run", &imports.display().to_string()]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert_eq!(
+        message,
+        "error: unknown import: env\\u{1b}[31m.f\\n\\u{7} has not been defined\n"
+    );
+
+    // Export names: defined twice in the linker, and invalid twice in one
+    // module (the validator's message quotes the name).
+    let library = dir.join("library.wat");
+    std::fs::write(&library, r#"(module (func (export "x\1b\0a")))"#).unwrap();
+    let preload = format!("a={}", library.display());
+    let output = pulley(&["run", "--preload", &preload, "--preload", &preload, &traps]);
+    let message = stderr(&output);
+    assert_eq!(message, "error: a.x\\u{1b}\\n is defined twice\n");
+    let duplicate = dir.join("duplicate.wat");
+    std::fs::write(
+        &duplicate,
+        r#"(module (func (export "y\1b\0a")) (func (export "y\1b\0a")))"#,
+    )
+    .unwrap();
+    let output = pulley(&["run", &duplicate.display().to_string()]);
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert!(!has_raw_control(&message), "{message:?}");
+    assert!(message.contains(r"y\u{1b}\n"), "{message}");
+}
+
+/// Input is read up to the largest module the runtime accepts
+/// ([`pulley::MAX_MODULE_BYTES`]), then refused: an endless device is an
+/// error, not a read until the memory runs out.
+#[cfg(unix)]
+#[test]
+fn an_endless_input_is_refused_at_the_size_limit() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pulley"))
+        .args(["run", "/dev/zero"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the pulley binary runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("`pulley run /dev/zero` still reading after 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().unwrap();
+    let message = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{message}");
+    assert_eq!(
+        message,
+        format!(
+            "error: cannot read /dev/zero: larger than {} bytes, the largest module Pulley accepts\n",
+            pulley::MAX_MODULE_BYTES
+        )
+    );
+}
+
+/// A file larger than the limit is refused before it is read, by every
+/// command that reads one.
+#[test]
+fn files_larger_than_the_size_limit_are_refused() {
+    let dir = scratch("cli-too-large");
+    let file = dir.join("large.wasm");
+    std::fs::File::create(&file)
+        .unwrap()
+        .set_len(pulley::MAX_MODULE_BYTES as u64 + 1)
+        .unwrap();
+    let file = file.display().to_string();
+    let artifact = dir.join("out.pulley").display().to_string();
+    let preload = format!("lib={file}");
+    let fib = repo_file("examples/fib.wat");
+    for args in [
+        &["run", file.as_str()][..],
+        &["run", "--preload", &preload, &fib],
+        &["compile", &file, "-o", &artifact],
+        &["disas", &file],
+        &["wast", &file],
+    ] {
+        let output = pulley(args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "error: cannot read {file}: larger than {} bytes, the largest module Pulley accepts\n",
+                pulley::MAX_MODULE_BYTES
+            ),
+            "{args:?}"
+        );
+    }
+}
+
+/// `disas --func` of a function that does not exist, or that is imported
+/// and has no code, is an error that says how many functions there are.
+#[test]
+fn disassembling_a_missing_function_is_an_error() {
+    let fib = repo_file("examples/fib.wat");
+    let output = pulley(&["disas", "--func", "1000000", &fib]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "error: no function 1000000: the module has 1 function\n"
+    );
+    let dir = scratch("cli-disas-missing");
+    let file = dir.join("imports.wat");
+    std::fs::write(&file, r#"(module (import "env" "f" (func)) (func) (func))"#).unwrap();
+    let file = file.display().to_string();
+    let output = pulley(&["disas", "--func", "0", &file]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "error: function 0 is imported and has no code: the module defines functions 1 to 2\n"
+    );
+    let output = pulley(&["disas", "--func", "3", &file]);
+    assert_eq!(
+        stderr(&output),
+        "error: no function 3: the module has 3 functions\n"
+    );
+    let output = pulley(&["disas", "--func", "2", &file]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("function 2 "),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// An artifact compiled with fuel disassembles: `disas` takes the
+/// artifact's fuel setting.
+#[test]
+fn artifacts_compiled_with_fuel_disassemble() {
+    let dir = scratch("cli-disas-fuel");
+    let artifact = dir.join("fib.pulley").display().to_string();
+    let fib = repo_file("examples/fib.wat");
+    let output = pulley(&["compile", "--fuel", &fib, "-o", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = pulley(&["disas", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.contains("consume_fuel"), "{text}");
+    // The same code as disassembling the module compiled with fuel.
+    let output = pulley(&["compile", &fib, "-o", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = pulley(&["disas", &artifact]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(!stdout(&output).contains("consume_fuel"));
+}
+
+/// An operating system's error is printed once, after the path it concerns.
+#[test]
+fn os_errors_are_printed_once_with_their_path() {
+    let missing = "/nonexistent/directory";
+    let os_error = std::fs::read_dir(missing).unwrap_err().to_string();
+    let output = pulley(&["run", "--dir", missing, &repo_file("examples/hello.wat")]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert_eq!(message.matches(&os_error).count(), 1, "{message}");
+    assert!(
+        message.contains(&format!("{missing}: {os_error}")),
+        "{message}"
+    );
+    let output = pulley(&["run", "/nonexistent/program.wasm"]);
+    let message = stderr(&output);
+    assert_eq!(
+        message,
+        format!(
+            "error: cannot read /nonexistent/program.wasm: {}\n",
+            std::fs::read("/nonexistent/program.wasm").unwrap_err()
+        )
+    );
+}
+
+/// `--env` needs a name: `=v` is refused.
+#[test]
+fn environment_variables_need_a_name() {
+    let hello = repo_file("examples/hello.wat");
+    let output = pulley(&["run", "--env", "=v", &hello]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    assert_eq!(
+        stderr(&output),
+        "error: --env \"=v\" has an empty name: expected NAME=VALUE\n"
+    );
+    let output = pulley(&["run", "--env", "A=", &hello]);
+    assert!(output.status.success(), "{}", stderr(&output));
 }

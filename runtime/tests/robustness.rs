@@ -3,8 +3,8 @@
 //! the host, fuel exhaustion, API misuse.
 
 use pulley::{
-    Caller, Config, Engine, Error, Func, ImportMismatch, LinkError, Linker, Module, Store,
-    TrapKind, UsageError, Val, ValType,
+    Caller, Config, Engine, Error, Func, ImportMismatch, LimitError, LinkError, Linker, Module,
+    Store, TrapKind, UsageError, Val, ValType,
 };
 
 /// The interpreter's engine, and native code's with the `native` feature.
@@ -43,6 +43,40 @@ fn malformed_and_truncated_wasm_is_an_error() {
     assert!(Module::new(&engine, b"\0asm\x02\0\0\0").is_err());
     assert!(Module::new(&engine, "(module (func (result i32)))").is_err());
     assert!(Module::new(&engine, "(module (func (i32.add)))").is_err());
+}
+
+/// Input larger than [`pulley::MAX_MODULE_BYTES`] is refused before it is
+/// parsed, whether wasm, text or an artifact.
+#[test]
+fn inputs_larger_than_the_module_size_limit_are_refused() {
+    let engine = Engine::default();
+    // Zeroed pages the allocator does not touch: cheap at 1 GiB.
+    let mut bytes = vec![0u8; pulley::MAX_MODULE_BYTES + 1];
+    let refused = |result: Result<Module, Error>| match result {
+        Err(Error::ResourceLimit(LimitError::ModuleSize { bytes, maximum })) => {
+            assert_eq!(
+                (bytes, maximum),
+                (pulley::MAX_MODULE_BYTES + 1, pulley::MAX_MODULE_BYTES)
+            );
+        }
+        Ok(_) => panic!("accepted"),
+        // Its message may quote the whole gigabyte.
+        Err(error) => panic!(
+            "another error: {}",
+            error.to_string().chars().take(200).collect::<String>()
+        ),
+    };
+    refused(Module::new(&engine, &bytes));
+    refused(Module::from_binary(&engine, &bytes));
+    bytes[..4].copy_from_slice(b"\0asm");
+    refused(Module::new(&engine, &bytes));
+    let artifact = Module::new(&engine, "(module)")
+        .unwrap()
+        .serialize()
+        .unwrap();
+    bytes[..artifact.len()].copy_from_slice(&artifact);
+    refused(Module::new(&engine, &bytes));
+    refused(Module::deserialize(&engine, &bytes));
 }
 
 #[test]

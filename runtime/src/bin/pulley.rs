@@ -1,5 +1,8 @@
 //! The `pulley` command: run, compile, disassemble wasm, and run spec scripts.
 
+use std::fmt;
+use std::fs::File;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -104,7 +107,10 @@ struct Host {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(usage) => return print_usage(&usage),
+    };
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Compile {
@@ -118,11 +124,59 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        Err(error) if error.is::<StdoutClosed>() => ExitCode::from(STDOUT_CLOSED_STATUS),
         Err(error) => {
-            eprintln!("error: {error:#}");
+            // If standard error fails too, the status alone tells.
+            let _ = writeln!(io::stderr(), "error: {error:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints clap's help, version or usage error, which `Cli::parse` would
+/// print ignoring a failure to write.
+fn print_usage(usage: &clap::Error) -> ExitCode {
+    let status = ExitCode::from(u8::try_from(usage.exit_code()).unwrap_or(1));
+    match usage.print() {
+        Ok(()) => status,
+        // A usage error goes to standard error: its status alone tells.
+        Err(_) if usage.use_stderr() => status,
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            ExitCode::from(STDOUT_CLOSED_STATUS)
+        }
+        Err(error) => {
+            let _ = writeln!(
+                io::stderr(),
+                "error: cannot write to standard output: {error}"
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Standard output's reader went away (`pulley disas X | head -1`): the
+/// command stops writing and exits quietly.
+#[derive(Debug, thiserror::Error)]
+#[error("standard output is closed")]
+struct StdoutClosed;
+
+/// The status of a command whose standard output was closed: 128 + SIGPIPE,
+/// what a shell reports for a tool that SIGPIPE ended (Rust programs ignore
+/// the signal and see the error instead), so that `set -o pipefail` scripts
+/// see the same as for `cat`.
+const STDOUT_CLOSED_STATUS: u8 = 141;
+
+/// Writes to standard output and flushes, so that a failure is seen here
+/// and not lost at exit. `print!` would panic instead.
+fn write_stdout(text: fmt::Arguments<'_>) -> Result<()> {
+    let mut stdout = io::stdout().lock();
+    stdout
+        .write_fmt(text)
+        .and_then(|()| stdout.flush())
+        .map_err(|error| match error.kind() {
+            io::ErrorKind::BrokenPipe => anyhow::Error::new(StdoutClosed),
+            _ => anyhow::Error::new(error).context("cannot write to standard output"),
+        })
 }
 
 /// What `run` and `wast` compile for: a Pulley flavour, or host machine
@@ -172,8 +226,36 @@ fn config(target: Option<Target>, fuel: bool) -> Result<Config> {
 }
 
 fn load(engine: &Engine, file: &Path) -> Result<Module> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    Module::new(engine, &bytes).with_context(|| format!("cannot load {}", file.display()))
+    load_bytes(engine, file, &read_input(file)?)
+}
+
+/// Compiles or loads `bytes`, read from `file`.
+fn load_bytes(engine: &Engine, file: &Path, bytes: &[u8]) -> Result<Module> {
+    Module::new(engine, bytes).with_context(|| format!("cannot load {}", file.display()))
+}
+
+/// Reads a module, artifact or script: at most [`pulley::MAX_MODULE_BYTES`],
+/// the largest module Pulley accepts, so that a file that never ends
+/// (`/dev/zero`) is an error and not a read until memory runs out. A
+/// regular file that is larger is refused before it is read.
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let limit = pulley::MAX_MODULE_BYTES as u64;
+    let read = || -> io::Result<Option<Vec<u8>>> {
+        let file = File::open(path)?;
+        if file.metadata()?.len() > limit {
+            return Ok(None);
+        }
+        let mut bytes = Vec::new();
+        file.take(limit + 1).read_to_end(&mut bytes)?;
+        Ok((bytes.len() as u64 <= limit).then_some(bytes))
+    };
+    match read().with_context(|| format!("cannot read {}", path.display()))? {
+        Some(bytes) => Ok(bytes),
+        None => bail!(
+            "cannot read {}: larger than {limit} bytes, the largest module Pulley accepts",
+            path.display()
+        ),
+    }
 }
 
 fn run(args: RunArgs) -> Result<ExitCode> {
@@ -268,6 +350,11 @@ fn wasi_context(args: &RunArgs) -> Result<WasiCtx> {
         let (name, value) = env
             .split_once('=')
             .with_context(|| format!("--env {env:?} is not NAME=VALUE"))?;
+        // Split off at the first `=`, the name holds none; an empty one is
+        // refused too, as no program could look the variable up.
+        if name.is_empty() {
+            bail!("--env {env:?} has an empty name: expected NAME=VALUE");
+        }
         builder.env(name, value);
     }
     for dir in &args.dirs {
@@ -302,7 +389,7 @@ fn invoke(store: &mut Store<Host>, instance: Instance, name: &str, args: &[Strin
     let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
     func.call(&mut *store, &params, &mut results)?;
     for result in results {
-        println!("{}", format_value(&result));
+        write_stdout(format_args!("{}\n", format_value(&result)))?;
     }
     Ok(())
 }
@@ -355,8 +442,13 @@ fn compile(file: &Path, target: Option<Flavour>, output: &Path, fuel: bool) -> R
 }
 
 fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<ExitCode> {
-    let engine = engine(target, false);
-    let module = load(&engine, file)?;
+    let bytes = read_input(file)?;
+    // An artifact's code charges fuel or not as it was compiled: the engine
+    // that shows it takes the artifact's setting (a wasm module is compiled
+    // without fuel).
+    let fuel = pulley_module::decode_header(&bytes).is_ok_and(|header| header.features.fuel);
+    let engine = engine(target, fuel);
+    let module = load_bytes(&engine, file, &bytes)?;
     let compiled = module.compiled();
     let info = &compiled.info;
     let selected = only
@@ -376,7 +468,23 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
                 .with_context(|| format!("no function {name:?}"))
         })
         .transpose()?;
-    print!("{}", compiled.disassemble(selected));
+    if let Some(index) = selected {
+        let functions = info.functions.len() as u64;
+        let imported = info.imported_functions;
+        if u64::from(index) >= functions {
+            let plural = if functions == 1 { "" } else { "s" };
+            bail!("no function {index}: the module has {functions} function{plural}");
+        }
+        if index < imported {
+            let defined = match functions - u64::from(imported) {
+                0 => "no functions".to_string(),
+                1 => format!("function {imported}"),
+                _ => format!("functions {imported} to {}", functions - 1),
+            };
+            bail!("function {index} is imported and has no code: the module defines {defined}");
+        }
+    }
+    write_stdout(format_args!("{}", compiled.disassemble(selected)))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -384,22 +492,22 @@ fn wast(files: &[PathBuf], target: Option<Target>) -> Result<ExitCode> {
     let config = config(target, false)?;
     let (mut passed, mut failed) = (0, 0);
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .with_context(|| format!("cannot read {}", file.display()))?;
+        let text = String::from_utf8(read_input(file)?)
+            .with_context(|| format!("cannot read {}: not UTF-8 text", file.display()))?;
         let name = file.display().to_string();
         let report = pulley::wast::run_script(&name, &text, &config);
         for failure in &report.failures {
-            println!("  FAIL {failure}");
+            write_stdout(format_args!("  FAIL {failure}\n"))?;
         }
-        println!(
-            "{name}: {} passed, {} failed",
+        write_stdout(format_args!(
+            "{name}: {} passed, {} failed\n",
             report.passed,
             report.failed()
-        );
+        ))?;
         passed += report.passed;
         failed += report.failed();
     }
-    println!("{passed} passed, {failed} failed");
+    write_stdout(format_args!("{passed} passed, {failed} failed\n"))?;
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {

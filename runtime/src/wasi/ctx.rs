@@ -20,13 +20,14 @@ use super::types::rights;
 #[non_exhaustive]
 pub enum WasiError {
     /// A directory to pre-open could not be opened.
-    #[error("cannot pre-open directory {}: {source}", path.display())]
+    // The message prints the cause, so it is not also the `source()`: a
+    // chain printer (anyhow's `{:#}`) would print it twice.
+    #[error("cannot pre-open directory {}: {error}", path.display())]
     Preopen {
         /// The host path.
         path: PathBuf,
         /// Why it could not be opened.
-        #[source]
-        source: std::io::Error,
+        error: std::io::Error,
     },
 }
 
@@ -246,10 +247,10 @@ impl WasiCtxBuilder {
         guest_path: impl AsRef<str>,
     ) -> Result<&mut Self, WasiError> {
         let path = host_path.as_ref();
-        let dir = Dir::open_ambient_dir(path, ambient_authority()).map_err(|source| {
+        let dir = Dir::open_ambient_dir(path, ambient_authority()).map_err(|error| {
             WasiError::Preopen {
                 path: path.to_owned(),
-                source,
+                error,
             }
         })?;
         self.preopens.push((dir, guest_path.as_ref().to_owned()));

@@ -38,6 +38,9 @@ fn preopens_are_described() {
         .unwrap_err();
     assert!(matches!(&error, WasiError::Preopen { path, .. } if path == &missing));
     assert!(error.to_string().contains("does-not-exist"), "{error}");
+    // The message holds the OS error, so a chain printer must not find it
+    // again as the source.
+    assert!(std::error::Error::source(&error).is_none());
 }
 
 #[test]
