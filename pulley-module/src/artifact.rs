@@ -20,16 +20,16 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::{
-    AddressMapEntry, CompiledFunction, CompiledModule, ConstExpr, ConstOp, DataMode, DataSegment,
-    ElementItems, ElementMode, ElementSegment, Export, ExportKind, Flavour, FuncType, GlobalType,
-    Import, ImportKind, Limits, MemoryType, ModuleInfo, TableType, ValType,
+    AddressMapEntry, CheapCompilation, CompiledFunction, CompiledModule, ConstExpr, ConstOp,
+    DataMode, DataSegment, ElementItems, ElementMode, ElementSegment, Export, ExportKind, Flavour,
+    FuncType, GlobalType, Import, ImportKind, Limits, MemoryType, ModuleInfo, TableType, ValType,
 };
 
 /// The first bytes of every artifact.
 pub const MAGIC: [u8; 8] = *b"\0pulley\x1a";
 
 /// The artifact format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const HEADER_LEN: usize = 41;
 
@@ -149,6 +149,10 @@ pub fn encode(module: &CompiledModule, header: &ArtifactHeader) -> Vec<u8> {
         w.u32(f.frame_slots);
         w.u32(f.params);
         w.u32(f.results);
+        w.u8(match f.compiled_cheaply {
+            CheapCompilation::No => 0,
+            CheapCompilation::SinglePassAllocation => 1,
+        });
     });
     payload.sequence(&module.address_map, |w, entry| {
         w.u32(entry.code_offset);
@@ -229,6 +233,11 @@ pub fn decode(bytes: &[u8]) -> Result<(ArtifactHeader, CompiledModule), Artifact
             frame_slots: r.u32()?,
             params: r.u32()?,
             results: r.u32()?,
+            compiled_cheaply: match r.u8()? {
+                0 => CheapCompilation::No,
+                1 => CheapCompilation::SinglePassAllocation,
+                _ => return Err(r.malformed("how a function was compiled")),
+            },
         })
     })?;
     let address_map = reader.sequence(|r| {

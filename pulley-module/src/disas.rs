@@ -5,7 +5,7 @@ use alloc::format;
 use alloc::string::String;
 use core::fmt::Write;
 
-use crate::{CompiledModule, Escaped};
+use crate::{CheapCompilation, CompiledModule, Escaped};
 
 impl CompiledModule {
     /// Disassembles every function, or only function `only` (a wasm function
@@ -22,9 +22,13 @@ impl CompiledModule {
                 .function_name(index)
                 .map(|n| format!(" {}", Escaped(n)))
                 .unwrap_or_default();
+            let cheaply = match function.compiled_cheaply {
+                CheapCompilation::No => "",
+                CheapCompilation::SinglePassAllocation => ", single-pass register allocation",
+            };
             let _ = writeln!(
                 text,
-                "function {index}{name} (frame: {} slots):",
+                "function {index}{name} (frame: {} slots{cheaply}):",
                 function.frame_slots
             );
             let (start, end) = (function.code_start as usize, function.code_end as usize);

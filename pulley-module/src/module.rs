@@ -349,6 +349,21 @@ pub struct CompiledFunction {
     pub params: u32,
     /// Slots its results occupy.
     pub results: u32,
+    /// How it was compiled, where not the usual way.
+    pub compiled_cheaply: CheapCompilation,
+}
+
+/// A function compiled a cheaper way than the optimizing pipeline, because
+/// its shape would have made that pipeline's cost grow faster than its
+/// size (see `pulley-emit`'s compile-time budgets).
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum CheapCompilation {
+    /// Compiled the usual way.
+    #[default]
+    No,
+    /// So many values were live at once that registers were allocated by
+    /// regalloc2's single-pass allocator instead of its backtracking one.
+    SinglePassAllocation,
 }
 
 /// A module compiled to Pulley bytecode.

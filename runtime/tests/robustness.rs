@@ -300,3 +300,47 @@ fn api_misuse_is_an_error() {
     id.call(&mut store, &[Val::I32(7)], &mut results).unwrap();
     assert_eq!(results[0], Val::I32(7));
 }
+
+/// A function with more values live at once than the backtracking register
+/// allocator handles in linear time is compiled with the single-pass one
+/// (recorded per function, shown by `disas`), and computes the same sum.
+#[test]
+fn functions_with_huge_register_pressure_compile_cheaply_and_correctly() {
+    const VALUES: u32 = 1500;
+    let loads: String = (0..VALUES)
+        .map(|k| format!("(i64.load offset={} (i32.const 0))", 8 * k))
+        .collect();
+    let wat = format!(
+        "(module (memory (export \"memory\") 1) (func (export \"sum\") (result i64) {loads}{}))",
+        "(i64.add)".repeat(VALUES as usize - 1)
+    );
+    let engine = Engine::default();
+    let module = Module::new(&engine, &wat).unwrap();
+    assert_eq!(
+        module.compiled().functions[0].compiled_cheaply,
+        pulley_module::CheapCompilation::SinglePassAllocation
+    );
+    assert!(
+        module
+            .compiled()
+            .disassemble(None)
+            .contains("single-pass register allocation")
+    );
+    let mut store = Store::new(&engine, ());
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let memory = instance.get_memory(&mut store, "memory").unwrap();
+    let mut expected: i64 = 0;
+    for k in 0..u64::from(VALUES) {
+        let value = (k * 7919) as i64;
+        memory
+            .write(&mut store, 8 * k as usize, &value.to_le_bytes())
+            .unwrap();
+        expected = expected.wrapping_add(value);
+    }
+    let sum = instance.get_func(&mut store, "sum").unwrap();
+    let mut results = [Val::I64(0)];
+    sum.call(&mut store, &[], &mut results).unwrap();
+    assert_eq!(results[0], Val::I64(expected));
+}

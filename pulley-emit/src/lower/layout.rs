@@ -273,21 +273,41 @@ fn is_small_exit(block: &PlacedBlock) -> bool {
 }
 
 /// For every block, the block control really reaches: pure jumps followed.
+/// Linear: each chain is walked once, and every block on it remembers where
+/// it ends (a cycle of pure jumps ends at the block where it closes).
 fn thread_jumps(blocks: &[PlacedBlock]) -> Vec<u32> {
-    (0..blocks.len() as u32)
-        .map(|start| {
-            let mut block = start;
-            let mut steps = 0;
-            while let Ending::Jump(target) = blocks[block as usize].ending {
-                if !blocks[block as usize].ops.is_empty() || steps > blocks.len() {
-                    break;
-                }
-                block = target;
-                steps += 1;
+    const UNKNOWN: u32 = u32::MAX;
+    let mut reaches = vec![UNKNOWN; blocks.len()];
+    let mut on_chain = vec![false; blocks.len()];
+    let mut chain = Vec::new();
+    for start in 0..blocks.len() as u32 {
+        let mut block = start;
+        let end = loop {
+            let index = block as usize;
+            if reaches[index] != UNKNOWN {
+                break reaches[index];
             }
-            block
-        })
-        .collect()
+            if on_chain[index] {
+                break block;
+            }
+            match blocks[index].ending {
+                Ending::Jump(target) if blocks[index].ops.is_empty() => {
+                    on_chain[index] = true;
+                    chain.push(block);
+                    block = target;
+                }
+                _ => break block,
+            }
+        };
+        for block in chain.drain(..) {
+            reaches[block as usize] = end;
+            on_chain[block as usize] = false;
+        }
+        if reaches[start as usize] == UNKNOWN {
+            reaches[start as usize] = end;
+        }
+    }
+    reaches
 }
 
 /// `op` with block labels threaded.

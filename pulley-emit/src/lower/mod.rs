@@ -20,14 +20,17 @@ mod division;
 mod emit;
 mod layout;
 mod memory;
+mod pressure;
 mod select;
 mod simd;
 mod vcode;
 mod vector_ops;
 
 use cranelift_codegen::ir;
-use pulley_module::{AddressMapEntry, CompiledFunction, CompiledModule, ModuleInfo};
-use regalloc2::{Block as RaBlock, InstRange, RegallocOptions};
+use pulley_module::{
+    AddressMapEntry, CheapCompilation, CompiledFunction, CompiledModule, ModuleInfo,
+};
+use regalloc2::{Algorithm, Block as RaBlock, InstRange, RegallocOptions};
 
 use crate::CompileError;
 use crate::translate::ModuleEnvironment;
@@ -38,7 +41,17 @@ pub(crate) struct LoweredFunction {
     emitted: emit::EmittedFunction,
     params: u32,
     results: u32,
+    compiled_cheaply: CheapCompilation,
 }
+
+/// Values live at once (estimated by [`pressure::estimate`]) beyond which
+/// registers are allocated by regalloc2's single-pass allocator. Its
+/// backtracking allocator's time grows with the square of that number
+/// (four times the live values took 10 to 20 times as long); the
+/// single-pass one's grows linearly, and spills more. The most in any
+/// function of ../shared/bench-wasm and bench-wasm-large is 433
+/// (shootout-ed25519); large C++ functions stay under 200.
+const SINGLE_PASS_PRESSURE: usize = 1000;
 
 /// The buffers that lowering reuses from one function to the next (the
 /// state of one function is a [`context::LoweringContext`]).
@@ -68,8 +81,17 @@ impl LoweringBuffers {
     ) -> Result<LoweredFunction, CompileError> {
         let selection = select::select(env, func, wasm_func)?;
         build_vcode(&mut self.vcode, selection);
+        let compiled_cheaply = if pressure::estimate(&self.vcode) > SINGLE_PASS_PRESSURE {
+            CheapCompilation::SinglePassAllocation
+        } else {
+            CheapCompilation::No
+        };
         let options = RegallocOptions {
             validate_ssa: cfg!(debug_assertions),
+            algorithm: match compiled_cheaply {
+                CheapCompilation::No => Algorithm::Ion,
+                CheapCompilation::SinglePassAllocation => Algorithm::Fastalloc,
+            },
             ..RegallocOptions::default()
         };
         let output =
@@ -96,6 +118,7 @@ impl LoweringBuffers {
             emitted,
             params: params as u32,
             results: results as u32,
+            compiled_cheaply,
         })
     }
 }
@@ -242,6 +265,7 @@ impl ModuleEmitter {
             frame_slots: function.emitted.frame_slots,
             params: function.params,
             results: function.results,
+            compiled_cheaply: function.compiled_cheaply,
         });
         Ok(())
     }

@@ -194,7 +194,7 @@ impl VCode {
 
     /// The block-parameter arguments a branch passes to its `succ_index`th
     /// successor.
-    fn branch_args(&self, inst: RaInst) -> &[VReg] {
+    pub(super) fn branch_args(&self, inst: RaInst) -> &[VReg] {
         match &self.insts[inst.index()] {
             VInst::Jump { args, .. } => args,
             _ => &[],
