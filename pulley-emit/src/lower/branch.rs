@@ -53,16 +53,20 @@ pub(crate) fn branch_table(
     table: ir::JumpTable,
 ) {
     let table = &cx.func.dfg.jump_tables[table];
-    let mut seen: HashMap<ir::BlockCall, u32> = HashMap::new();
+    // Entries are distinct block calls even where they name the same block
+    // with the same arguments: one edge for each distinct (block, arguments),
+    // so that a table of a million entries to a few blocks costs a few edges.
+    let mut seen: HashMap<(u32, Vec<Value>), u32> = HashMap::new();
     let mut targets = Vec::new();
     let calls: Vec<ir::BlockCall> = table.as_slice().to_vec();
     let default = table.default_block();
     for call in calls.iter().copied().chain(std::iter::once(default)) {
-        let edge = match seen.get(&call) {
+        let key = block_call(cx, call);
+        let edge = match seen.get(&key) {
             Some(&edge) => edge,
             None => {
                 let edge = edge(cx, block, call);
-                seen.insert(call, edge);
+                seen.insert(key, edge);
                 edge
             }
         };

@@ -98,7 +98,16 @@ impl VInst {
             VInst::Branch {
                 taken, not_taken, ..
             } => vec![*taken, *not_taken],
-            VInst::Table { targets, .. } => targets.clone(),
+            // Each successor once: many entries may share an edge, and
+            // regalloc2 counts a repeated successor as another predecessor.
+            VInst::Table { targets, .. } => {
+                let mut seen = std::collections::HashSet::new();
+                targets
+                    .iter()
+                    .copied()
+                    .filter(|&t| seen.insert(t))
+                    .collect()
+            }
             _ => Vec::new(),
         }
     }
