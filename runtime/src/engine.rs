@@ -98,7 +98,10 @@ impl Config {
 
     /// The deepest nesting of calls from wasm into the host and back into
     /// wasm (default 1000); deeper is a stack-overflow trap. Each level uses
-    /// a few kilobytes of the native stack of the thread calling into wasm.
+    /// a few kilobytes of the native stack of the thread calling into wasm;
+    /// where the thread's stack is known (Linux, with `std`), nesting also
+    /// traps when less than 256 KiB of it would be left, so a small stack
+    /// gives a trap, never a crash.
     pub fn max_host_nesting(&mut self, depth: u32) -> &mut Self {
         self.max_host_nesting = depth;
         self

@@ -58,6 +58,8 @@ mod memory;
 mod module;
 #[cfg(feature = "native")]
 mod native;
+#[cfg(feature = "std")]
+mod stack;
 mod store;
 mod table;
 mod values;

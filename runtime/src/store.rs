@@ -213,6 +213,11 @@ pub(crate) struct StoreInner {
     pub(crate) types: TypeRegistry,
     /// Nesting of wasm calls through the host.
     pub(crate) depth: u32,
+    /// Below this stack address, wasm called from the host while wasm runs
+    /// traps with a stack overflow (`crate::stack`; 0: no limit). Set when
+    /// the outermost call enters.
+    #[cfg(feature = "std")]
+    pub(crate) nesting_stack_limit: usize,
     pub(crate) moves: Moves,
     /// `moves` when the environments were last re-pointed.
     environments_at: Option<u64>,
@@ -378,6 +383,8 @@ impl<T> Store<T> {
             externs: Vec::new(),
             types: TypeRegistry::default(),
             depth: 0,
+            #[cfg(feature = "std")]
+            nesting_stack_limit: 0,
             moves: Moves::default(),
             environments_at: None,
             environment_refreshes: 0,

@@ -189,7 +189,20 @@ fn runaway_nesting_through_the_host_is_a_stack_overflow() {
     }
 }
 
+/// On a small native stack, nesting stops with a trap before the stack runs
+/// out (the default limit of 1000 levels needs more than this stack has).
+#[test]
+fn runaway_nesting_on_a_small_native_stack_is_a_stack_overflow_trap() {
+    for engine in engines() {
+        runaway_nesting_with_stack(&engine, 256 << 10);
+    }
+}
+
 fn runaway_nesting(engine: &Engine) {
+    runaway_nesting_with_stack(engine, 16 << 20);
+}
+
+fn runaway_nesting_with_stack(engine: &Engine, stack_size: usize) {
     let module = Module::new(
         engine,
         r#"(module
@@ -212,10 +225,10 @@ fn runaway_nesting(engine: &Engine) {
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let run = instance.get_func(&store, "run").unwrap();
     *store.data_mut() = Some(run);
-    // A thread with a generous stack: each nesting level costs native stack.
+    // Each nesting level costs native stack.
     let error = std::thread::scope(|scope| {
         std::thread::Builder::new()
-            .stack_size(16 << 20)
+            .stack_size(stack_size)
             .spawn_scoped(scope, || run.call(&mut store, &[], &mut []).unwrap_err())
             .unwrap()
             .join()

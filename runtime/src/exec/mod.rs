@@ -45,6 +45,15 @@ pub(crate) fn invoke<T>(
             if store.inner.depth >= store.inner.engine.config().host_nesting_limit() {
                 return Err(Trap::new(TrapKind::StackOverflow).into());
             }
+            // Each level of nesting through the host takes native stack: on
+            // a small stack, trap before running off it.
+            #[cfg(feature = "std")]
+            if store.inner.depth == 0 {
+                store.inner.nesting_stack_limit =
+                    crate::stack::limit(usize::MAX, crate::stack::HOST_RESERVE);
+            } else if crate::stack::here() < store.inner.nesting_stack_limit {
+                return Err(Trap::new(TrapKind::StackOverflow).into());
+            }
             store.inner.depth += 1;
             #[cfg(feature = "native")]
             let result = if store.inner.instances[instance]

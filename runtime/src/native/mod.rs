@@ -11,7 +11,6 @@
 
 mod code;
 mod host;
-mod stack;
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
@@ -271,7 +270,7 @@ pub(crate) fn run<T>(
     // vmctx), and this is the only thread using the store.
     unsafe {
         if (*context).depth == 0 {
-            (*context).stack_limit = stack::limit(budget);
+            (*context).stack_limit = crate::stack::limit(budget, crate::stack::HOST_RESERVE);
         }
         (*context).depth += 1;
         (*context).fuel = fuel;
