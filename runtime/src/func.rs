@@ -109,7 +109,16 @@ impl Func {
     ) -> Result<()> {
         let store = store.as_context_mut().0;
         store.inner.check(self.store)?;
-        let ty = store.inner.funcs[self.index].ty.clone();
+        // A `Func` names an entry of its store: those are never removed,
+        // and handles from bytecode are verified references. Checked anyway,
+        // so that a bad index is an error, never a panic.
+        let ty = store
+            .inner
+            .funcs
+            .get(self.index)
+            .ok_or(UsageError::NoSuchFunction)?
+            .ty
+            .clone();
         if params.len() != ty.params.len() || results.len() != ty.results.len() {
             return Err(UsageError::ValueCount {
                 params: ty.params.len(),

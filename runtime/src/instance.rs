@@ -260,7 +260,12 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         };
         match (&import.kind, external) {
             (ImportKind::Func(ty), Extern::Func(func)) => {
-                if *store.inner.funcs[func.index].ty != info.types[*ty as usize] {
+                let entry = store
+                    .inner
+                    .funcs
+                    .get(func.index)
+                    .ok_or(UsageError::NoSuchFunction)?;
+                if *entry.ty != info.types[*ty as usize] {
                     return Err(incompatible(ImportMismatch::FunctionType));
                 }
                 funcs.push(func.index);

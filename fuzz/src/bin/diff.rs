@@ -12,26 +12,7 @@ use std::time::{Duration, Instant};
 
 use pulley_fuzz::oracle::{Outcome, TestCase};
 use pulley_fuzz::panel::{Panel, Verdict};
-
-/// A small, fast, deterministic generator (SplitMix64).
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len.div_ceil(8))
-            .flat_map(|_| self.next().to_le_bytes())
-            .take(len)
-            .collect()
-    }
-}
+use pulley_fuzz::rng::SplitMix;
 
 /// An engine taking longer than this on one module is reported.
 const SLOW: Duration = Duration::from_secs(2);
@@ -93,7 +74,7 @@ fn main() -> ExitCode {
     let mut random = SplitMix(seed);
     let started = Instant::now();
     for iteration in 0..iterations {
-        let length = 4000 + (random.next() % 60_000) as usize;
+        let length = 4000 + (random.next_u64() % 60_000) as usize;
         let data = random.bytes(length);
         if only.is_some_and(|only| only != iteration) {
             continue;

@@ -5,20 +5,25 @@
 //! (regalloc2's backtracking allocator; such functions now get its
 //! single-pass one), and `br_table` targets.
 //!
+//! What is measured is `Module::new`: parsing, validation, compilation and
+//! the verifier, which must stay linear too.
+//!
 //! These are ratios, not timings: each size is compiled several times and
 //! the fastest run counts, and memory is the peak of bytes allocated, counted
 //! by this test's allocator. The tests run one at a time (`SERIAL`), so that
-//! they do not slow each other down, and only in optimized builds
-//! (`scripts/test.sh` runs `cargo test --release -p pulley-emit --features
-//! native --test scaling`): in debug builds the debug assertions of
-//! Cranelift's egraph pass take more than linear time on deep block nests.
+//! they do not slow each other down, and only in optimized builds: in debug
+//! builds the debug assertions of Cranelift's egraph pass take more than
+//! linear time on deep block nests. They live in this crate because CI
+//! builds it optimized anyway (`cargo test --release -p pulley-fuzz --lib
+//! --test scaling` in scripts/test.sh), with functions compiled one after
+//! another (no `parallel` feature).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use pulley_emit::{Config, compile};
+use pulley::{Engine, Module};
 
 /// Counts the bytes allocated now and at most since the last reset.
 struct Counting;
@@ -76,13 +81,14 @@ fn cpu_time() -> Duration {
 /// and the peak of bytes allocated beyond what was allocated before.
 fn cost(wat: &str) -> (Duration, usize) {
     let wasm = wat::parse_str(wat).expect("the shape is valid text");
+    let engine = Engine::default();
     let mut fastest = Duration::MAX;
     let mut peak = 0;
     for _ in 0..5 {
         let before = CURRENT.load(Ordering::Relaxed);
         PEAK.store(before, Ordering::Relaxed);
         let start = cpu_time();
-        let compiled = compile(&wasm, &Config::default()).expect("the shape compiles");
+        let compiled = Module::new(&engine, &wasm).expect("the shape compiles");
         fastest = fastest.min(cpu_time() - start);
         drop(compiled);
         peak = PEAK.load(Ordering::Relaxed) - before;
