@@ -216,12 +216,24 @@ pub fn decode_header(bytes: &[u8]) -> Result<ArtifactHeader, ArtifactError> {
     })
 }
 
-/// Decodes an artifact's payload (after [`decode_header`] accepted it) and
-/// checks its consistency.
+/// Decodes an artifact: its header (as [`decode_header`]) and its payload,
+/// whose consistency it checks.
 pub fn decode(bytes: &[u8]) -> Result<(ArtifactHeader, CompiledModule), ArtifactError> {
     let header = decode_header(bytes)?;
+    Ok((header, decode_payload(bytes)?))
+}
+
+/// Decodes the payload of an artifact whose header [`decode_header`] has
+/// accepted (so the checksum is not computed again), and checks its
+/// consistency. Any bytes are safe to pass: a payload that does not decode
+/// is an error.
+pub fn decode_payload(bytes: &[u8]) -> Result<CompiledModule, ArtifactError> {
+    let payload = bytes.get(HEADER_LEN..).ok_or(ArtifactError::Truncated {
+        needed: HEADER_LEN as u64,
+        available: bytes.len() as u64,
+    })?;
     let mut reader = Reader {
-        bytes: &bytes[HEADER_LEN..],
+        bytes: payload,
         at: 0,
     };
     let info = reader.module_info()?;
@@ -261,7 +273,7 @@ pub fn decode(bytes: &[u8]) -> Result<(ArtifactHeader, CompiledModule), Artifact
     module
         .check_consistency()
         .map_err(ArtifactError::Inconsistent)?;
-    Ok((header, module))
+    Ok(module)
 }
 
 #[derive(Default)]

@@ -20,7 +20,7 @@ mod module;
 
 pub use artifact::{
     ArtifactError, ArtifactHeader, CodeFeatures, FORMAT_VERSION, MAGIC, decode, decode_header,
-    encode, reseal,
+    decode_payload, encode, reseal,
 };
 pub use builtins::{Builtin, BuiltinType};
 pub use escape::Escaped;

@@ -165,7 +165,7 @@ impl Module {
         check_size(bytes)?;
         let header = pulley_module::decode_header(bytes)?;
         check_header(engine, &header)?;
-        let (header, compiled) = pulley_module::decode(bytes)?;
+        let compiled = pulley_module::decode_payload(bytes)?;
         Module::from_compiled(engine, compiled, header.flavour, header.features)
     }
 

@@ -1,22 +1,14 @@
 //! A function's ops and control flow, as the structural pass finds them:
-//! the op at each offset, and each op's successors (the next op unless it
-//! is a terminator, and its branch targets). The semantic checks walk it.
+//! each op's offset, and its successors (the next op unless it is a
+//! terminator, and its branch targets). The semantic checks walk it.
 
 use alloc::vec::Vec;
-
-/// "No op starts at this byte."
-const NO_OP: u32 = u32::MAX;
 
 /// The ops of one function and the edges between them. Op numbers count
 /// the function's ops in code order; buffers are reused across functions.
 #[derive(Default)]
 pub(super) struct OpGraph {
-    /// The function's first byte.
-    start: usize,
-    /// For each byte of the function: the number of the op starting there,
-    /// or [`NO_OP`].
-    op_at: Vec<u32>,
-    /// Each op's offset.
+    /// Each op's offset, ascending.
     offsets: Vec<u32>,
     /// Whether each op can continue with the next one.
     falls_through: Vec<bool>,
@@ -29,11 +21,8 @@ pub(super) struct OpGraph {
 }
 
 impl OpGraph {
-    /// Starts a function occupying `start..end`.
-    pub(super) fn reset(&mut self, start: usize, end: usize) {
-        self.start = start;
-        self.op_at.clear();
-        self.op_at.resize(end - start, NO_OP);
+    /// Starts a function.
+    pub(super) fn reset(&mut self) {
         self.offsets.clear();
         self.falls_through.clear();
         self.ends.clear();
@@ -47,8 +36,6 @@ impl OpGraph {
 
     /// Records the op at `at`, whose branches were just added.
     pub(super) fn end_op(&mut self, at: usize, falls_through: bool) {
-        let number = self.offsets.len() as u32;
-        self.op_at[at - self.start] = number;
         self.offsets.push(at as u32);
         self.falls_through.push(falls_through);
         self.ends.push(self.targets.len() as u32);
@@ -60,15 +47,13 @@ impl OpGraph {
         let mut first = 0;
         for (op, &end) in self.ends.iter().enumerate() {
             for target in &mut self.targets[first..end as usize] {
-                let number = usize::try_from(*target - self.start as i64)
+                let number = u32::try_from(*target)
                     .ok()
-                    .and_then(|byte| self.op_at.get(byte))
-                    .copied()
-                    .unwrap_or(NO_OP);
-                if number == NO_OP {
-                    return Err((self.offsets[op] as usize, *target));
+                    .and_then(|offset| self.offsets.binary_search(&offset).ok());
+                match number {
+                    Some(number) => *target = number as i64,
+                    None => return Err((self.offsets[op] as usize, *target)),
                 }
-                *target = i64::from(number);
             }
             first = end as usize;
         }

@@ -402,7 +402,7 @@ impl FunctionChecker<'_> {
         let start = self.info.code_start as usize;
         let end = self.info.code_end as usize;
         let func = self.func;
-        self.graph.reset(start, end);
+        self.graph.reset();
         self.ops.clear();
         self.uses_references = self.references.type_results[self.info.ty as usize];
         let limits = IndexLimits {
