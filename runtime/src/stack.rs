@@ -34,9 +34,24 @@ pub(crate) fn limit(budget: usize, reserve: usize) -> usize {
     }
 }
 
-/// The lowest address of the current thread's stack.
+/// The lowest address of the current thread's stack, asked of the system
+/// once per thread: for the main thread glibc reads `/proc/self/maps`, which
+/// cost about 146,000 instructions per outermost call into wasm when it was
+/// asked every time.
 #[cfg(target_os = "linux")]
 fn thread_stack_end() -> Option<usize> {
+    std::thread_local! {
+        static END: core::cell::Cell<Option<Option<usize>>> = const { core::cell::Cell::new(None) };
+    }
+    END.with(|end| {
+        let known = end.get().unwrap_or_else(ask_thread_stack_end);
+        end.set(Some(known));
+        known
+    })
+}
+
+#[cfg(target_os = "linux")]
+fn ask_thread_stack_end() -> Option<usize> {
     let mut attributes = core::mem::MaybeUninit::<libc::pthread_attr_t>::uninit();
     // SAFETY: `pthread_getattr_np` initializes the attributes on success;
     // they are read only then, and destroyed once.
