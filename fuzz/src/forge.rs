@@ -33,7 +33,7 @@ use pulley::{
     Caller, Config, Engine, Error, Extern, ExternRef, Func, Linker, Memory, Module, Store, Val,
 };
 use pulley_isa::{AnyOpcode, Decoded, Op, OperandVisitor, OwnedOp, Slot, SlotList, decode_all};
-use pulley_module::CompiledModule;
+use pulley_module::{CodeFeatures, CompiledModule, FEATURES_OFFSET, HEADER_LEN};
 
 use crate::oracle::TestCase;
 use crate::rng::SplitMix;
@@ -56,13 +56,6 @@ const MAX_ELEMENTS: u64 = 10_000;
 /// Secrets the store holds before the forgery is instantiated: extern
 /// handles 1..=SECRETS all name one.
 const SECRETS: u32 = 8;
-
-/// Offset of the header's feature bits (`pulley_module`'s artifact format);
-/// bit 0 claims fuel.
-const FEATURES_AT: usize = 21;
-
-/// Length of the artifact header; the payload follows.
-const HEADER_LEN: usize = 41;
 
 /// Where the choices of a forgery come from: a seeded generator in the
 /// stable runner, libFuzzer's bytes in the cargo-fuzz target.
@@ -586,7 +579,7 @@ pub fn forge(artifact: &[u8], choices: &mut impl Choices) -> Forgery {
         mutations.push(Mutation::Metadata { at, mask });
     }
     if fuel_claim {
-        bytes[FEATURES_AT] ^= 1;
+        bytes[FEATURES_OFFSET] ^= CodeFeatures { fuel: true }.bits() as u8;
         mutations.push(Mutation::FuelClaim);
     }
     pulley_module::reseal(&mut bytes);

@@ -31,7 +31,11 @@ pub const MAGIC: [u8; 8] = *b"\0pulley\x1a";
 /// The artifact format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 2;
 
-const HEADER_LEN: usize = 41;
+/// The header's length: the payload starts here.
+pub const HEADER_LEN: usize = 41;
+
+/// Where the header's feature bits ([`CodeFeatures::bits`]) are.
+pub const FEATURES_OFFSET: usize = 21;
 
 /// Features the code of an artifact was compiled with.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
@@ -41,7 +45,8 @@ pub struct CodeFeatures {
 }
 
 impl CodeFeatures {
-    fn bits(self) -> u32 {
+    /// The bits the header stores: bit 0 is `fuel`.
+    pub fn bits(self) -> u32 {
         u32::from(self.fuel)
     }
 
@@ -207,8 +212,8 @@ pub fn decode_header(bytes: &[u8]) -> Result<ArtifactHeader, ArtifactError> {
         return Err(ArtifactError::Checksum);
     }
     let flavour = Flavour::from_code(bytes[20]).ok_or(ArtifactError::UnknownFlavour(bytes[20]))?;
-    let features =
-        CodeFeatures::from_bits(u32_at(21)).ok_or(ArtifactError::UnknownFeatures(u32_at(21)))?;
+    let features = CodeFeatures::from_bits(u32_at(FEATURES_OFFSET))
+        .ok_or(ArtifactError::UnknownFeatures(u32_at(FEATURES_OFFSET)))?;
     Ok(ArtifactHeader {
         isa_hash: u64_at(12),
         flavour,

@@ -19,8 +19,8 @@ mod flavour;
 mod module;
 
 pub use artifact::{
-    ArtifactError, ArtifactHeader, CodeFeatures, FORMAT_VERSION, MAGIC, decode, decode_header,
-    decode_payload, encode, reseal,
+    ArtifactError, ArtifactHeader, CodeFeatures, FEATURES_OFFSET, FORMAT_VERSION, HEADER_LEN,
+    MAGIC, decode, decode_header, decode_payload, encode, reseal,
 };
 pub use builtins::{Builtin, BuiltinType};
 pub use escape::Escaped;

@@ -142,12 +142,11 @@ const SPIN: &str = r#"(module (func (export "spin") (loop (br 0))))"#;
 fn an_artifact_compiled_without_fuel_cannot_claim_it() {
     let module = Module::new(&Engine::new(&Config::new()), SPIN).unwrap();
     let mut bytes = module.serialize().unwrap();
-    // Set the header's fuel bit (features, offset 21).
     let mut metered = Config::new();
     metered.consume_fuel(true);
     let metered = Engine::new(&metered);
-    let fuel_bit = Module::new(&metered, SPIN).unwrap().serialize().unwrap()[21];
-    bytes[21] |= fuel_bit;
+    let fuel = pulley_module::CodeFeatures { fuel: true };
+    bytes[pulley_module::FEATURES_OFFSET] |= fuel.bits() as u8;
     pulley_module::reseal(&mut bytes);
     match Module::deserialize(&metered, &bytes) {
         Err(Error::Verify(VerifyError::FuelNotCharged { .. })) => {}
