@@ -144,6 +144,9 @@ fn local_callee(
     let Some(func) = m.function_checked(target.func as usize) else {
         return Err(m.trap(TrapCode::BadSignature));
     };
+    // Equal signature ids imply equal counts only if the embedder's ids are
+    // right; the frame copies below rely on the counts, so they are checked
+    // here, where the interpreter does not have to trust the embedder.
     let results_match = results.is_none_or(|n| n == func.results());
     if func.params() != args || !results_match {
         return Err(m.trap(TrapCode::BadSignature));
