@@ -74,6 +74,84 @@ fn arguments_environment_directories_and_exit_status() {
     assert_eq!(stdout(&output), format!("{probe}\n"));
 }
 
+/// Everything after the module is the program's, options that are also
+/// pulley's included, as under Wasmtime's and wasmi's `run`.
+#[test]
+fn options_after_the_module_belong_to_the_program() {
+    let probe = repo_file("runtime/tests/programs/wasi-probe.wat");
+    let output = pulley(&["run", &probe, "--help", "--fuel", "3", "--", "-x"]);
+    assert_eq!(output.status.code(), Some(7), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("{probe}\n--help\n--fuel\n3\n--\n-x\n")
+    );
+    // Before the module, they are pulley's.
+    let output = pulley(&["run", "--help"]);
+    assert!(output.status.success());
+    assert!(
+        stdout(&output).contains("Usage: pulley run"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// Without `--invoke`: `_start`, else the default export `""`; a reactor's
+/// `_initialize` runs first, before either or an invoked export.
+#[test]
+fn the_entry_point_is_start_else_the_default_export() {
+    let dir = scratch("cli-entry");
+    let log = r#"(import "wasi_snapshot_preview1" "fd_write"
+          (func $fd_write (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 16) "init\n" "main\n" "start\n")
+        ;; Writes the 5 or 6 bytes at `at` to standard output.
+        (func $say (param $at i32) (param $len i32)
+          (i32.store (i32.const 0) (local.get $at))
+          (i32.store (i32.const 4) (local.get $len))
+          (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))"#;
+    let reactor = dir.join("reactor.wat");
+    std::fs::write(
+        &reactor,
+        format!(
+            r#"(module {log}
+                 (func (export "_initialize") (call $say (i32.const 16) (i32.const 5)))
+                 (func (export "") (call $say (i32.const 21) (i32.const 5)))
+                 (func (export "answer") (result i32) (i32.const 42)))"#
+        ),
+    )
+    .unwrap();
+    let reactor = reactor.display().to_string();
+    let output = pulley(&["run", &reactor]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "init\nmain\n");
+    let output = pulley(&["run", "--invoke", "answer", &reactor]);
+    assert_eq!(stdout(&output), "init\n42\n");
+    // `_start` wins over "".
+    let command = dir.join("command.wat");
+    std::fs::write(
+        &command,
+        format!(
+            r#"(module {log}
+                 (func (export "") (call $say (i32.const 21) (i32.const 5)))
+                 (func (export "_start") (call $say (i32.const 26) (i32.const 6))))"#
+        ),
+    )
+    .unwrap();
+    let output = pulley(&["run", &command.display().to_string()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "start\n");
+    // Neither: a clear error.
+    let library = dir.join("library.wat");
+    std::fs::write(&library, r#"(module (func (export "f")))"#).unwrap();
+    let output = pulley(&["run", &library.display().to_string()]);
+    assert!(!output.status.success());
+    assert!(
+        stderr(&output).contains("exports neither `_start` nor the default export \"\""),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn inherit_env_passes_the_host_environment() {
     let probe = repo_file("runtime/tests/programs/wasi-probe.wat");

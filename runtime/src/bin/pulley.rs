@@ -94,11 +94,29 @@ struct RunArgs {
     /// build with the `profile` feature).
     #[arg(long, value_name = "FILE")]
     profile: Option<PathBuf>,
-    /// The module.
-    file: PathBuf,
-    /// Arguments: the program's, or the invoked function's parameters.
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    args: Vec<String>,
+    /// The module, then the arguments: the program's, or the invoked
+    /// function's parameters. Everything after the module belongs to the
+    /// program, options too (`pulley run prog.wasm --help` passes `--help`).
+    #[arg(
+        required = true,
+        num_args = 1..,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "MODULE [ARGS]"
+    )]
+    command: Vec<String>,
+}
+
+impl RunArgs {
+    /// The module's path.
+    fn file(&self) -> &Path {
+        Path::new(&self.command[0])
+    }
+
+    /// The arguments after the module.
+    fn args(&self) -> &[String] {
+        &self.command[1..]
+    }
 }
 
 /// The store's data for `run`: the program's WASI context.
@@ -258,9 +276,13 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
     }
 }
 
+/// What `run` calls without `--invoke`, the first one exported: a command's
+/// `_start`, else the default export `""`, as Wasmtime's and wasmi's `run` do.
+const ENTRY_POINTS: [&str; 2] = ["_start", ""];
+
 fn run(args: RunArgs) -> Result<ExitCode> {
     let engine = Engine::new(&config(args.target, args.fuel.is_some())?);
-    let module = load(&engine, &args.file)?;
+    let module = load(&engine, args.file())?;
     let wasi = wasi_context(&args)?;
     let mut store = Store::new(&engine, Host { wasi });
     if let Some(fuel) = args.fuel {
@@ -284,13 +306,23 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let outcome = linker
         .instantiate(&mut store, &module)
         .map_err(anyhow::Error::from)
-        .and_then(|instance| match &args.invoke {
-            Some(name) => invoke(&mut store, instance, name, &args.args),
-            None => {
-                let start = instance.get_func(&store, "_start").context(
-                    "the module exports no `_start`: use --invoke NAME to call an export",
-                )?;
-                Ok(start.call(&mut store, &[], &mut [])?)
+        .and_then(|instance| {
+            // A reactor initializes itself before anything is called.
+            if let Some(initialize) = instance.get_func(&store, "_initialize") {
+                initialize.call(&mut store, &[], &mut [])?;
+            }
+            match &args.invoke {
+                Some(name) => invoke(&mut store, instance, name, args.args()),
+                None => {
+                    let entry = ENTRY_POINTS
+                        .iter()
+                        .find_map(|name| instance.get_func(&store, name))
+                        .context(
+                            "the module exports neither `_start` nor the default export \"\": \
+                             use --invoke NAME to call an export",
+                        )?;
+                    Ok(entry.call(&mut store, &[], &mut [])?)
+                }
             }
         });
     #[cfg(feature = "profile")]
@@ -339,9 +371,9 @@ fn exit_status(error: &anyhow::Error) -> Option<u32> {
 /// host's standard streams.
 fn wasi_context(args: &RunArgs) -> Result<WasiCtx> {
     let mut builder = WasiCtxBuilder::new();
-    builder.arg(args.file.display().to_string());
+    builder.arg(args.file().display().to_string());
     if args.invoke.is_none() {
-        builder.args(&args.args);
+        builder.args(args.args());
     }
     if args.inherit_env {
         builder.inherit_env();
