@@ -5,7 +5,7 @@
 //! through raw pointers that the embedder sets with the `unsafe` setters
 //! below, whose contracts say what must hold while a call runs.
 
-use core::ptr;
+use core::ptr::{self, NonNull};
 
 use pulley_isa::{FuncRefIndex, GlobalIndex, TableIndex, TypeIndex};
 
@@ -71,6 +71,41 @@ pub struct FuncRefTarget {
     /// The function's index in its instance's program (or the embedder's
     /// own numbering when `instance_id` names no interpreted instance).
     pub func: u32,
+}
+
+/// An [`Environment`] that its embedder keeps valid for the calls that use
+/// it: what [`Interpreter::call`](crate::Interpreter::call) runs against.
+#[derive(Copy, Clone, Debug)]
+pub struct EnvironmentRef(NonNull<Environment>);
+
+// SAFETY: the embedder that made it keeps the environment valid wherever
+// the calls using it run (`EnvironmentRef::new`); the interpreter only reads
+// it while such a call runs.
+unsafe impl Send for EnvironmentRef {}
+
+impl EnvironmentRef {
+    /// Promises that `env` can be run against.
+    ///
+    /// # Safety
+    /// `env` must satisfy the contracts of its setters and stay valid, at the
+    /// same address, until every call started with this reference finishes
+    /// (returns, traps, or is aborted), including while it is suspended.
+    pub unsafe fn new(env: NonNull<Environment>) -> EnvironmentRef {
+        EnvironmentRef(env)
+    }
+
+    /// The environment, valid while a call that uses it runs or is
+    /// suspended (the contract of `new`).
+    pub(crate) fn get(&self) -> &Environment {
+        // SAFETY: the contract of `new`; the interpreter calls this only for
+        // an activation that has not finished.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// The pointer, for the handlers' state.
+    pub(crate) fn as_ptr(self) -> *const Environment {
+        self.0.as_ptr()
+    }
 }
 
 /// The embedder's state a program runs against. One per instance.

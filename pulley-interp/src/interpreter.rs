@@ -8,17 +8,14 @@
 //! and the embedder may make nested calls meanwhile (for example from inside a
 //! host function), which run above it.
 
-use alloc::boxed::Box;
 use alloc::sync::Arc;
-use alloc::vec;
 use alloc::vec::Vec;
-use core::ptr::NonNull;
 
 use pulley_isa::{BuiltinIndex, FuncIndex, ImportIndex, Op, SlotList, TrapCode, decode_one};
 
 use crate::dispatch;
-use crate::environment::Environment;
-use crate::machine::{Frame, State, StopReason};
+use crate::environment::{Environment, EnvironmentRef};
+use crate::machine::{Frame, RegisterStack, State, StopReason, Window};
 use crate::program::Program;
 
 /// Sizes of the interpreter's stacks.
@@ -121,43 +118,13 @@ pub enum CallError {
 /// stopped.
 struct Activation {
     program: Arc<Program>,
-    env: NonNull<Environment>,
+    env: EnvironmentRef,
     frame_floor: usize,
-    /// While suspended: the op that stopped, its window and frame size.
-    stop_pc: *const u8,
-    regs: *mut u64,
-    frame_slots: usize,
+    /// While suspended: the code offset of the op that stopped, and its
+    /// frame's window.
+    stop_offset: usize,
+    window: Window,
     waiting: Option<StopReason>,
-}
-
-/// The register stack: one allocation, freed on drop.
-struct RegisterStack {
-    base: NonNull<u64>,
-    len: usize,
-}
-
-impl RegisterStack {
-    fn new(len: usize) -> Self {
-        let slots: Box<[u64]> = vec![0u64; len.max(1)].into_boxed_slice();
-        let len = slots.len();
-        let base =
-            NonNull::new(Box::into_raw(slots).cast::<u64>()).expect("Box::into_raw is never null");
-        RegisterStack { base, len }
-    }
-
-    fn end(&self) -> *mut u64 {
-        // SAFETY: one past the end of the allocation.
-        unsafe { self.base.as_ptr().add(self.len) }
-    }
-}
-
-impl Drop for RegisterStack {
-    fn drop(&mut self) {
-        let slice = core::ptr::slice_from_raw_parts_mut(self.base.as_ptr(), self.len);
-        // SAFETY: `base` and `len` came from `Box::into_raw` of a boxed slice
-        // of this length, and are dropped once.
-        drop(unsafe { Box::from_raw(slice) });
-    }
 }
 
 /// A Pulley interpreter. See the [crate documentation](crate).
@@ -167,11 +134,6 @@ pub struct Interpreter {
     activations: Vec<Activation>,
     trap_backtrace: Vec<FramePosition>,
 }
-
-// SAFETY: the raw pointers in the interpreter point into its own stack or into
-// programs kept alive by `Arc`s it owns; environments are the embedder's
-// responsibility while a call is suspended (see `Interpreter::call`).
-unsafe impl Send for Interpreter {}
 
 impl Default for Interpreter {
     fn default() -> Self {
@@ -243,15 +205,10 @@ impl Interpreter {
     /// Calls function `func` of `program` with `args` against `env`.
     ///
     /// If a call is suspended, this one runs above it (a nested call).
-    ///
-    /// # Safety
-    /// `env` must satisfy the contracts of its setters and stay valid, at the
-    /// same address, until this call's activation finishes (returns, traps,
-    /// or is aborted), including while it is suspended.
-    pub unsafe fn call(
+    pub fn call(
         &mut self,
         program: &Arc<Program>,
-        env: NonNull<Environment>,
+        env: EnvironmentRef,
         func: FuncIndex,
         args: &[u64],
     ) -> Result<Exit, CallError> {
@@ -269,38 +226,32 @@ impl Interpreter {
                 found: args.len(),
             });
         }
-        // SAFETY: the caller guarantees `env` is valid.
-        check_environment(program, unsafe { env.as_ref() })?;
+        check_environment(program, env.get())?;
         let base = match self.activations.last() {
-            None => self.stack.base.as_ptr(),
-            Some(top) if top.waiting.is_some() => top.regs.wrapping_add(top.frame_slots),
+            None => self.stack.base(),
+            Some(top) if top.waiting.is_some() => top.window.end(),
             Some(_) => {
                 return Err(CallError::NotSuspended {
                     expected: "an exit (calls may only nest inside host calls)",
                 });
             }
         };
-        let room = (self.stack.end().addr() - base.addr()) / core::mem::size_of::<u64>();
-        if room < info.frame_slots as usize {
+        let Some(window) = self.stack.window(base, info.frame_slots as usize) else {
             self.trap_backtrace.clear();
             return Ok(Exit::Trap(TrapCode::StackOverflow));
-        }
-        // SAFETY: the frame fits in the stack (checked above), and `params <=
-        // frame_slots` (verified).
-        unsafe { core::ptr::copy_nonoverlapping(args.as_ptr(), base, args.len()) };
+        };
+        // `params <= frame_slots` (verified).
+        window.write_all(args);
         self.activations.push(Activation {
             program: Arc::clone(program),
             env,
             frame_floor: self.state.frames.len(),
-            stop_pc: core::ptr::null(),
-            regs: base,
-            frame_slots: info.frame_slots as usize,
+            stop_offset: 0,
+            window,
             waiting: None,
         });
         self.load_top();
-        // SAFETY: the verifier checked the function's code range.
-        let pc = unsafe { self.state.code.add(info.code_start as usize) };
-        Ok(self.run(pc, base))
+        Ok(self.run(program.code_at(info.code_start as usize), window.regs()))
     }
 
     /// Continues after [`Exit::OutOfFuel`], retrying the fuel check.
@@ -314,7 +265,7 @@ impl Interpreter {
             });
         }
         top.waiting = None;
-        let (pc, regs) = (top.stop_pc, top.regs);
+        let (pc, regs) = (top.program.code_at(top.stop_offset), top.window.regs());
         self.load_top();
         Ok(self.run(pc, regs))
     }
@@ -329,20 +280,16 @@ impl Interpreter {
             | Op::ReturnCallRef { args, .. } => args,
             _ => SlotList::from_entry_bytes(&[]),
         };
-        let regs = top.regs;
-        // SAFETY: the verifier checked every slot of the list against the frame
-        // that `regs` points to, which lies inside the stack.
-        Ok(args
-            .iter()
-            .map(move |slot| unsafe { regs.add(slot.index()).read() }))
+        let window = top.window;
+        Ok(args.iter().map(move |slot| window.read(slot.index())))
     }
 
     /// Completes the suspended host call, builtin or external call with its
     /// results and continues execution.
     pub fn finish_host_call(&mut self, results: &[u64]) -> Result<Exit, CallError> {
         let (top, op, next) = self.suspended_call()?;
-        let regs = top.regs;
-        let code = top.program.code().as_ptr();
+        let window = top.window;
+        let pc = top.program.code_at(next);
         match op {
             Op::CallImport { results: slots, .. }
             | Op::CallBuiltin { results: slots, .. }
@@ -355,8 +302,7 @@ impl Interpreter {
                     });
                 }
                 for (slot, &value) in slots.iter().zip(results) {
-                    // SAFETY: verified slots of the suspended frame.
-                    unsafe { regs.add(slot.index()).write(value) };
+                    window.write(slot.index(), value);
                 }
                 let top = self
                     .activations
@@ -364,9 +310,8 @@ impl Interpreter {
                     .expect("suspended_call found one");
                 top.waiting = None;
                 self.load_top();
-                // SAFETY: `next` is the end of a verified op, inside the code.
-                let pc = unsafe { code.add(next) };
-                Ok(self.run(pc, regs))
+                // `next` is the end of a verified op, inside the code.
+                Ok(self.run(pc, window.regs()))
             }
             Op::ReturnCallRef { .. } => {
                 let top = self
@@ -400,7 +345,8 @@ impl Interpreter {
     pub fn backtrace(&self) -> Vec<FramePosition> {
         match self.activations.last() {
             Some(top) if top.waiting.is_some() => {
-                self.positions(top, top.stop_pc, &self.state.frames[top.frame_floor..])
+                let pc = top.program.code_at(top.stop_offset);
+                self.positions(top, pc, &self.state.frames[top.frame_floor..])
             }
             _ => Vec::new(),
         }
@@ -419,9 +365,8 @@ impl Interpreter {
         ) {
             return Err(not_suspended);
         }
-        let code = top.program.code();
-        let offset = top.stop_pc.addr() - code.as_ptr().addr();
-        let (op, next) = decode_one(code, offset).map_err(|_| not_suspended)?;
+        let (op, next) =
+            decode_one(top.program.code(), top.stop_offset).map_err(|_| not_suspended)?;
         Ok((top, op, next))
     }
 
@@ -433,7 +378,7 @@ impl Interpreter {
                 self.state.functions = top.program.functions().as_ptr();
                 self.state.functions_len = top.program.functions().len();
                 self.state.env = top.env.as_ptr();
-                self.state.frame_slots = top.frame_slots;
+                self.state.frame_slots = top.window.slots();
                 self.state.frame_floor = top.frame_floor;
             }
             None => {
@@ -448,11 +393,13 @@ impl Interpreter {
 
     /// Runs the activation on top from `pc` in window `regs` until it stops.
     fn run(&mut self, pc: *const u8, regs: *mut u64) -> Exit {
-        // SAFETY: `env` is valid while the activation lives (`call`'s contract).
-        let (memory_base, memory_len) = unsafe {
-            let env = &*self.state.env;
-            (env.memory_base, env.memory_len)
-        };
+        let env: &Environment = self
+            .activations
+            .last()
+            .expect("a running activation")
+            .env
+            .get();
+        let (memory_base, memory_len) = (env.memory_base, env.memory_len);
         dispatch::run(&mut self.state, pc, regs, memory_base, memory_len);
         self.after_stop()
     }
@@ -480,10 +427,13 @@ impl Interpreter {
             StopReason::ExternalCall(handle) => Exit::ExternalCall { handle },
             StopReason::OutOfFuel => Exit::OutOfFuel,
         };
+        let window = self
+            .stack
+            .window(self.state.stop_regs, self.state.frame_slots)
+            .expect("the stopped frame lies inside the stack");
         let top = self.activations.last_mut().expect("a running activation");
-        top.stop_pc = self.state.stop_pc;
-        top.regs = self.state.stop_regs;
-        top.frame_slots = self.state.frame_slots;
+        top.stop_offset = top.program.offset_of(self.state.stop_pc);
+        top.window = window;
         top.waiting = Some(stop);
         exit
     }
@@ -498,10 +448,12 @@ impl Interpreter {
             return Exit::Returned;
         }
         let frame: Frame = self.state.frames.pop().expect("above the floor");
-        for (i, &value) in values.iter().enumerate().take(frame.results.len) {
-            // SAFETY: `i` is below the list's length; the list was verified
-            // against the caller's frame at `caller_regs`.
-            unsafe { frame.caller_regs.add(frame.results.get(i).0).write(value) };
+        let caller = self
+            .stack
+            .window(frame.caller_regs, frame.caller_frame_slots)
+            .expect("a caller's frame lies inside the stack");
+        for (slot, &value) in frame.result_slots().zip(values) {
+            caller.write(slot, value);
         }
         self.state.frame_slots = frame.caller_frame_slots;
         self.run(frame.results.end(), frame.caller_regs)

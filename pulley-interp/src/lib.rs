@@ -20,7 +20,8 @@
 //! ```
 //! use std::sync::Arc;
 //! use pulley_interp::{
-//!     Claims, Environment, EnvironmentShape, Exit, FunctionInfo, Interpreter, Program, Signature,
+//!     Claims, Environment, EnvironmentRef, EnvironmentShape, Exit, FunctionInfo, Interpreter,
+//!     Program, Signature,
 //! };
 //! use pulley_isa::{FuncIndex, OwnedOp, Slot};
 //!
@@ -42,7 +43,8 @@
 //! let mut env = Environment::new();
 //! let mut interpreter = Interpreter::default();
 //! // SAFETY: `env` outlives the call and has no memory, globals or tables.
-//! let exit = unsafe { interpreter.call(&program, (&mut env).into(), FuncIndex(0), &[6, 7]) }.unwrap();
+//! let env = unsafe { EnvironmentRef::new((&mut env).into()) };
+//! let exit = interpreter.call(&program, env, FuncIndex(0), &[6, 7]).unwrap();
 //! assert_eq!(exit, Exit::Returned);
 //! assert_eq!(interpreter.results()[0] as u32, 43);
 //! ```
@@ -68,7 +70,7 @@ mod program;
 mod verify;
 
 pub use dispatch::{DISPATCH, Dispatch};
-pub use environment::{Environment, FuncRefTarget, TableView};
+pub use environment::{Environment, EnvironmentRef, FuncRefTarget, TableView};
 pub use interpreter::{CallError, Config, Exit, FramePosition, Interpreter};
 #[cfg(feature = "profile")]
 pub use profile::Profile;

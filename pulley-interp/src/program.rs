@@ -185,6 +185,17 @@ impl Program {
         &self.code
     }
 
+    /// The address of code offset `offset` (for offsets inside the code,
+    /// a pointer into it).
+    pub(crate) fn code_at(&self, offset: usize) -> *const u8 {
+        self.code.as_ptr().wrapping_add(offset)
+    }
+
+    /// The code offset of `pc`, a pointer into the code.
+    pub(crate) fn offset_of(&self, pc: *const u8) -> usize {
+        pc.addr().wrapping_sub(self.code.as_ptr().addr())
+    }
+
     /// The function table.
     pub fn functions(&self) -> &[FunctionInfo] {
         &self.functions

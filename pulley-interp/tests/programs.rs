@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use common::{FunctionBuilder, TestEnv, number_globals, number_types, program, run};
 use pulley_interp::{
-    Config, EnvironmentShape, Exit, FramePosition, FuncRefTarget, Interpreter, SlotKind, TableView,
+    Config, EnvironmentRef, EnvironmentShape, Exit, FramePosition, FuncRefTarget, Interpreter,
+    SlotKind, TableView,
 };
 use pulley_isa::{
     BuiltinIndex, FuncIndex, FuncRefIndex, GlobalIndex, ImportIndex, OwnedOp, Slot, TableIndex,
@@ -623,12 +624,10 @@ fn environments_smaller_than_the_program_are_rejected() {
     let mut interp = Interpreter::default();
     let mut env = TestEnv::new(0, 1);
     env.refresh();
-    // SAFETY: `env` outlives the call.
-    let result = unsafe { interp.call(&p, env.env_ptr(), FuncIndex(0), &[]) };
-    assert!(result.is_err());
-    // SAFETY: as above.
-    let result = unsafe { interp.call(&p, env.env_ptr(), FuncIndex(1), &[]) };
-    assert!(result.is_err());
+    // SAFETY: `env` outlives the calls.
+    let env = unsafe { EnvironmentRef::new(env.env_ptr()) };
+    assert!(interp.call(&p, env, FuncIndex(0), &[]).is_err());
+    assert!(interp.call(&p, env, FuncIndex(1), &[]).is_err());
 }
 
 /// An instance with one table of function references for `call_ref` tests.

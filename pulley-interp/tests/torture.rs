@@ -8,7 +8,8 @@ mod common;
 
 use common::{FunctionBuilder, TestEnv, number_types, program};
 use pulley_interp::{
-    DISPATCH, EnvironmentShape, Exit, FuncRefTarget, GlobalShape, Interpreter, SlotKind, TableView,
+    DISPATCH, EnvironmentRef, EnvironmentShape, Exit, FuncRefTarget, GlobalShape, Interpreter,
+    SlotKind, TableView,
 };
 use pulley_isa::{
     BuiltinIndex, FuncIndex, FuncRefIndex, GlobalIndex, ImportIndex, OwnedOp, PcRel, Slot,
@@ -250,7 +251,10 @@ fn torture() {
     }
     let mut interpreter = Interpreter::default();
     // SAFETY: `env` and what it points to outlive the call.
-    let exit = unsafe { interpreter.call(&p, env.env_ptr(), FuncIndex(0), &[ITERATIONS]) }.unwrap();
+    let env = unsafe { EnvironmentRef::new(env.env_ptr()) };
+    let exit = interpreter
+        .call(&p, env, FuncIndex(0), &[ITERATIONS])
+        .unwrap();
     assert_eq!(exit, Exit::Returned);
     assert_eq!(interpreter.results(), &[ITERATIONS]);
     let total = ITERATIONS as usize * ops_per_iteration;

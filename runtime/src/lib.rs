@@ -48,6 +48,7 @@ extern crate alloc;
 extern crate std;
 
 mod engine;
+mod environments;
 mod error;
 mod exec;
 mod func;

@@ -7,7 +7,6 @@ use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::any::Any;
-use core::ptr::NonNull;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use pulley_interp::{Environment, FuncRefTarget, Interpreter, TableView};
@@ -108,6 +107,11 @@ impl Moves {
     /// Records a change.
     pub(crate) fn record(&mut self) {
         self.0 += 1;
+    }
+
+    /// How many changes were recorded.
+    pub(crate) fn count(&self) -> u64 {
+        self.0
     }
 }
 
@@ -219,83 +223,18 @@ pub(crate) struct StoreInner {
     #[cfg(feature = "std")]
     pub(crate) nesting_stack_limit: usize,
     pub(crate) moves: Moves,
-    /// `moves` when the environments were last re-pointed.
-    environments_at: Option<u64>,
+    /// `moves` when the environments were last re-pointed
+    /// (`crate::environments`).
+    pub(crate) environments_at: Option<u64>,
     /// How often they were (for tests).
-    environment_refreshes: u64,
+    pub(crate) environment_refreshes: u64,
     /// Where native code records traps and finds the host; made when the
     /// first native instance is.
     #[cfg(feature = "native")]
     pub(crate) native: Option<Box<crate::native::NativeContext>>,
 }
 
-// SAFETY: the raw pointers in `InstanceEntry` (and its environment) point
-// into memory owned by this same store, which moves with it; nothing is
-// shared with another thread.
-unsafe impl Send for StoreInner {}
-
 impl StoreInner {
-    /// Makes every instance's environment point at the current memory,
-    /// tables, globals and function references. Called before wasm runs or
-    /// resumes; does nothing unless something moved since the last time.
-    #[inline]
-    pub(crate) fn sync_environments(&mut self) {
-        if self.environments_at != Some(self.moves.0) {
-            self.refresh_environments();
-            self.environments_at = Some(self.moves.0);
-        }
-    }
-
-    /// How often the environments were re-pointed.
-    #[cfg(test)]
-    pub(crate) fn environment_refreshes(&self) -> u64 {
-        self.environment_refreshes
-    }
-
-    /// Re-points every instance's environment.
-    #[cold]
-    fn refresh_environments(&mut self) {
-        self.environment_refreshes += 1;
-        let targets = (self.funcref_targets.as_ptr(), self.funcref_targets.len());
-        #[cfg(feature = "native")]
-        if let Some(context) = &mut self.native {
-            context.set_funcref_targets(&self.funcref_targets);
-        }
-        for instance in self.instances.iter_mut() {
-            for (view, &table) in instance.table_views.iter_mut().zip(&instance.tables) {
-                let elements = self.tables[table].elements_mut();
-                *view = TableView {
-                    elements: elements.as_mut_ptr(),
-                    len: elements.len(),
-                };
-            }
-            let env = &mut *instance.env;
-            // SAFETY: every pointer is into memory this store owns and keeps
-            // alive and in place until the next refresh: entity vectors are
-            // only resized outside interpreter runs, and every run is preceded
-            // by a refresh.
-            unsafe {
-                let (base, length) = match instance.memory {
-                    Some(memory) => {
-                        let bytes = self.memories[memory].bytes_mut();
-                        (bytes.as_mut_ptr(), bytes.len())
-                    }
-                    None => (NonNull::dangling().as_ptr(), 0),
-                };
-                env.set_memory(base, length);
-                #[cfg(feature = "native")]
-                if let Some(vmctx) = &mut instance.vmctx {
-                    vmctx.set_memory(base, length);
-                }
-                env.set_tables(instance.table_views.as_ptr(), instance.table_views.len());
-                env.set_globals(instance.global_cells.as_ptr(), instance.global_cells.len());
-                env.set_func_refs(instance.func_refs.as_ptr(), instance.func_refs.len());
-                env.set_type_ids(instance.type_ids.as_ptr(), instance.type_ids.len());
-                env.set_funcref_targets(targets.0, targets.1);
-            }
-        }
-    }
-
     /// Adds a function; returns its index.
     pub(crate) fn push_func(&mut self, kind: FuncKind, ty: Arc<FuncType>) -> u32 {
         let type_id = self.types.id(&ty);

@@ -17,9 +17,11 @@ use crate::environment::Environment;
 use crate::program::FunctionInfo;
 
 mod calls;
+mod stack;
 mod stop;
 
 pub(crate) use calls::Callee;
+pub(crate) use stack::{RegisterStack, Window};
 pub(crate) use stop::{Done, Step, Stop, StopReason, stopped};
 
 /// A slot index of the current frame, as decoded from an operand.
@@ -212,6 +214,15 @@ pub(crate) struct Frame {
     pub(crate) caller_frame_slots: usize,
 }
 
+impl Frame {
+    /// The caller's slots that receive the results, in order.
+    pub(crate) fn result_slots(&self) -> impl Iterator<Item = usize> {
+        let results = self.results;
+        // SAFETY: `i < len`, and the list was made from verified code.
+        (0..results.len).map(move |i| unsafe { results.get(i).0 })
+    }
+}
+
 /// Everything the handlers need beyond the values pinned in their arguments.
 pub(crate) struct State {
     /// The current program's code and function table.
@@ -241,6 +252,12 @@ pub(crate) struct State {
     #[cfg(feature = "profile")]
     pub(crate) profile: crate::profile::Profile,
 }
+
+// SAFETY: the state's pointers point into the register stack and the
+// program of the interpreter that owns it, and into environments the
+// embedder keeps valid while a call runs (`EnvironmentRef::new`); the
+// state moves between threads only with that interpreter.
+unsafe impl Send for State {}
 
 /// The handler view of the machine: the hot values (which tail-call dispatch
 /// keeps in registers) plus the rest of the state.
@@ -421,7 +438,7 @@ impl Machine<'_> {
     #[inline(always)]
     pub(crate) fn env(&self) -> &Environment {
         // SAFETY: the embedder keeps the environment alive and unaliased by
-        // writes while its activation runs (see `Interpreter::call`).
+        // writes while its activation runs (see `EnvironmentRef::new`).
         unsafe { &*self.state.env }
     }
 

@@ -8,8 +8,8 @@ use std::ptr::NonNull;
 use std::sync::Arc;
 
 use pulley_interp::{
-    Claims, Environment, EnvironmentShape, Exit, FunctionInfo, GlobalShape, Interpreter, Program,
-    Signature, SlotKind,
+    Claims, Environment, EnvironmentRef, EnvironmentShape, Exit, FunctionInfo, GlobalShape,
+    Interpreter, Program, Signature, SlotKind,
 };
 use pulley_isa::{FuncIndex, OwnedOp, PcRel};
 
@@ -227,7 +227,9 @@ pub fn run(
 ) -> (Exit, Vec<u64>) {
     test_env.refresh();
     // SAFETY: `test_env` outlives the call and is not touched during it.
-    let exit = unsafe { interpreter.call(program, test_env.env_ptr(), FuncIndex(func), args) }
+    let env = unsafe { EnvironmentRef::new(test_env.env_ptr()) };
+    let exit = interpreter
+        .call(program, env, FuncIndex(func), args)
         .expect("valid call");
     (exit, interpreter.results().to_vec())
 }

@@ -16,7 +16,6 @@ pub(crate) mod builtins;
 mod host;
 
 use alloc::vec::Vec;
-use core::ptr::NonNull;
 
 use pulley_interp::Exit;
 use pulley_isa::FuncIndex;
@@ -105,20 +104,12 @@ fn run_wasm<T>(
 /// it until it first stops.
 fn enter<T>(store: &mut Store<T>, instance: u32, defined: u32, args: &[u64]) -> Result<Exit> {
     store.inner.sync_environments();
-    let entry = &store.inner.instances[instance];
-    let program = entry.module.inner.program.clone();
-    let env = NonNull::from(&*entry.env);
-    // SAFETY: the environment lives in the store's instance list, boxed, and
-    // stays in place until the store is dropped; what it points to stays
-    // valid while this activation lives because every resumption is
-    // preceded by `sync_environments`, which re-points it after any move.
-    let exit = unsafe {
-        store
-            .inner
-            .interpreter
-            .call(&program, env, FuncIndex(defined), args)
-    }?;
-    Ok(exit)
+    let program = store.inner.instances[instance].module.inner.program.clone();
+    let env = store.inner.environment(instance);
+    Ok(store
+        .inner
+        .interpreter
+        .call(&program, env, FuncIndex(defined), args)?)
 }
 
 /// Resumes the suspended activation on top with the results of the exit it
