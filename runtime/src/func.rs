@@ -7,16 +7,9 @@ use core::marker::PhantomData;
 use pulley_module::{FuncType, ValType};
 
 use crate::exec::invoke;
-use crate::store::{AsContext, AsContextMut, Caller, FuncKind, HostFunc, StoreId};
-use crate::values::Val;
+use crate::store::{AsContext, AsContextMut, Caller, FuncKind, HostFunc};
+use crate::values::{Func, Val};
 use crate::{Error, Result, Trap, UsageError};
-
-/// A function of a store: wasm or host.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct Func {
-    pub(crate) store: StoreId,
-    pub(crate) index: u32,
-}
 
 /// A host function not yet in a store: its type and implementation.
 pub struct HostFuncDef<T> {
@@ -34,6 +27,75 @@ impl<T> Clone for HostFuncDef<T> {
 }
 
 impl<T> HostFuncDef<T> {
+    /// A host function of type `ty` over dynamically typed values: its
+    /// parameters arrive as [`Val`]s, and its results, which start as zeros
+    /// of their types, must keep those types.
+    pub(crate) fn dynamic(
+        ty: FuncType,
+        func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
+    ) -> HostFuncDef<T> {
+        let ty = Arc::new(ty);
+        let types = Arc::clone(&ty);
+        let call = move |caller: Caller<'_, T>, args: &[u64], raw: &mut Vec<u64>| {
+            let id = caller.store.inner.id;
+            let mut slots = args.iter();
+            let params: Vec<Val> = types
+                .params
+                .iter()
+                .map(|&t| Val::from_slots(&mut slots, t, id))
+                .collect();
+            let mut results: Vec<Val> =
+                types.results.iter().map(|&t| Val::default_for(t)).collect();
+            func(caller, &params, &mut results)?;
+            for (value, &expected) in results.iter().zip(&types.results) {
+                if value.ty() != expected {
+                    return Err(UsageError::HostResultType {
+                        value: value.clone(),
+                        expected,
+                    }
+                    .into());
+                }
+                value.push_slots(id, raw)?;
+            }
+            Ok(())
+        };
+        HostFuncDef {
+            ty,
+            func: HostFunc {
+                call: Arc::new(call),
+            },
+        }
+    }
+
+    /// A host function of type `ty` made from a typed closure, which takes
+    /// and returns numbers (`WasmTy`) only.
+    fn typed(
+        ty: FuncType,
+        call: impl Fn(Caller<'_, T>, &[u64], &mut Vec<u64>) -> Result<()> + Send + Sync + 'static,
+    ) -> HostFuncDef<T> {
+        // `WasmTy` is public: a type of the embedder's could claim a
+        // reference or vector type, whose slots a typed closure must not
+        // forge.
+        let numbers = |types: &[ValType]| {
+            types
+                .iter()
+                .all(|t| matches!(t, ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64))
+        };
+        let numeric = numbers(&ty.params) && numbers(&ty.results);
+        let checked = move |caller: Caller<'_, T>, args: &[u64], raw: &mut Vec<u64>| {
+            if !numeric {
+                return Err(UsageError::TypedReferenceResult.into());
+            }
+            call(caller, args, raw)
+        };
+        HostFuncDef {
+            ty: Arc::new(ty),
+            func: HostFunc {
+                call: Arc::new(checked),
+            },
+        }
+    }
+
     /// Adds the function to a store.
     pub(crate) fn instantiate(&self, store: &mut crate::Store<T>) -> Func {
         store.hosts.push(self.func.clone());
@@ -57,13 +119,7 @@ impl Func {
         func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Func {
         let store = store.as_context_mut().0;
-        HostFuncDef {
-            ty: Arc::new(ty),
-            func: HostFunc {
-                call: Arc::new(func),
-            },
-        }
-        .instantiate(store)
+        HostFuncDef::dynamic(ty, func).instantiate(store)
     }
 
     /// A host function from a Rust closure whose parameters and results are
@@ -366,13 +422,14 @@ macro_rules! into_func {
         {
             fn into_def(self) -> HostFuncDef<T> {
                 let ty = FuncType { params: alloc::vec![$($p::TYPE),*], results: <R::Results as WasmResults>::types() };
-                let call = move |_caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| -> Result<()> {
+                let call = move |_caller: Caller<'_, T>, params: &[u64], results: &mut Vec<u64>| -> Result<()> {
                     #[allow(unused_mut, unused_variables)]
-                    let mut raw = params.iter().map(raw_of);
+                    let mut raw = params.iter().copied();
                     let ($($p,)*) = ($($p::from_raw(raw.next().unwrap_or(0)),)*);
-                    write_results(self($($p),*).into_results()?, results)
+                    WasmParams::to_raw(self($($p),*).into_results()?, results);
+                    Ok(())
                 };
-                HostFuncDef { ty: Arc::new(ty), func: HostFunc { call: Arc::new(call) } }
+                HostFuncDef::typed(ty, call)
             }
         }
 
@@ -384,13 +441,14 @@ macro_rules! into_func {
         {
             fn into_def(self) -> HostFuncDef<T> {
                 let ty = FuncType { params: alloc::vec![$($p::TYPE),*], results: <R::Results as WasmResults>::types() };
-                let call = move |caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| -> Result<()> {
+                let call = move |caller: Caller<'_, T>, params: &[u64], results: &mut Vec<u64>| -> Result<()> {
                     #[allow(unused_mut, unused_variables)]
-                    let mut raw = params.iter().map(raw_of);
+                    let mut raw = params.iter().copied();
                     let ($($p,)*) = ($($p::from_raw(raw.next().unwrap_or(0)),)*);
-                    write_results(self(caller, $($p),*).into_results()?, results)
+                    WasmParams::to_raw(self(caller, $($p),*).into_results()?, results);
+                    Ok(())
                 };
-                HostFuncDef { ty: Arc::new(ty), func: HostFunc { call: Arc::new(call) } }
+                HostFuncDef::typed(ty, call)
             }
         }
     )*};
@@ -408,18 +466,6 @@ into_func! {
     (A1, A2, A3, A4, A5, A6, A7, A8);
 }
 
-/// The slot representation of a number value (references and vectors are
-/// no [`WasmTy`], so typed closures never receive them).
-fn raw_of(value: &Val) -> u64 {
-    match *value {
-        Val::I32(v) => u64::from(v as u32),
-        Val::I64(v) => v as u64,
-        Val::F32(v) => u64::from(v),
-        Val::F64(v) => v,
-        Val::FuncRef(_) | Val::ExternRef(_) | Val::V128(_) => 0,
-    }
-}
-
 /// A call that returned another number of result slots than its type has:
 /// a fault of the runtime, never of the module.
 fn result_count_mismatch(results: &[ValType], found: usize) -> Error {
@@ -428,21 +474,4 @@ fn result_count_mismatch(results: &[ValType], found: usize) -> Error {
         expected: ValType::total_slots(results) as usize,
         found,
     })
-}
-
-fn write_results<R: WasmParams + WasmResults>(values: R, results: &mut [Val]) -> Result<()> {
-    let mut raw = Vec::new();
-    values.to_raw(&mut raw);
-    for ((slot, raw), ty) in results.iter_mut().zip(raw).zip(<R as WasmResults>::types()) {
-        *slot = match ty {
-            ValType::I32 => Val::I32(raw as u32 as i32),
-            ValType::I64 => Val::I64(raw as i64),
-            ValType::F32 => Val::F32(raw as u32),
-            ValType::F64 => Val::F64(raw),
-            _ => {
-                return Err(UsageError::TypedReferenceResult.into());
-            }
-        };
-    }
-    Ok(())
 }

@@ -13,7 +13,6 @@ use pulley_module::{
 
 use crate::error::{Trap, TrapKind};
 use crate::exec::invoke;
-use crate::func::Func;
 use crate::global::Global;
 use crate::memory::Memory;
 use crate::module::Module;
@@ -21,6 +20,7 @@ use crate::store::{
     AsContext, AsContextMut, FuncKind, GlobalEntry, InstanceEntry, MemoryEntry, StoreId, TableEntry,
 };
 use crate::table::Table;
+use crate::values::Func;
 use crate::{Error, ImportMismatch, LimitError, LinkError, Result, Store, UsageError};
 
 /// Something an instance can import or export.
@@ -367,13 +367,13 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
     ];
     #[cfg(feature = "native")]
     let vmctx = module.inner.native.as_ref().map(|code| {
-        let entities = crate::native::VmctxEntities {
+        let entities = crate::native::context::VmctxEntities {
             type_ids: &type_ids,
             func_refs: &func_refs,
             global_cells: &global_cells,
             table_views: &table_views,
         };
-        crate::native::Vmctx::new(code, instance, entities, store.inner.native_context())
+        crate::native::context::Vmctx::new(code, instance, entities, store.inner.native_context())
     });
     store.inner.push_instance(InstanceEntry {
         module: module.clone(),

@@ -76,9 +76,7 @@ pub use error::{
     Error, FrameInfo, ImportMismatch, IncompatibleArtifact, LimitError, LinkError, Result, Trap,
     TrapKind, UsageError,
 };
-pub use func::{
-    Func, HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WithCaller,
-};
+pub use func::{HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WithCaller};
 pub use global::Global;
 pub use instance::{Extern, Instance};
 pub use linker::Linker;
@@ -87,4 +85,4 @@ pub use module::{ExportType, ExternType, ImportType, MAX_MODULE_BYTES, Module};
 pub use pulley_module::{Flavour, FuncType, GlobalType, Limits, MemoryType, TableType};
 pub use store::{AsContext, AsContextMut, Caller, Store, StoreContext, StoreContextMut};
 pub use table::Table;
-pub use values::{ExternRef, Val, ValType};
+pub use values::{ExternRef, Func, Val, ValType};

@@ -3,7 +3,6 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
-use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use pulley_module::FuncType;
@@ -11,7 +10,6 @@ use pulley_module::FuncType;
 use crate::func::{HostFuncDef, IntoFunc};
 use crate::instance::{Extern, Instance};
 use crate::module::Module;
-use crate::store::HostFunc;
 use crate::store::{AsContext, AsContextMut, Caller};
 use crate::values::Val;
 use crate::{Engine, Error, LinkError, Result};
@@ -91,12 +89,7 @@ impl<T> Linker<T> {
         ty: FuncType,
         func: impl Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync + 'static,
     ) -> Result<&mut Self> {
-        let def = HostFuncDef {
-            ty: Arc::new(ty),
-            func: HostFunc {
-                call: Arc::new(func),
-            },
-        };
+        let def = HostFuncDef::dynamic(ty, func);
         self.insert(module, name, Definition::HostFunc(def))
     }
 

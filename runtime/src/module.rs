@@ -42,7 +42,7 @@ pub(crate) struct ModuleInner {
     pub(crate) types: Vec<Arc<FuncType>>,
     /// Machine code, for a module compiled natively (its bytecode is empty).
     #[cfg(feature = "native")]
-    pub(crate) native: Option<crate::native::NativeCode>,
+    pub(crate) native: Option<crate::native::code::NativeCode>,
 }
 
 impl core::fmt::Debug for Module {
@@ -138,7 +138,7 @@ impl Module {
             ..pulley_emit::Config::default()
         };
         let native = pulley_emit::native::compile_native(wasm, &compile_config)?;
-        let code = crate::native::NativeCode::new(&native)?;
+        let code = crate::native::code::NativeCode::new(&native)?;
         let compiled = CompiledModule {
             info: native.info,
             code: Vec::new(),

@@ -16,7 +16,6 @@ use crate::engine::Engine;
 pub(crate) use crate::memory::MemoryEntry;
 use crate::module::Module;
 pub(crate) use crate::table::TableEntry;
-use crate::values::Val;
 use crate::{Result, UsageError};
 
 /// Identifies a store, so that objects of one store are not used with another.
@@ -184,7 +183,7 @@ pub(crate) struct InstanceEntry {
     pub(crate) env: Box<Environment>,
     /// The vmctx native code uses, for an instance of a native module.
     #[cfg(feature = "native")]
-    pub(crate) vmctx: Option<crate::native::Vmctx>,
+    pub(crate) vmctx: Option<crate::native::context::Vmctx>,
 }
 
 /// Interns function types: equal types get equal signature ids.
@@ -231,7 +230,7 @@ pub(crate) struct StoreInner {
     /// Where native code records traps and finds the host; made when the
     /// first native instance is.
     #[cfg(feature = "native")]
-    pub(crate) native: Option<Box<crate::native::NativeContext>>,
+    pub(crate) native: Option<Box<crate::native::context::NativeContext>>,
 }
 
 impl StoreInner {
@@ -271,9 +270,12 @@ impl StoreInner {
     }
 }
 
-/// The signature of a host function over dynamically typed values.
+/// The signature of a host function over raw slots: its parameters' slots
+/// in, its results' slots appended to the vector (`crate::func` makes these
+/// from typed closures and from closures over [`Val`](crate::Val)s, which
+/// check what they convert).
 pub(crate) type HostCallback<T> =
-    dyn Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<()> + Send + Sync;
+    dyn Fn(Caller<'_, T>, &[u64], &mut Vec<u64>) -> Result<()> + Send + Sync;
 
 /// A host function's implementation.
 pub struct HostFunc<T> {
@@ -292,8 +294,8 @@ impl<T> HostFunc<T> {
     pub(crate) fn call(
         &self,
         caller: Caller<'_, T>,
-        params: &[Val],
-        results: &mut [Val],
+        params: &[u64],
+        results: &mut Vec<u64>,
     ) -> Result<()> {
         (self.call)(caller, params, results)
     }

@@ -1,4 +1,6 @@
-//! Values passed into and out of wasm.
+//! Values passed into and out of wasm, and the handles among them: function
+//! references ([`Func`], whose calls are `crate::func`'s) and extern
+//! references ([`ExternRef`]).
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -6,7 +8,6 @@ use core::any::Any;
 
 pub use pulley_module::ValType;
 
-use crate::func::Func;
 use crate::store::{AsContext, AsContextMut, StoreId};
 
 /// A WebAssembly value.
@@ -199,6 +200,14 @@ impl From<f64> for Val {
     fn from(v: f64) -> Val {
         Val::F64(v.to_bits())
     }
+}
+
+/// A function of a store: wasm or host. Call it with [`Func::call`] or
+/// through [`Func::typed`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Func {
+    pub(crate) store: StoreId,
+    pub(crate) index: u32,
 }
 
 /// A reference to a host value, passed through wasm as `externref`.

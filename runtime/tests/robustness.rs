@@ -182,6 +182,70 @@ fn traps_and_errors_in_host_calls_reach_the_caller() {
     run.call(&mut store, 2).unwrap();
 }
 
+/// A number that claims to be a function reference: `WasmTy` is public,
+/// so an embedder's type could try to hand wasm a forged reference.
+#[derive(Copy, Clone)]
+struct ForgedRef(u64);
+
+impl pulley::WasmTy for ForgedRef {
+    const TYPE: ValType = ValType::FuncRef;
+    fn to_raw(self) -> u64 {
+        self.0
+    }
+    fn from_raw(raw: u64) -> Self {
+        ForgedRef(raw)
+    }
+}
+
+/// Host functions cannot return what their type does not allow: a dynamic
+/// one a value of another type, a typed one a reference made of a number.
+#[test]
+fn host_results_keep_their_types() {
+    let engine = Engine::default();
+    let module = Module::new(
+        &engine,
+        r#"(module
+             (import "host" "number" (func $number (result i32)))
+             (import "host" "forged" (func $forged (result funcref)))
+             (func (export "number") (result i32) (call $number))
+             (func (export "forged") (result funcref) (call $forged)))"#,
+    )
+    .unwrap();
+    let mut linker = Linker::new(&engine);
+    let number = pulley::FuncType {
+        params: vec![],
+        results: vec![ValType::I32],
+    };
+    linker
+        .func_new("host", "number", number, |_, _, results| {
+            results[0] = Val::I64(7);
+            Ok(())
+        })
+        .unwrap();
+    linker.func_wrap("host", "forged", || ForgedRef(1)).unwrap();
+    let mut store = Store::new(&engine, ());
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let error = instance
+        .get_func(&store, "number")
+        .unwrap()
+        .call(&mut store, &[], &mut [Val::I32(0)])
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Usage(UsageError::HostResultType { .. })),
+        "{error}"
+    );
+    let mut result = [Val::FuncRef(None)];
+    let error = instance
+        .get_func(&store, "forged")
+        .unwrap()
+        .call(&mut store, &[], &mut result)
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::Usage(UsageError::TypedReferenceResult)),
+        "{error}"
+    );
+}
+
 #[test]
 fn runaway_nesting_through_the_host_is_a_stack_overflow() {
     for engine in engines() {

@@ -8,12 +8,15 @@
 //! builtin ([`builtins`]), a call into another instance, or running out of
 //! fuel; the interpreter's activation stays suspended while the host serves
 //! it and resumes with its results. Backtraces of traps are assembled in
-//! [`backtrace`]. Native code's host calls come back here too
-//! (`crate::native`'s dispatcher calls [`invoke`] and [`builtins`]).
+//! [`backtrace`]. Native code's host calls come back here too: `crate::native`
+//! runs its code with [`native_exits`] as the server of its host calls, so
+//! that native code, like the interpreter, depends on nothing here.
 
 mod backtrace;
 pub(crate) mod builtins;
 mod host;
+#[cfg(feature = "native")]
+mod native_exits;
 
 use alloc::vec::Vec;
 
@@ -39,7 +42,7 @@ pub(crate) fn invoke<T>(
         .get(func)
         .ok_or(UsageError::NoSuchFunction)?;
     match entry.kind {
-        FuncKind::Host { host } => call_host(store, host, func, args, caller),
+        FuncKind::Host { host } => call_host(store, host, args, caller),
         FuncKind::Wasm { instance, defined } => {
             if store.inner.depth >= store.inner.engine.config().host_nesting_limit() {
                 return Err(Trap::new(TrapKind::StackOverflow).into());
@@ -61,7 +64,7 @@ pub(crate) fn invoke<T>(
                 .native
                 .is_some()
             {
-                crate::native::run(store, instance, defined, args)
+                crate::native::run::<T, native_exits::NativeExits>(store, instance, defined, args)
             } else {
                 run_wasm(store, instance, defined, args)
             };

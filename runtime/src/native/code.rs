@@ -1,12 +1,52 @@
-//! Executable memory: machine code copied into a fresh anonymous mapping,
-//! then made read-and-execute (never writable and executable at once), and
-//! unmapped on drop. The only place the runtime asks for executable memory.
+//! A native module's machine code, and the executable memory it lives in:
+//! machine code copied into a fresh anonymous mapping, then made
+//! read-and-execute (never writable and executable at once), and unmapped
+//! on drop. The only place the runtime asks for executable memory.
 
+use alloc::vec::Vec;
 use core::ffi::c_void;
 
+use pulley_emit::native::NativeModule;
+use pulley_emit::vmctx::VmctxLayout;
 use rustix::mm::{MapFlags, MprotectFlags, ProtFlags, mmap_anonymous, mprotect, munmap};
 
 use crate::{NativeError, Result};
+
+/// A module's machine code.
+pub(crate) struct NativeCode {
+    pub(super) code: ExecutableCode,
+    functions: Vec<u32>,
+    /// The address of each defined function (`VmctxField::FunctionCode`).
+    pub(super) addresses: Vec<usize>,
+    /// The offset of each function type's entry trampoline.
+    pub(super) trampolines: Vec<u32>,
+    pub(super) layout: VmctxLayout,
+}
+
+impl NativeCode {
+    /// Maps `module`'s code executable.
+    pub(crate) fn new(module: &NativeModule) -> Result<NativeCode> {
+        let code = ExecutableCode::new(&module.code)?;
+        let addresses = module
+            .functions
+            .iter()
+            .map(|&offset| code.at(offset).expose_provenance())
+            .collect();
+        Ok(NativeCode {
+            code,
+            addresses,
+            functions: module.functions.clone(),
+            trampolines: module.trampolines.clone(),
+            layout: module.layout,
+        })
+    }
+
+    /// The code of defined function `defined`.
+    pub(super) fn function(&self, defined: u32) -> Option<*const u8> {
+        let offset = *self.functions.get(defined as usize)?;
+        Some(self.code.at(offset))
+    }
+}
 
 /// Read-only, executable machine code.
 pub(crate) struct ExecutableCode {

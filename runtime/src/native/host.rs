@@ -4,17 +4,14 @@
 //! is caught and rethrown once native code has returned), and report
 //! failures in the trap word.
 
-use alloc::vec::Vec;
-
 use pulley_emit::native::abi::HostCall;
 use pulley_isa::TrapCode;
 
-use super::NativeContext;
-use crate::error::{Trap, TrapKind};
-use crate::exec::builtins;
-use crate::exec::invoke;
+use super::HostCalls;
+use super::context::NativeContext;
+use crate::error::Trap;
 use crate::store::FuncKind;
-use crate::{Error, Result, Store, UsageError};
+use crate::{Error, Store};
 
 /// The context and store instance of a vmctx.
 ///
@@ -36,7 +33,7 @@ unsafe fn context_of(vmctx: *mut u64) -> (*mut NativeContext, u32) {
 /// Called by native code only: `vmctx` is the caller's, the context's store
 /// is a live `Store<T>` that nothing else references during the call, and
 /// `values` holds as many words as the call has arguments or results.
-pub(super) unsafe extern "C" fn dispatch<T>(
+pub(super) unsafe extern "C" fn dispatch<T, H: HostCalls>(
     vmctx: *mut u64,
     namespace: u32,
     index: u32,
@@ -53,10 +50,10 @@ pub(super) unsafe extern "C" fn dispatch<T>(
     let outcome = std::panic::catch_unwind(core::panic::AssertUnwindSafe(|| {
         let call = HostCall::decode(namespace, index)
             .ok_or_else(|| Error::from(Trap::host("native code made an unknown host call")))?;
-        let arity = arity(store, instance, call)?;
+        let arity = H::arity(store, instance, call)?;
         // SAFETY: `values` holds `arity.0` argument words (the contract).
         let args = unsafe { core::slice::from_raw_parts(values, arity.0) }.to_vec();
-        let results = perform(store, instance, call, &args)?;
+        let results = H::perform(store, instance, call, &args)?;
         if results.len() != arity.1 {
             return Err(Trap::host("a host call returned the wrong number of results").into());
         }
@@ -76,99 +73,6 @@ pub(super) unsafe extern "C" fn dispatch<T>(
             context.trap = pulley_emit::native::abi::TrapWord::Host.encode();
         }
     }
-}
-
-/// The argument and result counts of `call`.
-fn arity<T>(store: &Store<T>, instance: u32, call: HostCall) -> Result<(usize, usize)> {
-    let info = &store.inner.instances[instance].module.inner.compiled.info;
-    let function_type = |ty: Option<u32>| {
-        ty.and_then(|ty| info.types.get(ty as usize))
-            .ok_or_else(|| Error::from(Trap::host("a host call of an unknown type")))
-    };
-    Ok(match call {
-        HostCall::Import(func) => {
-            let ty = function_type(info.functions.get(func as usize).copied())?;
-            (ty.params.len(), ty.results.len())
-        }
-        HostCall::Builtin(id) => {
-            let builtin = pulley_module::Builtin::from_index(id)
-                .ok_or_else(|| Error::from(Trap::host("an unknown builtin")))?;
-            (builtin.params().len(), builtin.results().len())
-        }
-        HostCall::TableGet(_)
-        | HostCall::TableSet(_)
-        | HostCall::TableSize(_)
-        | HostCall::MemoryCopy
-        | HostCall::MemoryFill
-        | HostCall::ConsumeFuel(_) => return Err(compiled_inline()),
-        HostCall::CallRef(ty) => {
-            let ty = function_type(Some(ty))?;
-            (1 + ty.params.len(), ty.results.len())
-        }
-    })
-}
-
-/// The error for an intrinsic native code performs itself (legalize
-/// compiles the table, signature, bulk-memory and fuel intrinsics inline).
-fn compiled_inline() -> Error {
-    Trap::host("native code dispatched an intrinsic it compiles inline").into()
-}
-
-/// Performs `call` for `instance` with `args`.
-fn perform<T>(
-    store: &mut Store<T>,
-    instance: u32,
-    call: HostCall,
-    args: &[u64],
-) -> Result<Vec<u64>> {
-    let trap = |code| -> Error { Trap::new(TrapKind::from_code(code)).into() };
-    let inner = &mut store.inner;
-    match call {
-        HostCall::Import(func) => {
-            let target = *inner.instances[instance]
-                .funcs
-                .get(func as usize)
-                .ok_or(UsageError::NoSuchFunction)?;
-            invoke(store, target, args, Some(instance))
-        }
-        HostCall::Builtin(id) => builtins::perform(store, instance, id, args),
-        HostCall::TableGet(_)
-        | HostCall::TableSet(_)
-        | HostCall::TableSize(_)
-        | HostCall::MemoryCopy
-        | HostCall::MemoryFill
-        | HostCall::ConsumeFuel(_) => Err(compiled_inline()),
-        HostCall::CallRef(_) => {
-            let handle = args[0];
-            if handle == 0 {
-                return Err(trap(TrapCode::IndirectCallToNull));
-            }
-            let target = (handle - 1) as u32;
-            if inner.funcs.get(target).is_none() {
-                return Err(trap(TrapCode::BadSignature));
-            }
-            invoke(store, target, &args[1..], Some(instance))
-        }
-    }
-}
-
-/// Copies for `memory.copy` (`abi::CONTEXT_COPY`).
-///
-/// # Safety
-/// Both ranges lie in one live linear memory (native code checked them
-/// against its length); they may overlap.
-pub(super) unsafe extern "C" fn copy(dst: *mut u8, src: *const u8, len: usize) {
-    // SAFETY: see the function's contract.
-    unsafe { core::ptr::copy(src, dst, len) }
-}
-
-/// Fills for `memory.fill` (`abi::CONTEXT_FILL`).
-///
-/// # Safety
-/// The range lies in a live linear memory (native code checked it).
-pub(super) unsafe extern "C" fn fill(dst: *mut u8, value: u32, len: usize) {
-    // SAFETY: see the function's contract.
-    unsafe { core::ptr::write_bytes(dst, value as u8, len) }
 }
 
 /// Resolves a function reference for native code (`abi::CONTEXT_RESOLVE`).
