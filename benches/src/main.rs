@@ -13,6 +13,7 @@
 //! a workspace member outside `default-members`: the runtime must never
 //! depend on it.
 
+mod cell;
 mod engines;
 mod known;
 mod programs;

@@ -8,10 +8,10 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use crate::cell::{Cell, Verdict};
 use crate::engines::Engine;
 use crate::known::KnownIssue;
 use crate::programs::Program;
-use crate::runner::{Cell, Verdict};
 
 /// How to render the tables.
 pub struct Style {

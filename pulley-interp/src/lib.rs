@@ -67,6 +67,7 @@ mod ops;
 #[cfg(feature = "profile")]
 mod profile;
 mod program;
+mod shape;
 mod verify;
 
 pub use dispatch::{DISPATCH, Dispatch};
@@ -74,8 +75,8 @@ pub use environment::{Environment, EnvironmentRef, FuncRefTarget, TableView};
 pub use interpreter::{CallError, Config, Exit, FramePosition, Interpreter};
 #[cfg(feature = "profile")]
 pub use profile::Profile;
-pub use program::{
-    Claims, EnvironmentShape, FunctionInfo, GlobalShape, MAX_FRAME_SLOTS, Program, Signature,
-    SlotKind,
+pub use program::Program;
+pub use shape::{
+    Claims, EnvironmentShape, FunctionInfo, GlobalShape, MAX_FRAME_SLOTS, Signature, SlotKind,
 };
 pub use verify::VerifyError;

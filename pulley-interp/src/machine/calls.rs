@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use pulley_isa::{FuncIndex, TrapCode};
 
 use super::{Frame, Machine, RegList, Step};
-use crate::program::FunctionInfo;
+use crate::shape::FunctionInfo;
 
 /// A function of the running program, looked up in its function table.
 /// Made only here, so its code range and frame are the verified ones.

@@ -14,7 +14,7 @@ use pulley_isa::operands::Immediate;
 use pulley_isa::{Slot, TrapCode};
 
 use crate::environment::Environment;
-use crate::program::FunctionInfo;
+use crate::shape::FunctionInfo;
 
 mod calls;
 mod stack;

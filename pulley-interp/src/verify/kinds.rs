@@ -18,7 +18,7 @@ use core::cmp::Reverse;
 use pulley_isa::{Decoded, Op, OperandVisitor, Slot, SlotList};
 
 use super::{Function, VerifyError};
-use crate::program::{EnvironmentShape, FunctionInfo, Signature, SlotKind};
+use crate::shape::{EnvironmentShape, FunctionInfo, Signature, SlotKind};
 
 /// What a slot may hold at a point of the code.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use pulley_isa::{
     SlotList, decode_one,
 };
 
-use crate::program::{Claims, EnvironmentShape, FunctionInfo, MAX_FRAME_SLOTS, SlotKind};
+use crate::shape::{Claims, EnvironmentShape, FunctionInfo, MAX_FRAME_SLOTS, SlotKind};
 use graph::OpGraph;
 
 /// Why bytecode was rejected.
@@ -727,7 +727,7 @@ impl<'a> OperandVisitor<Decoded<'a>> for OperandCheck<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::Signature;
+    use crate::shape::Signature;
     use alloc::vec;
     use pulley_isa::{FuncIndex, OwnedOp};
 
