@@ -7,7 +7,7 @@ use core::marker::PhantomData;
 use pulley_module::{FuncType, ValType};
 
 use crate::exec::invoke;
-use crate::store::{AsContext, AsContextMut, Caller, FuncKind, HostFunc};
+use crate::store::{AsContext, AsContextMut, Caller, FuncKind, HostFunc, StoreId};
 use crate::values::{Func, Val};
 use crate::{Error, Result, Trap, UsageError};
 
@@ -47,17 +47,9 @@ impl<T> HostFuncDef<T> {
             let mut results: Vec<Val> =
                 types.results.iter().map(|&t| Val::default_for(t)).collect();
             func(caller, &params, &mut results)?;
-            for (value, &expected) in results.iter().zip(&types.results) {
-                if value.ty() != expected {
-                    return Err(UsageError::HostResultType {
-                        value: value.clone(),
-                        expected,
-                    }
-                    .into());
-                }
-                value.push_slots(id, raw)?;
-            }
-            Ok(())
+            push_checked(&results, &types.results, id, raw, |value, expected| {
+                UsageError::HostResultType { value, expected }
+            })
         };
         HostFuncDef {
             ty,
@@ -185,16 +177,13 @@ impl Func {
             .into());
         }
         let mut raw = Vec::with_capacity(params.len());
-        for (value, &expected) in params.iter().zip(&ty.params) {
-            if value.ty() != expected {
-                return Err(UsageError::ArgumentType {
-                    value: value.clone(),
-                    expected,
-                }
-                .into());
-            }
-            value.push_slots(store.inner.id, &mut raw)?;
-        }
+        push_checked(
+            params,
+            &ty.params,
+            store.inner.id,
+            &mut raw,
+            |value, expected| UsageError::ArgumentType { value, expected },
+        )?;
         let values = invoke(store, self.index, &raw, None)?;
         if values.len() != ValType::total_slots(&ty.results) as usize {
             return Err(result_count_mismatch(&ty.results, values.len()));
@@ -464,6 +453,24 @@ into_func! {
     (A1, A2, A3, A4, A5, A6);
     (A1, A2, A3, A4, A5, A6, A7);
     (A1, A2, A3, A4, A5, A6, A7, A8);
+}
+
+/// Appends the slots of `values` of store `id` to `out`, each checked to be
+/// of its type in `types`; `mismatch` makes the error for one that is not.
+fn push_checked(
+    values: &[Val],
+    types: &[ValType],
+    id: StoreId,
+    out: &mut Vec<u64>,
+    mismatch: impl Fn(Val, ValType) -> UsageError,
+) -> Result<()> {
+    for (value, &expected) in values.iter().zip(types) {
+        if value.ty() != expected {
+            return Err(mismatch(value.clone(), expected).into());
+        }
+        value.push_slots(id, out)?;
+    }
+    Ok(())
 }
 
 /// A call that returned another number of result slots than its type has:
