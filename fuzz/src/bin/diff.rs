@@ -4,7 +4,9 @@
 //! `fuzz/divergences/`), and ends with `N passed, N failed`. `--only I`
 //! reruns iteration I of the seed and prints what every engine observed;
 //! `--replay FILE` does so for a saved module (.wasm or .wat), arguments all
-//! zero.
+//! zero; `--input FILE` for an input of the cargo-fuzz `differential`
+//! target (a crash it found, or a file of the kept corpus), saving its
+//! module beside it first.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,8 +19,8 @@ use pulley_fuzz::rng::SplitMix;
 /// An engine taking longer than this on one module is reported.
 const SLOW: Duration = Duration::from_secs(2);
 
-const USAGE: &str =
-    "usage: diff [--iterations N] [--seed S] [--only I] | diff --replay FILE.wasm|FILE.wat";
+const USAGE: &str = "usage: diff [--iterations N] [--seed S] [--only I] \
+                     | diff --replay FILE.wasm|FILE.wat | diff --input FILE";
 
 /// Tallies over a run.
 #[derive(Default)]
@@ -54,6 +56,27 @@ fn main() -> ExitCode {
             ("--iterations", Some(v)) => iterations = v,
             ("--seed", Some(v)) => seed = v,
             ("--only", Some(v)) => only = Some(v),
+            ("--input", _) if value.is_some() => {
+                let path = value.unwrap_or_default();
+                let Ok(data) = std::fs::read(&path) else {
+                    eprintln!("cannot read {path}");
+                    return ExitCode::from(2);
+                };
+                let Ok(case) = TestCase::generate(&data) else {
+                    println!("{path} makes no test case");
+                    return ExitCode::SUCCESS;
+                };
+                // Saved before anything runs: an engine may take the
+                // process down with it.
+                let saved = Path::new(&path).with_extension("wasm");
+                let _ = std::fs::write(&saved, &case.wasm);
+                if let Ok(text) = wasmprinter::print_bytes(&case.wasm) {
+                    let _ = std::fs::write(saved.with_extension("wat"), text);
+                }
+                println!("module saved to {}", saved.display());
+                report(&panel.judge(&case.wasm, &case.arguments));
+                return ExitCode::SUCCESS;
+            }
             ("--replay", _) if value.is_some() => {
                 let path = value.unwrap_or_default();
                 let Ok(wasm) = wat::parse_file(&path) else {
