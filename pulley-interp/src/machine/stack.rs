@@ -44,13 +44,11 @@ impl RegisterStack {
     /// The window of `slots` slots from `regs`, if `regs` is a slot of this
     /// stack (or its end) and all of them fit before the end.
     pub(crate) fn window(&self, regs: *mut u64, slots: usize) -> Option<Window> {
-        let start = self.base.as_ptr().addr();
-        let offset = regs.addr().checked_sub(start)?;
+        let offset = regs.addr().checked_sub(self.base.as_ptr().addr())?;
         let size = core::mem::size_of::<u64>();
-        if offset % size != 0 || self.len - (offset / size).min(self.len) < slots {
-            return None;
-        }
-        (offset / size <= self.len).then_some(Window { regs, slots })
+        let first = offset / size;
+        let fits = offset % size == 0 && first <= self.len && self.len - first >= slots;
+        fits.then_some(Window { regs, slots })
     }
 }
 

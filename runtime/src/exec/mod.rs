@@ -129,14 +129,7 @@ fn serve<T>(store: &mut Store<T>, instance: u32, exit: Exit) -> Result<Vec<u64>>
     match exit {
         Exit::HostCall(import) => {
             let args = host_args(store);
-            match store.inner.instances[instance]
-                .funcs
-                .get(import.index())
-                .copied()
-            {
-                Some(target) => invoke(store, target, &args, Some(instance)),
-                None => Err(UsageError::NoSuchFunction.into()),
-            }
+            call_import(store, instance, import.0, &args)
         }
         Exit::ExternalCall { handle } => {
             let args = host_args(store);
@@ -152,6 +145,23 @@ fn serve<T>(store: &mut Store<T>, instance: u32, exit: Exit) -> Result<Vec<u64>>
             expected: "an exit to serve",
         }
         .into()),
+    }
+}
+
+/// Calls import `import` of `instance` (interpreted or native) with `args`.
+fn call_import<T>(
+    store: &mut Store<T>,
+    instance: u32,
+    import: u32,
+    args: &[u64],
+) -> Result<Vec<u64>> {
+    match store.inner.instances[instance]
+        .funcs
+        .get(import as usize)
+        .copied()
+    {
+        Some(target) => invoke(store, target, args, Some(instance)),
+        None => Err(UsageError::NoSuchFunction.into()),
     }
 }
 

@@ -8,10 +8,10 @@ use alloc::vec::Vec;
 use pulley_emit::native::abi::HostCall;
 use pulley_isa::TrapCode;
 
-use super::{builtins, invoke};
+use super::{builtins, call_import, invoke};
 use crate::error::{Trap, TrapKind};
 use crate::native::HostCalls;
-use crate::{Error, Result, Store, UsageError};
+use crate::{Error, Result, Store};
 
 /// The execution boundary, as the server of native code's host calls.
 pub(crate) struct NativeExits;
@@ -53,15 +53,8 @@ impl HostCalls for NativeExits {
         args: &[u64],
     ) -> Result<Vec<u64>> {
         let trap = |code| -> Error { Trap::new(TrapKind::from_code(code)).into() };
-        let inner = &mut store.inner;
         match call {
-            HostCall::Import(func) => {
-                let target = *inner.instances[instance]
-                    .funcs
-                    .get(func as usize)
-                    .ok_or(UsageError::NoSuchFunction)?;
-                invoke(store, target, args, Some(instance))
-            }
+            HostCall::Import(func) => call_import(store, instance, func, args),
             HostCall::Builtin(id) => builtins::perform(store, instance, id, args),
             HostCall::TableGet(_)
             | HostCall::TableSet(_)
@@ -75,7 +68,7 @@ impl HostCalls for NativeExits {
                     return Err(trap(TrapCode::IndirectCallToNull));
                 }
                 let target = (handle - 1) as u32;
-                if inner.funcs.get(target).is_none() {
+                if store.inner.funcs.get(target).is_none() {
                     return Err(trap(TrapCode::BadSignature));
                 }
                 invoke(store, target, &args[1..], Some(instance))
