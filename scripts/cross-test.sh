@@ -34,7 +34,8 @@
 #
 # Installs what it needs with apt when missing (about 45 s, 1.6 GB). Builds
 # go to target/cross (PULLEY_CROSS_TARGET_DIR overrides); logs and a summary
-# to target/cross/logs.
+# to target/cross/logs. PULLEY_CROSS_CLEAN=1 (set by .ci/run) deletes each
+# target's build once its checks are done, to bound the disk a run needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -517,6 +518,7 @@ if [[ $native_only == 1 ]]; then
 else
     for t in "${targets[@]}"; do
         test_target "$t"
+        [[ ${PULLEY_CROSS_CLEAN:-0} != 1 ]] || rm -rf "${cross_dir:?}/$t"
     done
     no_std_builds
 fi
