@@ -30,7 +30,8 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use pulley::{
-    Caller, Config, Engine, Error, Extern, ExternRef, Func, Linker, Memory, Module, Store, Val,
+    Caller, CompilationMode, Config, Engine, Error, Extern, ExternRef, Func, Linker, Memory,
+    Module, Store, Val,
 };
 use pulley_isa::{AnyOpcode, Decoded, Op, OperandVisitor, OwnedOp, Slot, SlotList, decode_all};
 use pulley_module::{CodeFeatures, CompiledModule, FEATURES_OFFSET, HEADER_LEN};
@@ -155,7 +156,9 @@ impl Case {
 /// any memory or table size, and the generated modules need little.
 fn limited_config(fuel: bool) -> Config {
     let mut config = Config::new();
+    // Forgeries start from a whole module's bytecode.
     config
+        .compilation_mode(CompilationMode::Eager)
         .consume_fuel(fuel)
         .max_memory_pages(256)
         .max_table_elements(100_000)

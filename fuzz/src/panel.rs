@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::engines::{Pulley, Wasmi, Wasmtime};
 use crate::oracle::{Engine, Observation, difference};
+use pulley::CompilationMode;
 use wasmparser::{Validator, WasmFeatures};
 
 /// The engines, built once and reused for every test case.
@@ -52,17 +53,22 @@ impl Panel {
     /// The panel, with its engines configured for generated test cases.
     pub fn new() -> Panel {
         Panel {
+            // The default: functions compile at their first call.
             pulley: Pulley {
                 optimize: true,
                 native: false,
+                compilation: CompilationMode::LazyTranslation,
             },
+            // Bodies validated only when compiled too.
             pulley_unoptimized: Pulley {
                 optimize: false,
                 native: false,
+                compilation: CompilationMode::Lazy,
             },
             pulley_native: Pulley {
                 optimize: true,
                 native: true,
+                compilation: CompilationMode::Eager,
             },
             wasmtime: Wasmtime::new(),
             wasmi: Wasmi,

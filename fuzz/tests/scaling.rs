@@ -23,7 +23,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use pulley::{Engine, Module};
+use pulley::{CompilationMode, Config, Engine, Module};
 
 /// Counts the bytes allocated now and at most since the last reset.
 struct Counting;
@@ -81,7 +81,9 @@ fn cpu_time() -> Duration {
 /// and the peak of bytes allocated beyond what was allocated before.
 fn cost(wat: &str) -> (Duration, usize) {
     let wasm = wat::parse_str(wat).expect("the shape is valid text");
-    let engine = Engine::default();
+    let mut config = Config::new();
+    config.compilation_mode(CompilationMode::Eager);
+    let engine = Engine::new(&config);
     let mut fastest = Duration::MAX;
     let mut peak = 0;
     for _ in 0..5 {

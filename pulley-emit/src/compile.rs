@@ -47,7 +47,7 @@ fn supported_features() -> WasmFeatures {
 }
 
 /// Reusable per-thread compilation state.
-struct FunctionCompiler {
+pub(crate) struct FunctionCompiler {
     isa: OwnedTargetIsa,
     context: Context,
     scratch: TranslationScratch,
@@ -56,7 +56,7 @@ struct FunctionCompiler {
 }
 
 impl FunctionCompiler {
-    fn new(flavour: Flavour, optimize: bool) -> Result<Self, CompileError> {
+    pub(crate) fn new(flavour: Flavour, optimize: bool) -> Result<Self, CompileError> {
         Ok(FunctionCompiler {
             isa: flavour.cranelift_isa(optimize)?,
             context: Context::new(),
@@ -95,7 +95,7 @@ impl FunctionCompiler {
     }
 
     /// Compiles function `func` down to bytecode.
-    fn compile(
+    pub(crate) fn compile(
         &mut self,
         env: &ModuleEnvironment<'_>,
         body: BodyToCompile<'_>,
@@ -116,19 +116,28 @@ pub fn compile(wasm: &[u8], config: &Config) -> Result<CompiledModule, CompileEr
         flavour: config.flavour,
         config,
     };
-    let functions: Vec<(u32, BodyToCompile<'_>)> = (parsed.info.imported_functions..)
-        .zip(parsed.bodies)
-        .collect();
+    compile_bodies(&env, parsed.bodies)
+}
+
+/// Compiles every defined function of `env`'s module from its body, in
+/// order, into a whole module's bytecode.
+pub(crate) fn compile_bodies(
+    env: &ModuleEnvironment<'_>,
+    bodies: Vec<BodyToCompile<'_>>,
+) -> Result<CompiledModule, CompileError> {
+    let config = env.config;
+    let functions: Vec<(u32, BodyToCompile<'_>)> =
+        (env.info.imported_functions..).zip(bodies).collect();
     let lowered = map_functions(
         functions,
         || FunctionCompiler::new(config.flavour, config.optimize),
-        |compiler, func, body| compiler.compile(&env, body, func),
+        |compiler, func, body| compiler.compile(env, body, func),
     )?;
-    let mut module = lower::ModuleEmitter::new(&env);
+    let mut module = lower::ModuleEmitter::new(env);
     for function in lowered {
         module.push(function)?;
     }
-    Ok(module.finish(parsed.info.clone()))
+    Ok(module.finish(env.info.clone()))
 }
 
 /// Runs `compile` over every function with a compiler made by `new`, and

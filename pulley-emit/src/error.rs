@@ -3,7 +3,7 @@
 use pulley_module::Escaped;
 
 /// Why a module could not be compiled.
-#[derive(Debug, thiserror::Error)]
+#[derive(Clone, Debug, thiserror::Error)]
 pub enum CompileError {
     /// The module is not valid WebAssembly (malformed or failing validation).
     #[error("invalid module: {} (at offset {offset:#x})", Escaped(.message))]

@@ -15,6 +15,10 @@
 //! With the `native` feature, [`native`] compiles the same IR for the host
 //! CPU instead of step 4.
 //!
+//! [`compile`] runs the steps for every function at once; a [`LazyModule`]
+//! runs step 1 up front and the others for one function when asked, for
+//! runtimes that compile each function at its first call.
+//!
 //! It depends on `pulley-isa` and `pulley-module`, never on the interpreter.
 
 mod compile;
@@ -23,6 +27,7 @@ mod error;
 mod flavour;
 mod hoist;
 mod intrinsics;
+mod lazy;
 mod lower;
 #[cfg(feature = "native")]
 pub mod native;
@@ -33,4 +38,5 @@ pub mod vmctx;
 
 pub use compile::{Config, compile, compile_function_to_clif, compile_function_to_ir};
 pub use error::CompileError;
+pub use lazy::{BodyValidation, FunctionCode, LazyModule};
 pub use pulley_module::Flavour;

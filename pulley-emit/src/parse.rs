@@ -17,7 +17,8 @@ use crate::{CompileError, encoding};
 /// A function body waiting to be translated.
 pub(crate) struct BodyToCompile<'data> {
     pub(crate) body: FunctionBody<'data>,
-    pub(crate) validator: FuncToValidate<ValidatorResources>,
+    /// What validates it during translation; `None` once it was validated.
+    pub(crate) validator: Option<FuncToValidate<ValidatorResources>>,
 }
 
 /// A parsed module: its structure and its function bodies.
@@ -60,7 +61,10 @@ pub(crate) fn parse(wasm: &[u8], features: WasmFeatures) -> Result<ParsedModule<
         }
         match validator.payload(&payload)? {
             ValidPayload::Ok | ValidPayload::End(_) => {}
-            ValidPayload::Func(validator, body) => bodies.push(BodyToCompile { body, validator }),
+            ValidPayload::Func(validator, body) => bodies.push(BodyToCompile {
+                body,
+                validator: Some(validator),
+            }),
             ValidPayload::Parser(_) => {
                 return Err(CompileError::Unsupported(
                     "nested modules and components".into(),

@@ -8,15 +8,18 @@
 //! and the embedder may make nested calls meanwhile (for example from inside a
 //! host function), which run above it.
 
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
+use core::cell::Cell;
 
-use pulley_isa::{BuiltinIndex, FuncIndex, ImportIndex, Op, SlotList, TrapCode, decode_one};
+use pulley_isa::{BuiltinIndex, FuncIndex, ImportIndex, TrapCode};
 
 use crate::dispatch;
 use crate::environment::{Environment, EnvironmentRef};
-use crate::machine::{Frame, RegisterStack, State, StopReason, Window};
-use crate::program::Program;
+use crate::machine::{Frame, RegList, RegisterStack, State, StopReason, Window};
+use crate::program::{FunctionEntry, Program};
 
 /// Sizes of the interpreter's stacks.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -63,6 +66,11 @@ pub enum Exit {
     /// The program ran out of fuel; add fuel and [`resume`](Interpreter::resume),
     /// or [`abort`](Interpreter::abort).
     OutOfFuel,
+    /// A function of a lazy program runs for the first time: give the
+    /// program its code ([`Program::install`]), then
+    /// [`finish_compile`](Interpreter::finish_compile), or
+    /// [`abort`](Interpreter::abort).
+    Compile(FuncIndex),
 }
 
 /// A position in a backtrace: a function and a code offset inside it (the
@@ -71,7 +79,7 @@ pub enum Exit {
 pub struct FramePosition {
     /// The function.
     pub func: FuncIndex,
-    /// Offset in the program's code.
+    /// Offset in the function's code.
     pub code_offset: usize,
 }
 
@@ -112,19 +120,41 @@ pub enum CallError {
         /// What was expected.
         expected: &'static str,
     },
+    /// [`Interpreter::finish_compile`] before the function was installed.
+    #[error("function {func} has no code yet")]
+    NotCompiled {
+        /// The function.
+        func: u32,
+    },
 }
 
 /// A started call: its program, environment and, while suspended, where it
 /// stopped.
 struct Activation {
     program: Arc<Program>,
+    /// Where the program's calls go: its own entries, or this interpreter's
+    /// copy for a lazy program (`LazyEntries`).
+    entries: *const FunctionEntry,
     env: EnvironmentRef,
     frame_floor: usize,
-    /// While suspended: the code offset of the op that stopped, and its
-    /// frame's window.
-    stop_offset: usize,
+    /// While suspended: the op that stopped, in verified code of `program`,
+    /// its frame's window, and, for a call of the embedder's, the op's
+    /// argument and result slots.
+    stop_pc: *const u8,
     window: Window,
     waiting: Option<StopReason>,
+    stop_call: Option<(RegList, Option<RegList>)>,
+}
+
+/// This interpreter's function table for a lazy program: the program's
+/// entries when the interpreter first called it (pending ones for functions
+/// not installed then), each pending one replaced by the installed code once
+/// the function has run here. Each interpreter keeps its own, so that calls read plain
+/// memory that no other thread writes.
+struct LazyEntries {
+    /// Keeps the program, and so the code the entries point into, alive.
+    _program: Arc<Program>,
+    entries: Box<[Cell<FunctionEntry>]>,
 }
 
 /// A Pulley interpreter. See the [crate documentation](crate).
@@ -133,7 +163,15 @@ pub struct Interpreter {
     state: State,
     activations: Vec<Activation>,
     trap_backtrace: Vec<FramePosition>,
+    /// By the address of their program.
+    lazy_entries: BTreeMap<usize, LazyEntries>,
 }
+
+// SAFETY: everything an interpreter points to (its stack, its programs'
+// code, its own lazy entries) it owns or holds an `Arc` of; environments are
+// the embedder's, valid while a call runs (`EnvironmentRef::new`). Nothing
+// is shared with another thread except programs, which are `Sync`.
+unsafe impl Send for Interpreter {}
 
 impl Default for Interpreter {
     fn default() -> Self {
@@ -146,7 +184,6 @@ impl Interpreter {
     pub fn new(config: Config) -> Interpreter {
         let stack = RegisterStack::new(config.stack_slots);
         let state = State {
-            code: core::ptr::null(),
             functions: core::ptr::null(),
             functions_len: 0,
             env: core::ptr::null(),
@@ -159,6 +196,7 @@ impl Interpreter {
             stop: StopReason::Returned,
             stop_pc: core::ptr::null(),
             stop_regs: core::ptr::null_mut(),
+            stop_call: None,
             results: Vec::new(),
             #[cfg(feature = "profile")]
             profile: crate::profile::Profile::default(),
@@ -168,6 +206,7 @@ impl Interpreter {
             state,
             activations: Vec::new(),
             trap_backtrace: Vec::new(),
+            lazy_entries: BTreeMap::new(),
         }
     }
 
@@ -213,12 +252,16 @@ impl Interpreter {
         args: &[u64],
     ) -> Result<Exit, CallError> {
         let functions = program.functions();
-        let info = *functions
-            .get(func.index())
-            .ok_or(CallError::NoSuchFunction {
+        if func.index() >= functions.len() {
+            return Err(CallError::NoSuchFunction {
                 func: func.0,
                 count: functions.len(),
-            })?;
+            });
+        }
+        let entries = self.entries_for(program);
+        // SAFETY: `entries` has one entry per function of the program, and
+        // `func` is one of them.
+        let info = unsafe { *entries.add(func.index()) };
         if args.len() != info.params as usize {
             return Err(CallError::ValueCount {
                 what: "arguments",
@@ -244,19 +287,73 @@ impl Interpreter {
         window.write_all(args);
         self.activations.push(Activation {
             program: Arc::clone(program),
+            entries,
             env,
             frame_floor: self.state.frames.len(),
-            stop_offset: 0,
+            stop_pc: core::ptr::null(),
             window,
             waiting: None,
+            stop_call: None,
         });
         self.load_top();
-        Ok(self.run(program.code_at(info.code_start as usize), window.regs()))
+        Ok(self.run(info.code, window.regs()))
+    }
+
+    /// The function table calls of `program` use in this interpreter.
+    fn entries_for(&mut self, program: &Arc<Program>) -> *const FunctionEntry {
+        if !program.is_lazy() {
+            return program.entries().as_ptr();
+        }
+        let key = Arc::as_ptr(program).addr();
+        let table = self.lazy_entries.entry(key).or_insert_with(|| LazyEntries {
+            _program: Arc::clone(program),
+            entries: (0u32..)
+                .zip(program.entries())
+                .map(|(func, &pending)| {
+                    Cell::new(program.installed_entry(FuncIndex(func)).unwrap_or(pending))
+                })
+                .collect(),
+        });
+        // `Cell<T>` has the layout of `T`.
+        table.entries.as_ptr().cast::<FunctionEntry>()
+    }
+
+    /// Continues after [`Exit::Compile`], once the function has its code
+    /// ([`Program::install`]): runs it in the frame that called it. Traps
+    /// with `stack_overflow` if its whole frame does not fit.
+    pub fn finish_compile(&mut self) -> Result<Exit, CallError> {
+        let not_suspended = CallError::NotSuspended {
+            expected: "a function's first call",
+        };
+        let top = self.activations.last().ok_or(not_suspended.clone())?;
+        let Some(StopReason::Compile(func)) = top.waiting else {
+            return Err(not_suspended);
+        };
+        let entry = top
+            .program
+            .installed_entry(FuncIndex(func))
+            .ok_or(CallError::NotCompiled { func })?;
+        let table = self
+            .lazy_entries
+            .get(&Arc::as_ptr(&top.program).addr())
+            .ok_or(not_suspended)?;
+        table.entries[func as usize].set(entry);
+        let regs = top.window.regs();
+        let Some(window) = self.stack.window(regs, entry.frame_slots as usize) else {
+            let top = self.activations.last().expect("checked above");
+            self.trap_backtrace =
+                self.positions(top, top.stop_pc, &self.state.frames[top.frame_floor..]);
+            self.pop_activation();
+            return Ok(Exit::Trap(TrapCode::StackOverflow));
+        };
+        self.activations.last_mut().expect("checked above").window = window;
+        self.wake_top();
+        Ok(self.run(entry.code, regs))
     }
 
     /// Continues after [`Exit::OutOfFuel`], retrying the fuel check.
     pub fn resume(&mut self) -> Result<Exit, CallError> {
-        let top = self.activations.last_mut().ok_or(CallError::NotSuspended {
+        let top = self.activations.last().ok_or(CallError::NotSuspended {
             expected: "an out-of-fuel exit",
         })?;
         if top.waiting != Some(StopReason::OutOfFuel) {
@@ -264,66 +361,44 @@ impl Interpreter {
                 expected: "an out-of-fuel exit",
             });
         }
-        top.waiting = None;
-        let (pc, regs) = (top.program.code_at(top.stop_offset), top.window.regs());
-        self.load_top();
+        let (pc, regs) = (top.stop_pc, top.window.regs());
+        self.wake_top();
         Ok(self.run(pc, regs))
     }
 
     /// The arguments of the suspended host call, builtin or external call.
     pub fn host_args(&self) -> Result<impl ExactSizeIterator<Item = u64> + '_, CallError> {
-        let (top, op, _) = self.suspended_call()?;
-        let args = match op {
-            Op::CallImport { args, .. }
-            | Op::CallBuiltin { args, .. }
-            | Op::CallRef { args, .. }
-            | Op::ReturnCallRef { args, .. } => args,
-            _ => SlotList::from_entry_bytes(&[]),
-        };
+        let (top, args, _) = self.suspended_call()?;
         let window = top.window;
-        Ok(args.iter().map(move |slot| window.read(slot.index())))
+        // SAFETY: `i < len`, and the list lies in the verified op that stopped.
+        Ok((0..args.len).map(move |i| window.read(unsafe { args.get(i) }.0)))
     }
 
     /// Completes the suspended host call, builtin or external call with its
     /// results and continues execution.
     pub fn finish_host_call(&mut self, results: &[u64]) -> Result<Exit, CallError> {
-        let (top, op, next) = self.suspended_call()?;
+        let (top, _, slots) = self.suspended_call()?;
         let window = top.window;
-        let pc = top.program.code_at(next);
-        match op {
-            Op::CallImport { results: slots, .. }
-            | Op::CallBuiltin { results: slots, .. }
-            | Op::CallRef { results: slots, .. } => {
-                if slots.len() != results.len() {
-                    return Err(CallError::ValueCount {
-                        what: "results",
-                        expected: slots.len(),
-                        found: results.len(),
-                    });
-                }
-                for (slot, &value) in slots.iter().zip(results) {
-                    window.write(slot.index(), value);
-                }
-                let top = self
-                    .activations
-                    .last_mut()
-                    .expect("suspended_call found one");
-                top.waiting = None;
-                self.load_top();
-                // `next` is the end of a verified op, inside the code.
-                Ok(self.run(pc, window.regs()))
-            }
-            Op::ReturnCallRef { .. } => {
-                let top = self
-                    .activations
-                    .last_mut()
-                    .expect("suspended_call found one");
-                top.waiting = None;
-                self.load_top();
-                Ok(self.return_values(results))
-            }
-            _ => Err(CallError::NotSuspended { expected: "a call" }),
+        let Some(slots) = slots else {
+            // A tail call: its results are the frame's.
+            self.wake_top();
+            return Ok(self.return_values(results));
+        };
+        if slots.len != results.len() {
+            return Err(CallError::ValueCount {
+                what: "results",
+                expected: slots.len,
+                found: results.len(),
+            });
         }
+        for (i, &value) in results.iter().enumerate() {
+            // SAFETY: `i < len`, and the list lies in the verified op that
+            // stopped.
+            window.write(unsafe { slots.get(i) }.0, value);
+        }
+        self.wake_top();
+        // The op's results list ends it: execution goes on after it.
+        Ok(self.run(slots.end(), window.regs()))
     }
 
     /// Ends the suspended activation on top without finishing it (for
@@ -345,44 +420,49 @@ impl Interpreter {
     pub fn backtrace(&self) -> Vec<FramePosition> {
         match self.activations.last() {
             Some(top) if top.waiting.is_some() => {
-                let pc = top.program.code_at(top.stop_offset);
-                self.positions(top, pc, &self.state.frames[top.frame_floor..])
+                self.positions(top, top.stop_pc, &self.state.frames[top.frame_floor..])
             }
             _ => Vec::new(),
         }
     }
 
-    /// The suspended activation on top with the op it stopped at and the
-    /// offset after that op.
-    fn suspended_call(&self) -> Result<(&Activation, Op<'_>, usize), CallError> {
+    /// The suspended activation on top, stopped at a call of the
+    /// embedder's, with that call's argument and result slots.
+    fn suspended_call(&self) -> Result<(&Activation, RegList, Option<RegList>), CallError> {
         let not_suspended = CallError::NotSuspended {
             expected: "a host call",
         };
         let top = self.activations.last().ok_or(not_suspended.clone())?;
-        if !matches!(
-            top.waiting,
-            Some(StopReason::HostCall(_) | StopReason::Builtin(_) | StopReason::ExternalCall(_))
-        ) {
-            return Err(not_suspended);
+        match (top.waiting, top.stop_call) {
+            (
+                Some(
+                    StopReason::HostCall(_) | StopReason::Builtin(_) | StopReason::ExternalCall(_),
+                ),
+                Some((args, results)),
+            ) => Ok((top, args, results)),
+            _ => Err(not_suspended),
         }
-        let (op, next) =
-            decode_one(top.program.code(), top.stop_offset).map_err(|_| not_suspended)?;
-        Ok((top, op, next))
+    }
+
+    /// Marks the suspended activation on top as running again, and loads it.
+    fn wake_top(&mut self) {
+        if let Some(top) = self.activations.last_mut() {
+            top.waiting = None;
+        }
+        self.load_top();
     }
 
     /// Loads the state of the activation on top (or clears it).
     fn load_top(&mut self) {
         match self.activations.last() {
             Some(top) => {
-                self.state.code = top.program.code().as_ptr();
-                self.state.functions = top.program.functions().as_ptr();
+                self.state.functions = top.entries;
                 self.state.functions_len = top.program.functions().len();
                 self.state.env = top.env.as_ptr();
                 self.state.frame_slots = top.window.slots();
                 self.state.frame_floor = top.frame_floor;
             }
             None => {
-                self.state.code = core::ptr::null();
                 self.state.functions = core::ptr::null();
                 self.state.functions_len = 0;
                 self.state.env = core::ptr::null();
@@ -426,15 +506,18 @@ impl Interpreter {
             StopReason::Builtin(builtin) => Exit::Builtin(BuiltinIndex(builtin)),
             StopReason::ExternalCall(handle) => Exit::ExternalCall { handle },
             StopReason::OutOfFuel => Exit::OutOfFuel,
+            StopReason::Compile(func) => Exit::Compile(FuncIndex(func)),
         };
+        let stop_call = self.state.stop_call.take();
         let window = self
             .stack
             .window(self.state.stop_regs, self.state.frame_slots)
             .expect("the stopped frame lies inside the stack");
         let top = self.activations.last_mut().expect("a running activation");
-        top.stop_offset = top.program.offset_of(self.state.stop_pc);
+        top.stop_pc = self.state.stop_pc;
         top.window = window;
         top.waiting = Some(stop);
+        top.stop_call = stop_call;
         exit
     }
 
@@ -475,13 +558,11 @@ impl Interpreter {
         pc: *const u8,
         frames: &[Frame],
     ) -> Vec<FramePosition> {
-        let program = &activation.program;
-        let code = program.code().as_ptr().addr();
+        let locator = activation.program.locator();
         let position = |at: usize| {
-            let code_offset = at.wrapping_sub(code);
-            program
-                .function_at(code_offset)
-                .map(|func| FramePosition { func, code_offset })
+            locator
+                .locate(core::ptr::without_provenance(at))
+                .map(|(func, code_offset)| FramePosition { func, code_offset })
         };
         let mut positions: Vec<FramePosition> = position(pc.addr()).into_iter().collect();
         positions.extend(

@@ -21,6 +21,8 @@ impl OpFlags {
     /// The op has a branch target or a jump table. Not written in the
     /// table: derived from the operand kinds.
     pub const BRANCHES: OpFlags = OpFlags(1 << 5);
+    /// Placed by the interpreter only; refused in a program's code.
+    pub const RUNTIME_ONLY: OpFlags = OpFlags(1 << 6);
 
     /// Both sets of flags.
     pub const fn union(self, other: OpFlags) -> OpFlags {
@@ -62,6 +64,11 @@ impl OpFlags {
         self.contains(OpFlags::SIMD)
     }
 
+    /// Whether only the interpreter may place the op (never the compiler).
+    pub const fn is_runtime_only(self) -> bool {
+        self.contains(OpFlags::RUNTIME_ONLY)
+    }
+
     /// Whether execution can stop at this op with the op still current (a
     /// trap, or a call whose frame a backtrace shows), so that the compiler
     /// records the op's wasm offset.
@@ -89,6 +96,9 @@ macro_rules! __op_flag {
     };
     (simd) => {
         $crate::OpFlags::SIMD
+    };
+    (runtime_only) => {
+        $crate::OpFlags::RUNTIME_ONLY
     };
 }
 
@@ -138,7 +148,11 @@ mod tests {
             if flags.returns() {
                 assert!(flags.is_terminator(), "{name} returns but falls through");
             }
-            if flags.is_terminator() && !flags.returns() && !flags.branches() {
+            if flags.is_terminator()
+                && !flags.returns()
+                && !flags.branches()
+                && !flags.is_runtime_only()
+            {
                 assert_eq!(name, "trap", "{name} ends a block without going anywhere");
             }
             if flags.branches() && !flags.is_terminator() {

@@ -25,6 +25,9 @@
 //!   for lack of fuel), so the compiler records its wasm offset.
 //! * `simd`: a `v` op, whose handler exists only with the interpreter's
 //!   `simd` feature.
+//! * `runtime_only`: the interpreter places the op itself (the entry of a
+//!   function compiled lazily); the compiler never emits it, and the
+//!   verifier refuses it in a program's code.
 //!
 //! Whether an op branches is not written: it has a `Target` or `JumpTable`
 //! operand ([`OpFlags::BRANCHES`](crate::OpFlags::BRANCHES)).
@@ -666,6 +669,11 @@ macro_rules! for_each_op {
                 /// left, execution stops before this op, resumable once the
                 /// embedder adds fuel.
                 ConsumeFuel = consume_fuel { amount: U32 } [traps];
+                /// The entry of function `func` before it is compiled: stops
+                /// for the embedder to compile it; execution then goes on in
+                /// the same frame at the compiled code. Only the interpreter
+                /// places it (a lazy program's function table points at it).
+                CompilePending = compile_pending { func: FuncIndex } [terminator, runtime_only];
 
                 // --- SIMD: v128 values in slot pairs (see the module docs). ---
                 /// `dst` = the 16 bytes at `addr + offset` (see `load64`).

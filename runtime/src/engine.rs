@@ -17,6 +17,26 @@ pub struct Config {
     max_instances: usize,
     max_host_nesting: u32,
     native: bool,
+    compilation: CompilationMode,
+}
+
+/// When a module's functions are compiled to bytecode
+/// ([`Config::compilation_mode`]). The names are wasmi's.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CompilationMode {
+    /// Every function when the module is made: the module is ready to run
+    /// in full, and nothing compiles later.
+    Eager,
+    /// The module, with every function body, is validated when it is made;
+    /// each function is compiled at its first call. The default: start-up
+    /// costs only validation, and code that never runs is never compiled.
+    #[default]
+    LazyTranslation,
+    /// As `LazyTranslation`, but a function body is validated only at its
+    /// first call, so an invalid body is an error there (the call fails with
+    /// [`Error::Compile`](crate::Error::Compile)), not when the module is
+    /// made, and a body that never runs is never checked.
+    Lazy,
 }
 
 impl Default for Config {
@@ -32,6 +52,7 @@ impl Default for Config {
             max_instances: 10_000,
             max_host_nesting: 1000,
             native: false,
+            compilation: CompilationMode::default(),
         }
     }
 }
@@ -115,6 +136,21 @@ impl Config {
     pub fn native(&mut self, native: bool) -> &mut Self {
         self.native = native;
         self
+    }
+
+    /// When functions are compiled (default:
+    /// [`CompilationMode::LazyTranslation`]). Applies to bytecode for this
+    /// host; modules compiled for another flavour, and native code
+    /// ([`Config::native`]), are compiled eagerly, and serializing a lazy
+    /// module compiles what it has not yet.
+    pub fn compilation_mode(&mut self, mode: CompilationMode) -> &mut Self {
+        self.compilation = mode;
+        self
+    }
+
+    /// When functions are compiled.
+    pub fn get_compilation_mode(&self) -> CompilationMode {
+        self.compilation
     }
 
     /// Whether modules are compiled to host machine code.

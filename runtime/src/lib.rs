@@ -54,6 +54,8 @@ mod exec;
 mod func;
 mod global;
 mod instance;
+#[cfg(feature = "compiler")]
+mod lazy;
 mod linker;
 mod memory;
 mod module;
@@ -69,7 +71,7 @@ pub mod wasi;
 #[cfg(feature = "cli")]
 pub mod wast;
 
-pub use engine::{Config, Engine};
+pub use engine::{CompilationMode, Config, Engine};
 #[cfg(feature = "native")]
 pub use error::NativeError;
 pub use error::{

@@ -12,6 +12,8 @@ use pulley_module::{
     FuncType, GlobalType, ImportKind, MemoryType, ModuleInfo, TableType, ValType,
 };
 
+#[cfg(feature = "compiler")]
+use crate::engine::CompilationMode;
 use crate::engine::Engine;
 use crate::{IncompatibleArtifact, LimitError, Result};
 
@@ -43,6 +45,10 @@ pub(crate) struct ModuleInner {
     /// Machine code, for a module compiled natively (its bytecode is empty).
     #[cfg(feature = "native")]
     pub(crate) native: Option<crate::native::code::NativeCode>,
+    /// For a module whose functions compile at their first call: their
+    /// compiler (`compiled` then holds only the module's structure).
+    #[cfg(feature = "compiler")]
+    pub(crate) lazy: Option<crate::lazy::LazyFunctions>,
 }
 
 impl core::fmt::Debug for Module {
@@ -121,11 +127,45 @@ impl Module {
             fuel: config.get_consume_fuel(),
             ..pulley_emit::Config::default()
         };
-        let compiled = pulley_emit::compile(wasm, &compile_config)?;
         let features = CodeFeatures {
             fuel: config.get_consume_fuel(),
         };
-        Module::from_compiled(engine, compiled, config.get_target(), features)
+        let bodies = match config.get_compilation_mode() {
+            // Code for another flavour cannot run here: it is made to be
+            // serialized, which needs all of it.
+            _ if config.get_target() != Flavour::host() => None,
+            CompilationMode::Eager => None,
+            CompilationMode::LazyTranslation => Some(pulley_emit::BodyValidation::UpFront),
+            CompilationMode::Lazy => Some(pulley_emit::BodyValidation::WhenCompiled),
+        };
+        let Some(bodies) = bodies else {
+            let compiled = pulley_emit::compile(wasm, &compile_config)?;
+            return Module::from_compiled(engine, compiled, config.get_target(), features);
+        };
+        let compiler = pulley_emit::LazyModule::new(wasm.to_vec(), &compile_config, bodies)?;
+        let info = compiler.info().clone();
+        let shape = environment_shape(&info);
+        let program = Program::lazy(
+            &info.functions[info.imported_functions as usize..],
+            shape,
+            Claims {
+                charges_fuel: features.fuel,
+            },
+        )?;
+        let compiled = CompiledModule {
+            info,
+            code: Vec::new(),
+            functions: Vec::new(),
+            address_map: Vec::new(),
+        };
+        Ok(Module::with_program(
+            engine,
+            compiled,
+            program,
+            Flavour::host(),
+            features,
+            Some(crate::lazy::LazyFunctions::new(compiler)),
+        ))
     }
 
     /// Compiles `wasm` to host machine code.
@@ -195,8 +235,27 @@ impl Module {
             charges_fuel: features.fuel,
         };
         let program = Program::new(compiled.code.clone(), functions, shape, claims)?;
-        let types = info.types.iter().cloned().map(Arc::new).collect();
-        Ok(Module {
+        Ok(Module::with_program(
+            engine,
+            compiled,
+            program,
+            flavour,
+            features,
+            #[cfg(feature = "compiler")]
+            None,
+        ))
+    }
+
+    fn with_program(
+        engine: &Engine,
+        compiled: CompiledModule,
+        program: Program,
+        flavour: Flavour,
+        features: CodeFeatures,
+        #[cfg(feature = "compiler")] lazy: Option<crate::lazy::LazyFunctions>,
+    ) -> Module {
+        let types = compiled.info.types.iter().cloned().map(Arc::new).collect();
+        Module {
             inner: Arc::new(ModuleInner {
                 engine: engine.clone(),
                 compiled,
@@ -206,8 +265,10 @@ impl Module {
                 types,
                 #[cfg(feature = "native")]
                 native: None,
+                #[cfg(feature = "compiler")]
+                lazy,
             }),
-        })
+        }
     }
 
     /// The artifact bytes of this module, loadable with [`Module::deserialize`]
@@ -223,7 +284,46 @@ impl Module {
             flavour: self.inner.flavour,
             features: self.inner.features,
         };
+        #[cfg(feature = "compiler")]
+        if let Some(lazy) = &self.inner.lazy {
+            return Ok(pulley_module::encode(&lazy.compile_all()?, &header));
+        }
         Ok(pulley_module::encode(&self.inner.compiled, &header))
+    }
+
+    /// Whether the module's functions compile at their first call
+    /// ([`CompilationMode`](crate::CompilationMode)).
+    pub fn is_lazy(&self) -> bool {
+        #[cfg(feature = "compiler")]
+        return self.inner.lazy.is_some();
+        #[cfg(not(feature = "compiler"))]
+        false
+    }
+
+    /// How many of the module's own functions are compiled: all of them but
+    /// for a lazy module, whose functions compile at their first call.
+    pub fn compiled_functions(&self) -> usize {
+        #[cfg(feature = "compiler")]
+        if let Some(lazy) = &self.inner.lazy {
+            return lazy.compiled_count();
+        }
+        self.inner.compiled.info.defined_functions() as usize
+    }
+
+    /// The wasm offset of `code_offset` in defined function `defined`'s
+    /// code: that of the last op at or before it that can trap or call.
+    pub(crate) fn wasm_offset(&self, defined: u32, code_offset: usize) -> Option<u32> {
+        #[cfg(feature = "compiler")]
+        if let Some(lazy) = &self.inner.lazy {
+            return lazy.wasm_offset(defined, code_offset);
+        }
+        let compiled = &self.inner.compiled;
+        let function = compiled.functions.get(defined as usize)?;
+        let offset = (function.code_start as usize).checked_add(code_offset)?;
+        if offset >= function.code_end as usize {
+            return None;
+        }
+        compiled.wasm_offset(offset)
     }
 
     /// The module's name from its name section.
@@ -241,7 +341,9 @@ impl Module {
         self.inner.flavour
     }
 
-    /// The compiled form: module structure, bytecode, address map.
+    /// The compiled form: module structure, bytecode, address map. A lazy
+    /// module ([`Module::is_lazy`]) has only its structure here; its
+    /// bytecode is made function by function.
     pub fn compiled(&self) -> &CompiledModule {
         &self.inner.compiled
     }

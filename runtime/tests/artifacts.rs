@@ -3,13 +3,17 @@
 //! gives an error or a correct run, and corrupt payloads with valid checksums
 //! never crash the loader, the verifier or the runtime.
 
-use pulley::{Config, Engine, Error, Instance, Linker, Module, Store, Val};
+use pulley::{CompilationMode, Config, Engine, Error, Instance, Linker, Module, Store, Val};
 
 const MIX: &str = include_str!("programs/mix.wat");
 
+/// An engine that compiles modules whole, so that their bytecode can be
+/// inspected and edited (`Module::compiled`).
 fn engine(fuel: bool) -> Engine {
     let mut config = Config::new();
-    config.consume_fuel(fuel);
+    config
+        .consume_fuel(fuel)
+        .compilation_mode(CompilationMode::Eager);
     Engine::new(&config)
 }
 

@@ -6,13 +6,21 @@
 
 use std::sync::{Arc, Mutex};
 
-use pulley::{Config, Engine, Error, ExternRef, Linker, Module, Store, Val};
+use pulley::{CompilationMode, Config, Engine, Error, ExternRef, Linker, Module, Store, Val};
 use pulley_interp::VerifyError;
 use pulley_isa::{Op, OwnedOp, Slot, decode_all};
 
 /// `module`'s artifact with the first op that `pick` chooses replaced by
 /// `dst = value` (the op's result slot), padded with `mov dst, dst` to the
 /// op's length so that no branch moves.
+/// A configuration that compiles modules whole, so that their bytecode can
+/// be forged (`Module::compiled`).
+fn eager() -> Config {
+    let mut config = Config::new();
+    config.compilation_mode(CompilationMode::Eager);
+    config
+}
+
 fn forge_constant(module: &Module, value: i32, pick: impl Fn(&Op<'_>) -> Option<Slot>) -> Vec<u8> {
     let mut compiled = module.compiled().clone();
     let (at, len, dst) = decode_all(&compiled.code)
@@ -62,7 +70,7 @@ const MAIN: &str = r#"
 
 #[test]
 fn a_forged_function_reference_cannot_reach_another_instance() {
-    let engine = Engine::new(&Config::new());
+    let engine = Engine::new(&eager());
     let main = Module::new(&engine, MAIN).unwrap();
     // Every store-wide handle a forger could guess, small ones included.
     for handle in 1..8 {
@@ -106,7 +114,7 @@ const EXTERN: &str = r#"
 
 #[test]
 fn a_forged_extern_reference_cannot_reach_another_value() {
-    let engine = Engine::new(&Config::new());
+    let engine = Engine::new(&eager());
     let module = Module::new(&engine, EXTERN).unwrap();
     let forged = forge_constant(&module, 1, |op| match op {
         Op::GlobalGet { dst, .. } => Some(*dst),
@@ -140,9 +148,9 @@ const SPIN: &str = r#"(module (func (export "spin") (loop (br 0))))"#;
 
 #[test]
 fn an_artifact_compiled_without_fuel_cannot_claim_it() {
-    let module = Module::new(&Engine::new(&Config::new()), SPIN).unwrap();
+    let module = Module::new(&Engine::new(&eager()), SPIN).unwrap();
     let mut bytes = module.serialize().unwrap();
-    let mut metered = Config::new();
+    let mut metered = eager();
     metered.consume_fuel(true);
     let metered = Engine::new(&metered);
     let fuel = pulley_module::CodeFeatures { fuel: true };
@@ -158,7 +166,7 @@ fn an_artifact_compiled_without_fuel_cannot_claim_it() {
 #[test]
 fn forged_fuel_charges_are_refused() {
     // The charge in the loop removed (replaced by a no-op of its size).
-    let mut config = Config::new();
+    let mut config = eager();
     config.consume_fuel(true);
     let engine = Engine::new(&config);
     let module = Module::new(&engine, SPIN).unwrap();

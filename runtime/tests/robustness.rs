@@ -3,8 +3,8 @@
 //! the host, fuel exhaustion, API misuse.
 
 use pulley::{
-    Caller, Config, Engine, Error, Func, ImportMismatch, LimitError, LinkError, Linker, Module,
-    Store, TrapKind, UsageError, Val, ValType,
+    Caller, CompilationMode, Config, Engine, Error, Func, ImportMismatch, LimitError, LinkError,
+    Linker, Module, Store, TrapKind, UsageError, Val, ValType,
 };
 
 /// The interpreter's engine, and native code's with the `native` feature.
@@ -391,7 +391,9 @@ fn functions_with_huge_register_pressure_compile_cheaply_and_correctly() {
         "(module (memory (export \"memory\") 1) (func (export \"sum\") (result i64) {loads}{}))",
         "(i64.add)".repeat(VALUES as usize - 1)
     );
-    let engine = Engine::default();
+    let mut config = Config::new();
+    config.compilation_mode(CompilationMode::Eager);
+    let engine = Engine::new(&config);
     let module = Module::new(&engine, &wat).unwrap();
     assert_eq!(
         module.compiled().functions[0].compiled_cheaply,

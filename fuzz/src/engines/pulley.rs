@@ -1,7 +1,7 @@
 //! The engines under test: Pulley's interpreter, and the same IR as host
 //! machine code (the runtime's `native` mode).
 
-use pulley::{Extern, Instance, Linker, Module, Store, TrapKind, Val, ValType};
+use pulley::{CompilationMode, Extern, Instance, Linker, Module, Store, TrapKind, Val, ValType};
 
 use crate::oracle::{Engine, Export, Outcome, Session, TrapClass, Value, ValueType};
 
@@ -12,6 +12,8 @@ pub struct Pulley {
     pub optimize: bool,
     /// Whether the code is host machine code instead of bytecode.
     pub native: bool,
+    /// When functions are compiled (native code: always eagerly).
+    pub compilation: CompilationMode,
 }
 
 struct PulleySession {
@@ -21,16 +23,23 @@ struct PulleySession {
 
 impl Engine for Pulley {
     fn name(&self) -> &'static str {
-        match (self.native, self.optimize) {
-            (true, _) => "pulley (native)",
-            (false, true) => "pulley",
-            (false, false) => "pulley (unoptimized)",
+        match (self.native, self.optimize, self.compilation) {
+            (true, ..) => "pulley (native)",
+            (false, true, CompilationMode::Eager) => "pulley (eager)",
+            (false, true, CompilationMode::LazyTranslation) => "pulley",
+            (false, true, CompilationMode::Lazy) => "pulley (lazy)",
+            (false, false, CompilationMode::Eager) => "pulley (unoptimized, eager)",
+            (false, false, CompilationMode::LazyTranslation) => "pulley (unoptimized)",
+            (false, false, CompilationMode::Lazy) => "pulley (unoptimized, lazy)",
         }
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Result<Box<dyn Session + '_>, Outcome>, String> {
         let mut config = pulley::Config::new();
-        config.optimize(self.optimize).native(self.native);
+        config
+            .optimize(self.optimize)
+            .native(self.native)
+            .compilation_mode(self.compilation);
         let engine = pulley::Engine::new(&config);
         let module = Module::from_binary(&engine, wasm).map_err(|e| format!("compile: {e}"))?;
         let mut store = Store::new(&engine, ());

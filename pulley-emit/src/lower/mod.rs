@@ -231,6 +231,20 @@ fn relabel(op: &vcode::VirtualOp, taken: u32) -> vcode::VirtualOp {
 }
 
 /// Collects compiled functions into one code buffer.
+impl LoweredFunction {
+    /// The function on its own, with offsets relative to its first op.
+    pub(crate) fn into_function_code(self) -> crate::FunctionCode {
+        crate::FunctionCode {
+            code: self.emitted.code,
+            frame_slots: self.emitted.frame_slots,
+            params: self.params,
+            results: self.results,
+            address_map: self.emitted.address_map,
+            compiled_cheaply: self.compiled_cheaply,
+        }
+    }
+}
+
 pub(crate) struct ModuleEmitter {
     code: Vec<u8>,
     functions: Vec<CompiledFunction>,

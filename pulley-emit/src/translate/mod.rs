@@ -57,7 +57,9 @@ use cranelift_codegen::ir::{
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use pulley_module::{Builtin, FuncType, ModuleInfo, ValType};
-use wasmparser::{FuncValidator, FuncValidatorAllocations, FunctionBody, ValidatorResources};
+use wasmparser::{
+    FuncToValidate, FuncValidator, FuncValidatorAllocations, FunctionBody, ValidatorResources,
+};
 
 use crate::flavour::FlavourExt;
 use crate::intrinsics::{self, Intrinsic};
@@ -147,8 +149,9 @@ pub(crate) struct TranslationScratch {
 }
 
 impl TranslationScratch {
-    /// Validates and translates wasm function `func` (an index into all
-    /// functions) with body `body` into `function`.
+    /// Translates wasm function `func` (an index into all functions) with
+    /// body `body` into `function`, validating the body first unless it was
+    /// validated already.
     pub(crate) fn translate(
         &mut self,
         env: &ModuleEnvironment<'_>,
@@ -156,37 +159,50 @@ impl TranslationScratch {
         body: BodyToCompile<'_>,
         function: &mut ir::Function,
     ) -> Result<(), CompileError> {
-        let allocations = std::mem::take(&mut self.validator_allocations);
-        let mut validator = body.validator.into_validator(allocations);
-        translate_function(
-            env,
-            func,
-            &body.body,
-            Some(&mut validator),
-            function,
-            &mut self.builder_context,
-        )?;
-        self.validator_allocations = validator.into_allocations();
-        Ok(())
+        let translated = match body.validator {
+            None => translate_function(
+                env,
+                func,
+                &body.body,
+                None,
+                function,
+                &mut self.builder_context,
+            ),
+            Some(validator) => {
+                let allocations = std::mem::take(&mut self.validator_allocations);
+                let mut validator = validator.into_validator(allocations);
+                let translated = translate_function(
+                    env,
+                    func,
+                    &body.body,
+                    Some(&mut validator),
+                    function,
+                    &mut self.builder_context,
+                );
+                self.validator_allocations = validator.into_allocations();
+                translated
+            }
+        };
+        if translated.is_err() {
+            // A translation that stopped half-way leaves the builder's
+            // context in use; the next function needs a clean one.
+            self.builder_context = FunctionBuilderContext::new();
+        }
+        translated
     }
 
-    /// Translates wasm function `func` with body `body`, which has been
-    /// validated already, into `function`.
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "for lazy compilation, which validates up front and translates later"
-        )
-    )]
-    pub(crate) fn translate_validated(
+    /// Validates `body` on its own (for modules whose bodies are validated
+    /// up front and translated later).
+    pub(crate) fn validate(
         &mut self,
-        env: &ModuleEnvironment<'_>,
-        func: u32,
+        validator: FuncToValidate<ValidatorResources>,
         body: &FunctionBody<'_>,
-        function: &mut ir::Function,
     ) -> Result<(), CompileError> {
-        translate_function(env, func, body, None, function, &mut self.builder_context)
+        let allocations = std::mem::take(&mut self.validator_allocations);
+        let mut validator = validator.into_validator(allocations);
+        validator.validate(body)?;
+        self.validator_allocations = validator.into_allocations();
+        Ok(())
     }
 }
 

@@ -79,14 +79,14 @@ fn translate_all(wasm: &[u8], config: &Config, validate: bool) -> Vec<String> {
     let first = parsed.info.imported_functions;
     (first..)
         .zip(parsed.bodies)
-        .map(|(func, body)| {
+        .map(|(func, mut body)| {
             let mut function = ir::Function::new();
-            if validate {
-                scratch.translate(&env, func, body, &mut function)
-            } else {
-                scratch.translate_validated(&env, func, &body.body, &mut function)
+            if !validate {
+                body.validator = None;
             }
-            .expect("translates");
+            scratch
+                .translate(&env, func, body, &mut function)
+                .expect("translates");
             function.display().to_string()
         })
         .collect()

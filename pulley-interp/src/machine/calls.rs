@@ -12,12 +12,12 @@ use alloc::vec::Vec;
 use pulley_isa::{FuncIndex, TrapCode};
 
 use super::{Frame, Machine, RegList, Step};
-use crate::shape::FunctionInfo;
+use crate::program::FunctionEntry;
 
 /// A function of the running program, looked up in its function table.
-/// Made only here, so its code range and frame are the verified ones.
+/// Made only here, so its code and frame are the verified ones.
 #[derive(Copy, Clone, Debug)]
-pub(crate) struct Callee(FunctionInfo);
+pub(crate) struct Callee(FunctionEntry);
 
 impl Callee {
     /// Its parameter count.
@@ -90,8 +90,7 @@ impl Machine<'_> {
         unsafe { self.copy_out(args, new_regs) };
         self.regs = new_regs;
         self.state.frame_slots = frame_slots;
-        // SAFETY: the verifier checked the function's code range.
-        self.pc = unsafe { self.state.code.add(info.code_start as usize) };
+        self.pc = info.code;
         Ok(())
     }
 
@@ -118,8 +117,7 @@ impl Machine<'_> {
             core::ptr::copy(scratch, self.regs, args.len);
         }
         self.state.frame_slots = frame_slots;
-        // SAFETY: the verifier checked the function's code range.
-        self.pc = unsafe { self.state.code.add(info.code_start as usize) };
+        self.pc = info.code;
         Ok(())
     }
 

@@ -14,7 +14,7 @@ use pulley_isa::operands::Immediate;
 use pulley_isa::{Slot, TrapCode};
 
 use crate::environment::Environment;
-use crate::shape::FunctionInfo;
+use crate::program::FunctionEntry;
 
 mod calls;
 mod stack;
@@ -225,9 +225,9 @@ impl Frame {
 
 /// Everything the handlers need beyond the values pinned in their arguments.
 pub(crate) struct State {
-    /// The current program's code and function table.
-    pub(crate) code: *const u8,
-    pub(crate) functions: *const FunctionInfo,
+    /// The current program's function table: where each function's
+    /// verified code starts (or its `compile_pending` entry) and its frame.
+    pub(crate) functions: *const FunctionEntry,
     pub(crate) functions_len: usize,
     /// The current activation's environment.
     pub(crate) env: *const Environment,
@@ -247,6 +247,10 @@ pub(crate) struct State {
     /// The first byte of the op that stopped, and the window it ran in.
     pub(crate) stop_pc: *const u8,
     pub(crate) stop_regs: *mut u64,
+    /// For a stop at a call of the embedder's (an import, a builtin, a
+    /// function of another instance): the op's argument slots, and its result
+    /// slots (`None` for a tail call, which returns them instead).
+    pub(crate) stop_call: Option<(RegList, Option<RegList>)>,
     /// Values returned to the embedder.
     pub(crate) results: alloc::vec::Vec<u64>,
     #[cfg(feature = "profile")]

@@ -10,7 +10,7 @@
 
 use pulley_isa::TrapCode;
 
-use super::Machine;
+use super::{Machine, RegList};
 
 /// Why the handlers stopped.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -28,6 +28,8 @@ pub(crate) enum StopReason {
     ExternalCall(u64),
     /// `consume_fuel` with too little fuel left.
     OutOfFuel,
+    /// `compile_pending`: a lazy program's function runs for the first time.
+    Compile(u32),
 }
 
 /// Proof that a handler recorded why execution stops (in `State::stop`).
@@ -54,6 +56,19 @@ impl Machine<'_> {
     pub(crate) fn stop(&mut self, reason: StopReason) -> Stop {
         self.state.stop = reason;
         Stop(())
+    }
+
+    /// Stops for the embedder to perform a call of the current op, with
+    /// `args` and, unless it is a tail call, `results` slots of this frame.
+    #[inline(always)]
+    pub(crate) fn stop_for_call(
+        &mut self,
+        reason: StopReason,
+        args: RegList,
+        results: Option<RegList>,
+    ) -> Stop {
+        self.state.stop_call = Some((args, results));
+        self.stop(reason)
     }
 }
 

@@ -122,8 +122,8 @@ fn local_callee(
     m: &mut Machine<'_>,
     callee: Reg,
     ty: TypeIndex,
-    args: usize,
-    results: Option<usize>,
+    args: RegList,
+    results: Option<RegList>,
 ) -> Result<Callee, Stop> {
     let handle = m.u64(callee);
     if handle == 0 {
@@ -139,7 +139,7 @@ fn local_callee(
         return Err(m.trap(TrapCode::BadSignature));
     }
     if target.instance_id != env.instance_id {
-        return Err(m.stop(StopReason::ExternalCall(handle)));
+        return Err(m.stop_for_call(StopReason::ExternalCall(handle), args, results));
     }
     let Some(func) = m.function_checked(target.func as usize) else {
         return Err(m.trap(TrapCode::BadSignature));
@@ -147,8 +147,8 @@ fn local_callee(
     // Equal signature ids imply equal counts only if the embedder's ids are
     // right; the frame copies below rely on the counts, so they are checked
     // here, where the interpreter does not have to trust the embedder.
-    let results_match = results.is_none_or(|n| n == func.results());
-    if func.params() != args || !results_match {
+    let results_match = results.is_none_or(|list| list.len == func.results());
+    if func.params() != args.len || !results_match {
         return Err(m.trap(TrapCode::BadSignature));
     }
     Ok(func)
@@ -162,7 +162,7 @@ pub(crate) fn call_ref(
     args: RegList,
     results: RegList,
 ) -> Step {
-    let func = local_callee(m, callee, ty, args.len, Some(results.len))?;
+    let func = local_callee(m, callee, ty, args, Some(results))?;
     m.enter(func, args, results)
 }
 
@@ -192,7 +192,7 @@ pub(crate) fn return_call_ref(
     ty: TypeIndex,
     args: RegList,
 ) -> Step {
-    let func = local_callee(m, callee, ty, args.len, None)?;
+    let func = local_callee(m, callee, ty, args, None)?;
     m.replace_frame(func, args)
 }
 
@@ -200,20 +200,20 @@ pub(crate) fn return_call_ref(
 pub(crate) fn call_import(
     m: &mut Machine<'_>,
     import: ImportIndex,
-    _args: RegList,
-    _results: RegList,
+    args: RegList,
+    results: RegList,
 ) -> Step {
-    Err(m.stop(StopReason::HostCall(import.0)))
+    Err(m.stop_for_call(StopReason::HostCall(import.0), args, Some(results)))
 }
 
 #[inline(always)]
 pub(crate) fn call_builtin(
     m: &mut Machine<'_>,
     builtin: BuiltinIndex,
-    _args: RegList,
-    _results: RegList,
+    args: RegList,
+    results: RegList,
 ) -> Step {
-    Err(m.stop(StopReason::Builtin(builtin.0)))
+    Err(m.stop_for_call(StopReason::Builtin(builtin.0), args, Some(results)))
 }
 
 #[inline(always)]
@@ -225,4 +225,11 @@ pub(crate) fn consume_fuel(m: &mut Machine<'_>, amount: u32) -> Step {
         }
         None => Err(m.stop(StopReason::OutOfFuel)),
     }
+}
+
+/// The entry of a function that has no code yet: stops for the embedder to
+/// compile it (`Interpreter::finish_compile` goes on in this frame).
+#[inline(always)]
+pub(crate) fn compile_pending(m: &mut Machine<'_>, func: FuncIndex) -> Step {
+    Err(m.stop(StopReason::Compile(func.0)))
 }

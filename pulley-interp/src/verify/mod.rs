@@ -131,6 +131,28 @@ pub enum VerifyError {
         /// The op's mnemonic.
         mnemonic: &'static str,
     },
+    /// An op that only the interpreter places, in a program's code.
+    #[error("function {func}: op `{mnemonic}` at offset {at} is placed by the interpreter only")]
+    RuntimeOnlyOp {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// The op's mnemonic.
+        mnemonic: &'static str,
+    },
+    /// Code for a function the program does not have.
+    #[error("function {func} does not exist")]
+    NoSuchFunction {
+        /// The function.
+        func: u32,
+    },
+    /// Code for a function that is not compiled lazily, or already was.
+    #[error("function {func} is not waiting for its code")]
+    NotPending {
+        /// The function.
+        func: u32,
+    },
     /// A call or return whose value counts do not match the callee.
     #[error("function {func}: op at offset {at} passes {found} {what}, expected {expected}")]
     ArityMismatch {
@@ -239,7 +261,7 @@ pub(crate) fn verify_program(
     shape: &EnvironmentShape,
     claims: Claims,
 ) -> Result<Verified, VerifyError> {
-    check_shape(shape)?;
+    verify_function_table(functions, shape)?;
     let count = u32::try_from(functions.len()).unwrap_or(u32::MAX);
     for (func, info) in (0..count).zip(functions) {
         if info.code_start >= info.code_end {
@@ -253,24 +275,6 @@ pub(crate) fn verify_program(
                 code_len: code.len(),
             });
         }
-        if info.frame_slots > MAX_FRAME_SLOTS || info.params > info.frame_slots {
-            return Err(VerifyError::BadFrame {
-                func,
-                frame_slots: info.frame_slots,
-                params: info.params,
-            });
-        }
-        let fits_type = shape.types.get(info.ty as usize).is_some_and(|ty| {
-            ty.params.len() == info.params as usize && ty.results.len() == info.results as usize
-        });
-        if !fits_type {
-            return Err(VerifyError::TypeMismatch {
-                func,
-                ty: info.ty,
-                params: info.params,
-                results: info.results,
-            });
-        }
     }
     let mut by_offset: Vec<u32> = (0..count).collect();
     by_offset.sort_by_key(|&f| functions[f as usize].code_start);
@@ -282,49 +286,88 @@ pub(crate) fn verify_program(
             });
         }
     }
-    let mut checker = FunctionChecker {
-        code,
-        functions,
-        shape,
-        func: 0,
-        info: functions.first().copied().unwrap_or(FunctionInfo {
-            ty: 0,
-            code_start: 0,
-            code_end: 0,
-            frame_slots: 0,
-            params: 0,
-            results: 0,
-        }),
-        graph: OpGraph::default(),
-        ops: Vec::new(),
-        uses_references: false,
-        references: References::new(shape),
-        kinds: kinds::KindChecker::default(),
-        type_ids_used: 0,
-    };
+    let mut checker = FunctionChecker::new(code, functions, shape);
     for (func, info) in (0..count).zip(functions) {
-        checker.func = func;
-        checker.info = *info;
-        checker.check()?;
-        let function = Function {
-            index: func,
-            info,
-            graph: &checker.graph,
-            ops: &checker.ops,
-        };
-        // Without an op that needs a slot to hold a reference, there is
-        // nothing for the dataflow to prove.
-        if checker.uses_references {
-            checker.kinds.check(&function, functions, shape)?;
-        }
-        if claims.charges_fuel {
-            fuel::check(&function)?;
-        }
+        checker.verify(func, *info, claims)?;
     }
     Ok(Verified {
         by_offset,
         type_ids_used: checker.type_ids_used,
     })
+}
+
+/// Checks what a function table says of each function, before any code:
+/// frame sizes, and parameter and result counts against their types.
+pub(crate) fn verify_function_table(
+    functions: &[FunctionInfo],
+    shape: &EnvironmentShape,
+) -> Result<(), VerifyError> {
+    check_shape(shape)?;
+    let count = u32::try_from(functions.len()).unwrap_or(u32::MAX);
+    for (func, info) in (0..count).zip(functions) {
+        check_function_info(func, info, shape)?;
+    }
+    Ok(())
+}
+
+/// Checks function `func`'s frame size, and its parameter and result counts
+/// against its type.
+fn check_function_info(
+    func: u32,
+    info: &FunctionInfo,
+    shape: &EnvironmentShape,
+) -> Result<(), VerifyError> {
+    if info.frame_slots > MAX_FRAME_SLOTS || info.params > info.frame_slots {
+        return Err(VerifyError::BadFrame {
+            func,
+            frame_slots: info.frame_slots,
+            params: info.params,
+        });
+    }
+    let fits_type = shape.types.get(info.ty as usize).is_some_and(|ty| {
+        ty.params.len() == info.params as usize && ty.results.len() == info.results as usize
+    });
+    if !fits_type {
+        return Err(VerifyError::TypeMismatch {
+            func,
+            ty: info.ty,
+            params: info.params,
+            results: info.results,
+        });
+    }
+    Ok(())
+}
+
+/// Verifies the code of one function compiled on its own: `code` is all of
+/// it, with a frame of `frame_slots`; `functions` (already checked by
+/// [`verify_function_table`]) gives every function's type, for calls.
+pub(crate) fn verify_function(
+    code: &[u8],
+    func: u32,
+    frame_slots: u32,
+    functions: &[FunctionInfo],
+    shape: &EnvironmentShape,
+    claims: Claims,
+) -> Result<(), VerifyError> {
+    let listed = functions
+        .get(func as usize)
+        .ok_or(VerifyError::NoSuchFunction { func })?;
+    let info = FunctionInfo {
+        code_start: 0,
+        code_end: u32::try_from(code.len()).map_err(|_| VerifyError::FunctionOutOfCode {
+            func,
+            start: 0,
+            end: u32::MAX,
+            code_len: code.len(),
+        })?,
+        frame_slots,
+        ..*listed
+    };
+    if code.is_empty() {
+        return Err(VerifyError::EmptyFunction { func });
+    }
+    check_function_info(func, &info, shape)?;
+    FunctionChecker::new(code, functions, shape).verify(func, info, claims)
 }
 
 /// Checks that the shape's own type indices name types.
@@ -396,7 +439,56 @@ struct FunctionChecker<'a> {
     type_ids_used: u32,
 }
 
-impl FunctionChecker<'_> {
+impl<'a> FunctionChecker<'a> {
+    fn new(
+        code: &'a [u8],
+        functions: &'a [FunctionInfo],
+        shape: &'a EnvironmentShape,
+    ) -> FunctionChecker<'a> {
+        FunctionChecker {
+            code,
+            functions,
+            shape,
+            func: 0,
+            info: FunctionInfo {
+                ty: 0,
+                code_start: 0,
+                code_end: 0,
+                frame_slots: 0,
+                params: 0,
+                results: 0,
+            },
+            graph: OpGraph::default(),
+            ops: Vec::new(),
+            uses_references: false,
+            references: References::new(shape),
+            kinds: kinds::KindChecker::default(),
+            type_ids_used: 0,
+        }
+    }
+
+    /// All checks of function `func`, whose code range `info` gives.
+    fn verify(&mut self, func: u32, info: FunctionInfo, claims: Claims) -> Result<(), VerifyError> {
+        self.func = func;
+        self.info = info;
+        self.check()?;
+        let function = Function {
+            index: func,
+            info: &info,
+            graph: &self.graph,
+            ops: &self.ops,
+        };
+        // Without an op that needs a slot to hold a reference, there is
+        // nothing for the dataflow to prove.
+        if self.uses_references {
+            self.kinds.check(&function, self.functions, self.shape)?;
+        }
+        if claims.charges_fuel {
+            fuel::check(&function)?;
+        }
+        Ok(())
+    }
+
     /// The structural checks; builds the function's [`OpGraph`].
     fn check(&mut self) -> Result<(), VerifyError> {
         let start = self.info.code_start as usize;
@@ -418,6 +510,13 @@ impl FunctionChecker<'_> {
                 return Err(VerifyError::OpCrossesEnd { func, at });
             }
             let flags = op.flags();
+            if flags.is_runtime_only() {
+                return Err(VerifyError::RuntimeOnlyOp {
+                    func,
+                    at,
+                    mnemonic: op.mnemonic(),
+                });
+            }
             if flags.is_simd() && !cfg!(feature = "simd") {
                 return Err(VerifyError::SimdNotEnabled {
                     func,

@@ -9,7 +9,10 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use pulley::wasi::{self, WasiCtx, WasiCtxBuilder};
-use pulley::{Config, Engine, Flavour, Instance, Linker, Module, Store, TrapKind, Val, ValType};
+use pulley::{
+    CompilationMode, Config, Engine, Flavour, Instance, Linker, Module, Store, TrapKind, Val,
+    ValType,
+};
 use pulley_module::ExportKind;
 
 #[derive(Parser)]
@@ -61,7 +64,33 @@ enum Command {
         /// Pulley flavour).
         #[arg(long)]
         target: Option<Target>,
+        /// When functions are compiled (see `run --compilation`).
+        #[arg(long, value_enum, default_value_t = Compilation::LazyTranslation)]
+        compilation: Compilation,
     },
+}
+
+/// When functions are compiled: `pulley::CompilationMode`, by wasmi's names.
+#[derive(Copy, Clone, Debug, clap::ValueEnum)]
+enum Compilation {
+    /// Every function before the program starts.
+    Eager,
+    /// The module is validated first; each function is compiled at its first
+    /// call.
+    LazyTranslation,
+    /// Each function is validated and compiled at its first call: an invalid
+    /// body is an error only when it is called.
+    Lazy,
+}
+
+impl From<Compilation> for CompilationMode {
+    fn from(compilation: Compilation) -> CompilationMode {
+        match compilation {
+            Compilation::Eager => CompilationMode::Eager,
+            Compilation::LazyTranslation => CompilationMode::LazyTranslation,
+            Compilation::Lazy => CompilationMode::Lazy,
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -76,6 +105,10 @@ struct RunArgs {
     /// or `native` (host machine code, with the `native` feature).
     #[arg(long)]
     target: Option<Target>,
+    /// When functions are compiled to bytecode. Native code is always
+    /// compiled eagerly.
+    #[arg(long, value_enum, default_value_t = Compilation::LazyTranslation)]
+    compilation: Compilation,
     /// Grant access to a host directory, as HOST or HOST::GUEST (the path
     /// the program sees; default: the host path).
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
@@ -138,7 +171,11 @@ fn main() -> ExitCode {
             fuel,
         } => compile(&file, target, &output, fuel),
         Command::Disas { file, func, target } => disas(&file, func.as_deref(), target),
-        Command::Wast { files, target } => wast(&files, target),
+        Command::Wast {
+            files,
+            target,
+            compilation,
+        } => wast(&files, target, compilation),
     };
     match result {
         Ok(code) => code,
@@ -219,12 +256,16 @@ impl std::str::FromStr for Target {
     }
 }
 
+/// The engine of `compile` and `disas`, which show or save all the code.
 fn engine(target: Option<Flavour>, fuel: bool) -> Engine {
-    Engine::new(&config(target.map(Target::Pulley), fuel).expect("a Pulley target"))
+    Engine::new(
+        &config(target.map(Target::Pulley), fuel, Compilation::Eager).expect("a Pulley target"),
+    )
 }
 
-fn config(target: Option<Target>, fuel: bool) -> Result<Config> {
+fn config(target: Option<Target>, fuel: bool, compilation: Compilation) -> Result<Config> {
     let mut config = Config::new();
+    config.compilation_mode(compilation.into());
     match target {
         None => {}
         Some(Target::Pulley(flavour)) => {
@@ -281,7 +322,7 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
 const ENTRY_POINTS: [&str; 2] = ["_start", ""];
 
 fn run(args: RunArgs) -> Result<ExitCode> {
-    let engine = Engine::new(&config(args.target, args.fuel.is_some())?);
+    let engine = Engine::new(&config(args.target, args.fuel.is_some(), args.compilation)?);
     let module = load(&engine, args.file())?;
     let wasi = wasi_context(&args)?;
     let mut store = Store::new(&engine, Host { wasi });
@@ -520,8 +561,8 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-fn wast(files: &[PathBuf], target: Option<Target>) -> Result<ExitCode> {
-    let config = config(target, false)?;
+fn wast(files: &[PathBuf], target: Option<Target>, compilation: Compilation) -> Result<ExitCode> {
+    let config = config(target, false, compilation)?;
     let (mut passed, mut failed) = (0, 0);
     for file in files {
         let text = String::from_utf8(read_input(file)?)

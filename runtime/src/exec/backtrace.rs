@@ -15,18 +15,12 @@ pub(super) fn frames<T>(
     positions: &[FramePosition],
 ) -> Vec<FrameInfo> {
     let module = &store.inner.instances[instance].module;
-    let compiled = &module.inner.compiled;
-    let info = &compiled.info;
+    let info = &module.inner.compiled.info;
     positions
         .iter()
         .map(|position| {
             let func_index = info.imported_functions + position.func.0;
-            let range = compiled.functions.get(position.func.index());
-            let wasm_offset = compiled.wasm_offset(position.code_offset).filter(|_| {
-                range.is_some_and(|f| {
-                    (f.code_start as usize..f.code_end as usize).contains(&position.code_offset)
-                })
-            });
+            let wasm_offset = module.wasm_offset(position.func.0, position.code_offset);
             FrameInfo {
                 module_name: info.name.clone(),
                 func_index,

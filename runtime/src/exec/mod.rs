@@ -94,6 +94,14 @@ fn run_wasm<T>(
                     .with_backtrace(backtrace)
                     .into());
             }
+            #[cfg(feature = "compiler")]
+            Exit::Compile(func) => {
+                exit = match compile(store, instance, func) {
+                    Ok(()) => store.inner.interpreter.finish_compile()?,
+                    Err(error) => return Err(abandon(store, instance, error)),
+                };
+                continue;
+            }
             exit => serve(store, instance, exit),
         };
         exit = match results {
@@ -141,10 +149,23 @@ fn serve<T>(store: &mut Store<T>, instance: u32, exit: Exit) -> Result<Vec<u64>>
             builtins::perform(store, instance, builtin.0, &args)
         }
         Exit::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
-        Exit::Returned | Exit::Trap(_) => Err(pulley_interp::CallError::NotSuspended {
-            expected: "an exit to serve",
+        Exit::Returned | Exit::Trap(_) | Exit::Compile(_) => {
+            Err(pulley_interp::CallError::NotSuspended {
+                expected: "an exit to serve",
+            }
+            .into())
         }
-        .into()),
+    }
+}
+
+/// Compiles defined function `func` of `instance`'s module, at its first
+/// call (in this store; another may have compiled it already).
+#[cfg(feature = "compiler")]
+fn compile<T>(store: &Store<T>, instance: u32, func: FuncIndex) -> Result<()> {
+    let module = &store.inner.instances[instance].module.inner;
+    match &module.lazy {
+        Some(lazy) => lazy.ensure_compiled(&module.program, func.0),
+        None => Err(pulley_interp::CallError::NotCompiled { func: func.0 }.into()),
     }
 }
 

@@ -1,0 +1,245 @@
+//! Lazy programs: functions that get their code at their first call
+//! (`Program::lazy`, `Exit::Compile`, `Program::install`,
+//! `Interpreter::finish_compile`).
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{FunctionBuilder, TestEnv, assemble, number_types, run};
+use pulley_interp::{
+    CallError, Claims, Config, EnvironmentShape, Exit, Interpreter, Program, VerifyError,
+};
+use pulley_isa::{FuncIndex, OwnedOp, Slot, TrapCode};
+
+fn r(i: u16) -> Slot {
+    Slot(i)
+}
+
+/// func 0 (type 0: one parameter, one result) returns `f1(x) + 1`; func 1
+/// (type 0) returns `x * 2`, or divides by zero when `x` is 0.
+fn functions() -> Vec<FunctionBuilder> {
+    let mut f0 = FunctionBuilder::new(3, 1, 1);
+    f0.typed(0)
+        .op(OwnedOp::Call {
+            func: FuncIndex(1),
+            args: vec![r(0)],
+            results: vec![r(1)],
+        })
+        .op(OwnedOp::Xadd64Imm {
+            dst: r(1),
+            a: r(1),
+            b: 1,
+        })
+        .op(OwnedOp::Ret { values: vec![r(1)] });
+    let mut f1 = FunctionBuilder::new(2, 1, 1);
+    f1.typed(0)
+        .op(OwnedOp::Xadd64 {
+            dst: r(1),
+            a: r(0),
+            b: r(0),
+        })
+        .label("nonzero")
+        .op(OwnedOp::Xdiv64U {
+            dst: r(0),
+            a: r(1),
+            b: r(0),
+        })
+        .op(OwnedOp::Ret { values: vec![r(1)] });
+    vec![f0, f1]
+}
+
+fn shape() -> EnvironmentShape {
+    EnvironmentShape {
+        types: number_types(&[(1, 1)]),
+        ..EnvironmentShape::default()
+    }
+}
+
+/// A lazy program names every type of its shape: the environment gives a
+/// signature id for each.
+fn test_env() -> TestEnv {
+    static TYPE_IDS: [u64; 1] = [1];
+    let mut env = TestEnv::new(0, 0);
+    // SAFETY: a static, readable for as long as any call runs.
+    unsafe { env.env.set_type_ids(TYPE_IDS.as_ptr(), TYPE_IDS.len()) };
+    env
+}
+
+fn lazy_program() -> Arc<Program> {
+    Arc::new(Program::lazy(&[0, 0], shape(), Claims::default()).unwrap())
+}
+
+/// Each function's own code and frame size, as a compiler would give them.
+fn compiled(func: usize) -> (Vec<u8>, u32) {
+    let functions = functions();
+    let (code, infos) = assemble(&[&functions[func]]);
+    (code, infos[0].frame_slots)
+}
+
+/// Serves `Exit::Compile` by installing the function's code, until another
+/// exit.
+fn serve_compiles(interp: &mut Interpreter, program: &Program, mut exit: Exit) -> (Exit, Vec<u32>) {
+    let mut compiled_now = Vec::new();
+    while let Exit::Compile(func) = exit {
+        let (code, frame_slots) = compiled(func.index());
+        program.install(func, code, frame_slots).unwrap();
+        compiled_now.push(func.0);
+        exit = interp.finish_compile().unwrap();
+    }
+    (exit, compiled_now)
+}
+
+#[test]
+fn functions_are_compiled_at_their_first_call_and_once() {
+    let program = lazy_program();
+    assert!(program.is_lazy());
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    let (exit, _) = run(&mut interp, &program, &mut env, 0, &[5]);
+    assert_eq!(exit, Exit::Compile(FuncIndex(0)));
+    let (exit, compiled_now) = serve_compiles(&mut interp, &program, exit);
+    assert_eq!(exit, Exit::Returned);
+    assert_eq!(compiled_now, [0, 1]);
+    assert_eq!(interp.results(), [11]);
+    // Installed now: no more exits, in this interpreter or another.
+    assert_eq!(
+        run(&mut interp, &program, &mut env, 0, &[7]),
+        (Exit::Returned, vec![15])
+    );
+    let mut other = Interpreter::default();
+    assert_eq!(
+        run(&mut other, &program, &mut env, 1, &[4]),
+        (Exit::Returned, vec![8])
+    );
+    assert_eq!(
+        program.function_code(FuncIndex(1)),
+        Some(&compiled(1).0[..])
+    );
+}
+
+#[test]
+fn a_second_install_keeps_the_first_code() {
+    let program = lazy_program();
+    let (code, frame_slots) = compiled(1);
+    program
+        .install(FuncIndex(1), code.clone(), frame_slots)
+        .unwrap();
+    let first = program.function_code(FuncIndex(1)).unwrap().as_ptr();
+    program.install(FuncIndex(1), code, frame_slots).unwrap();
+    assert_eq!(program.function_code(FuncIndex(1)).unwrap().as_ptr(), first);
+}
+
+#[test]
+fn installed_code_is_verified() {
+    let program = lazy_program();
+    // A slot outside the frame.
+    let (code, _) = compiled(1);
+    assert!(matches!(
+        program.install(FuncIndex(1), code, 1),
+        Err(VerifyError::SlotOutOfFrame { func: 1, .. })
+    ));
+    // A call passing the wrong number of arguments.
+    let mut bad = FunctionBuilder::new(2, 1, 1);
+    bad.op(OwnedOp::Call {
+        func: FuncIndex(1),
+        args: vec![],
+        results: vec![r(1)],
+    })
+    .op(OwnedOp::Ret { values: vec![r(1)] });
+    let (code, _) = assemble(&[&bad]);
+    assert!(matches!(
+        program.install(FuncIndex(0), code, 2),
+        Err(VerifyError::ArityMismatch { func: 0, .. })
+    ));
+    // The interpreter's own pending entry.
+    let mut pending = Vec::new();
+    OwnedOp::CompilePending { func: FuncIndex(0) }
+        .encode(&mut pending)
+        .unwrap();
+    assert!(matches!(
+        program.install(FuncIndex(0), pending.clone(), 1),
+        Err(VerifyError::RuntimeOnlyOp { func: 0, .. })
+    ));
+    // Nor may a complete program hold one.
+    let info = pulley_interp::FunctionInfo {
+        ty: 0,
+        code_start: 0,
+        code_end: pending.len() as u32,
+        frame_slots: 1,
+        params: 1,
+        results: 1,
+    };
+    assert!(matches!(
+        Program::new(pending, vec![info], shape(), Claims::default()),
+        Err(VerifyError::RuntimeOnlyOp { func: 0, .. })
+    ));
+    // A function that does not exist.
+    assert!(matches!(
+        program.install(FuncIndex(2), compiled(1).0, 2),
+        Err(VerifyError::NotPending { func: 2 })
+    ));
+    // Nothing was installed.
+    assert_eq!(program.function_code(FuncIndex(0)), None);
+    assert_eq!(program.function_code(FuncIndex(1)), None);
+}
+
+#[test]
+fn finishing_before_installing_is_an_error() {
+    let program = lazy_program();
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[5]);
+    assert_eq!(exit, Exit::Compile(FuncIndex(1)));
+    assert_eq!(
+        interp.finish_compile(),
+        Err(CallError::NotCompiled { func: 1 })
+    );
+    interp.abort().unwrap();
+    assert_eq!(interp.depth(), 0);
+}
+
+#[test]
+fn traps_in_lazy_code_carry_a_backtrace() {
+    let program = lazy_program();
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    let (exit, _) = run(&mut interp, &program, &mut env, 0, &[0]);
+    let (exit, _) = serve_compiles(&mut interp, &program, exit);
+    assert_eq!(exit, Exit::Trap(TrapCode::IntegerDivisionByZero));
+    let frames: Vec<(u32, usize)> = interp
+        .trap_backtrace()
+        .iter()
+        .map(|p| (p.func.0, p.code_offset))
+        .collect();
+    // The division follows a 4-byte add in func 1; func 0 is inside its
+    // call, its first op.
+    let call_len = OwnedOp::Call {
+        func: FuncIndex(1),
+        args: vec![r(0)],
+        results: vec![r(1)],
+    }
+    .encoded_len()
+    .unwrap();
+    assert_eq!(frames[0], (1, 4));
+    assert_eq!(frames[1].0, 0);
+    assert!(frames[1].1 < call_len, "{frames:?}");
+    assert_eq!(frames.len(), 2);
+}
+
+#[test]
+fn a_compiled_frame_that_does_not_fit_traps() {
+    // Func 1's compiled frame (2 slots) does not fit where its pending
+    // entry (1 slot, its parameter) did.
+    let program = lazy_program();
+    let mut interp = Interpreter::new(Config {
+        stack_slots: 4,
+        max_frames: 10,
+    });
+    let mut env = test_env();
+    let (exit, _) = run(&mut interp, &program, &mut env, 0, &[5]);
+    let (exit, compiled_now) = serve_compiles(&mut interp, &program, exit);
+    assert_eq!(compiled_now, [0, 1]);
+    assert_eq!(exit, Exit::Trap(TrapCode::StackOverflow));
+    assert_eq!(interp.depth(), 0);
+}

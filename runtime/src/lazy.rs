@@ -1,0 +1,100 @@
+//! Functions compiled at their first call ([`CompilationMode`]): each
+//! defined function of a lazy module is compiled at most once, by whichever
+//! thread calls it first, while other threads that call the same function
+//! wait for it; functions compile independently of each other.
+//!
+//! [`CompilationMode`]: crate::CompilationMode
+
+use alloc::boxed::Box;
+use std::sync::OnceLock;
+
+use pulley_emit::{CompileError, LazyModule};
+use pulley_interp::{Program, VerifyError};
+use pulley_isa::FuncIndex;
+use pulley_module::CompiledModule;
+
+use crate::{Error, Result};
+
+/// A lazy module's compiler and what it compiled.
+pub(crate) struct LazyFunctions {
+    compiler: LazyModule,
+    /// Each defined function's compilation, once done.
+    compiled: Box<[OnceLock<Compiled>]>,
+}
+
+/// A function's compilation: its address map (offsets in its own code, wasm
+/// offsets), or why it failed.
+type Compiled = Result<Box<[(u32, u32)]>, Failure>;
+
+/// Why a function could not be compiled; kept, so that every call of the
+/// function fails the same way.
+#[derive(Clone, Debug)]
+enum Failure {
+    Compile(CompileError),
+    Verify(VerifyError),
+}
+
+impl From<Failure> for Error {
+    fn from(failure: Failure) -> Error {
+        match failure {
+            Failure::Compile(error) => error.into(),
+            Failure::Verify(error) => error.into(),
+        }
+    }
+}
+
+impl LazyFunctions {
+    pub(crate) fn new(compiler: LazyModule) -> LazyFunctions {
+        let count = compiler.info().defined_functions() as usize;
+        LazyFunctions {
+            compiler,
+            compiled: (0..count).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Compiles defined function `defined` into `program` unless it was.
+    pub(crate) fn ensure_compiled(&self, program: &Program, defined: u32) -> Result<()> {
+        let cell = self
+            .compiled
+            .get(defined as usize)
+            .ok_or(crate::UsageError::NoSuchFunction)?;
+        let compiled = cell.get_or_init(|| {
+            let function = self
+                .compiler
+                .compile_function(defined)
+                .map_err(Failure::Compile)?;
+            program
+                .install(FuncIndex(defined), function.code, function.frame_slots)
+                .map_err(Failure::Verify)?;
+            Ok(function.address_map.into_boxed_slice())
+        });
+        match compiled {
+            Ok(_) => Ok(()),
+            Err(failure) => Err(failure.clone().into()),
+        }
+    }
+
+    /// The wasm offset of `code_offset` in defined function `defined`'s
+    /// code, if it was compiled: that of the last op at or before it that
+    /// can trap or call.
+    pub(crate) fn wasm_offset(&self, defined: u32, code_offset: usize) -> Option<u32> {
+        let Some(Ok(map)) = self.compiled.get(defined as usize)?.get() else {
+            return None;
+        };
+        let position = map.partition_point(|&(offset, _)| offset as usize <= code_offset);
+        Some(map.get(position.checked_sub(1)?)?.1)
+    }
+
+    /// How many functions are compiled so far.
+    pub(crate) fn compiled_count(&self) -> usize {
+        self.compiled
+            .iter()
+            .filter(|cell| matches!(cell.get(), Some(Ok(_))))
+            .count()
+    }
+
+    /// Every function compiled into one module's bytecode, for an artifact.
+    pub(crate) fn compile_all(&self) -> Result<CompiledModule> {
+        Ok(self.compiler.compile_all()?)
+    }
+}

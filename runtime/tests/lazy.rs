@@ -1,0 +1,284 @@
+//! Lazy compilation (`CompilationMode`): every path into a function that is
+//! not compiled yet compiles it once, from one store or from several
+//! threads; invalid bodies in `Lazy` mode fail at their call; lazy modules
+//! serialize, trap and backtrace exactly like eager ones.
+
+use std::sync::Arc;
+
+use pulley::{
+    Caller, CompilationMode, Config, Engine, Error, Instance, Linker, Module, Store, Val,
+};
+
+const PATHS: &str = r#"(module
+  (import "host" "reenter" (func $reenter (param i32) (result i32)))
+  (type $i2i (func (param i32) (result i32)))
+  (table (export "table") 4 funcref)
+  (elem (i32.const 0) $via_table $tail_target $from_host)
+  (global $started (mut i32) (i32.const 0))
+  (func $start (global.set $started (call $helper (i32.const 20))))
+  (start $start)
+  (func $helper (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "started") (result i32) (global.get $started))
+  (func (export "direct") (param i32) (result i32) (call $callee (local.get 0)))
+  (func $callee (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+  (func (export "indirect") (param i32 i32) (result i32)
+    (call_indirect (type $i2i) (local.get 0) (local.get 1)))
+  (func $via_table (param i32) (result i32) (i32.sub (local.get 0) (i32.const 5)))
+  (func (export "tail") (param i32) (result i32) (return_call $tail_callee (local.get 0)))
+  (func $tail_callee (param i32) (result i32) (i32.shl (local.get 0) (i32.const 2)))
+  (func (export "tail_indirect") (param i32) (result i32)
+    (return_call_indirect (type $i2i) (local.get 0) (i32.const 1)))
+  (func $tail_target (param i32) (result i32) (i32.xor (local.get 0) (i32.const 255)))
+  (func $from_host (param i32) (result i32) (i32.add (local.get 0) (i32.const 1000)))
+  (func (export "reenter") (param i32) (result i32) (call $reenter (local.get 0)))
+  (func (export "double") (param i32) (result i32) (call $doubler (local.get 0)))
+  (func $doubler (param i32) (result i32) (i32.add (local.get 0) (local.get 0)))
+  (func (export "divide") (param i32) (result i32) (call $divider (local.get 0)))
+  (func $divider (param i32) (result i32) (i32.div_u (i32.const 7) (local.get 0)))
+  (func $never (param i32) (result i32) (local.get 0)))"#;
+
+/// The module's own functions.
+const DEFINED: usize = 18;
+
+fn engine(mode: CompilationMode) -> Engine {
+    let mut config = Config::new();
+    config.compilation_mode(mode);
+    Engine::new(&config)
+}
+
+/// Instantiates `module` with a `reenter` import that calls its export
+/// `double` back.
+fn instantiate(store: &mut Store<()>, module: &Module) -> Instance {
+    let mut linker = Linker::new(module.engine());
+    linker
+        .func_wrap(
+            "host",
+            "reenter",
+            |mut caller: Caller<'_, ()>, x: i32| -> pulley::Result<i32> {
+                let double = caller.get_export("double").unwrap().into_func().unwrap();
+                let mut results = [Val::I32(0)];
+                double.call(&mut caller, &[Val::I32(x)], &mut results)?;
+                Ok(results[0].i32().unwrap())
+            },
+        )
+        .unwrap();
+    linker.instantiate(store, module).unwrap()
+}
+
+fn call(store: &mut Store<()>, instance: Instance, name: &str, args: &[i32]) -> i32 {
+    let func = instance.get_func(&*store, name).unwrap();
+    let args: Vec<Val> = args.iter().map(|&a| Val::I32(a)).collect();
+    let mut results = [Val::I32(0)];
+    func.call(store, &args, &mut results).unwrap();
+    results[0].i32().unwrap()
+}
+
+#[test]
+fn the_default_compiles_each_function_at_its_first_call() {
+    let module = Module::new(&Engine::default(), PATHS).unwrap();
+    assert!(module.is_lazy());
+    assert_eq!(module.compiled_functions(), 0);
+    let eager = Module::new(&engine(CompilationMode::Eager), PATHS).unwrap();
+    assert!(!eager.is_lazy());
+    assert_eq!(eager.compiled_functions(), DEFINED);
+}
+
+#[test]
+fn every_path_reaches_uncompiled_functions() {
+    let module = Module::new(&engine(CompilationMode::LazyTranslation), PATHS).unwrap();
+    let mut store = Store::new(module.engine(), ());
+    let compiled = |expected: usize| assert_eq!(module.compiled_functions(), expected);
+    // The start function, and its direct call.
+    let instance = instantiate(&mut store, &module);
+    compiled(2);
+    // Exports called from the host.
+    assert_eq!(call(&mut store, instance, "started", &[]), 21);
+    compiled(3);
+    // A direct call.
+    assert_eq!(call(&mut store, instance, "direct", &[2]), 6);
+    compiled(5);
+    // call_indirect.
+    assert_eq!(call(&mut store, instance, "indirect", &[10, 0]), 5);
+    compiled(7);
+    // return_call and return_call_indirect.
+    assert_eq!(call(&mut store, instance, "tail", &[3]), 12);
+    compiled(9);
+    assert_eq!(call(&mut store, instance, "tail_indirect", &[1]), 254);
+    compiled(11);
+    // Re-entry from a host function into an uncompiled export.
+    assert_eq!(call(&mut store, instance, "reenter", &[7]), 14);
+    compiled(14);
+    // A function taken out of a table by the host.
+    let table = instance
+        .get_export(&store, "table")
+        .unwrap()
+        .into_table()
+        .unwrap();
+    let Some(Val::FuncRef(Some(from_host))) = table.get(&store, 2) else {
+        panic!("a function in the table");
+    };
+    let mut results = [Val::I32(0)];
+    from_host
+        .call(&mut store, &[Val::I32(1)], &mut results)
+        .unwrap();
+    assert_eq!(results, [Val::I32(1001)]);
+    compiled(15);
+    // Once compiled, calls compile nothing more, in this store or another.
+    for _ in 0..3 {
+        assert_eq!(call(&mut store, instance, "direct", &[5]), 15);
+    }
+    let mut other = Store::new(module.engine(), ());
+    let again = instantiate(&mut other, &module);
+    assert_eq!(call(&mut other, again, "reenter", &[1]), 2);
+    compiled(15);
+}
+
+#[test]
+fn calls_into_another_instance_compile_its_functions() {
+    let engine = engine(CompilationMode::LazyTranslation);
+    let library = Module::new(&engine, PATHS).unwrap();
+    let user = Module::new(
+        &engine,
+        r#"(module
+          (import "lib" "table" (table 4 funcref))
+          (import "lib" "direct" (func $direct (param i32) (result i32)))
+          (type $i2i (func (param i32) (result i32)))
+          (func (export "through_table") (param i32) (result i32)
+            (call_indirect (type $i2i) (local.get 0) (i32.const 0)))
+          (func (export "through_import") (param i32) (result i32)
+            (call $direct (local.get 0))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    let lib = instantiate(&mut store, &library);
+    let mut linker = Linker::new(&engine);
+    linker.instance(&store, "lib", lib).unwrap();
+    let instance = linker.instantiate(&mut store, &user).unwrap();
+    assert_eq!(library.compiled_functions(), 2);
+    assert_eq!(call(&mut store, instance, "through_table", &[9]), 4);
+    assert_eq!(library.compiled_functions(), 3);
+    assert_eq!(call(&mut store, instance, "through_import", &[9]), 27);
+    assert_eq!(library.compiled_functions(), 5);
+    assert_eq!(user.compiled_functions(), 2);
+}
+
+#[test]
+fn threads_sharing_a_module_compile_each_function_once() {
+    let module = Arc::new(Module::new(&engine(CompilationMode::LazyTranslation), PATHS).unwrap());
+    let threads: Vec<_> = (0..4)
+        .map(|thread| {
+            let module = Arc::clone(&module);
+            std::thread::spawn(move || {
+                let mut store = Store::new(module.engine(), ());
+                let instance = instantiate(&mut store, &module);
+                for round in 0..50 {
+                    let x = thread * 100 + round;
+                    assert_eq!(call(&mut store, instance, "direct", &[x]), 3 * x);
+                    assert_eq!(call(&mut store, instance, "indirect", &[x, 0]), x - 5);
+                    assert_eq!(call(&mut store, instance, "tail", &[x]), x << 2);
+                    assert_eq!(call(&mut store, instance, "tail_indirect", &[x]), x ^ 255);
+                    assert_eq!(call(&mut store, instance, "reenter", &[x]), 2 * x);
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    // All but `started`, `$from_host`, `divide`, `$divider` and `$never`.
+    assert_eq!(module.compiled_functions(), DEFINED - 5);
+}
+
+const ONE_INVALID_BODY: &str = r#"(module
+  (func (export "valid") (result i32) (i32.const 1))
+  (func (export "invalid") (result i32) (i64.const 1)))"#;
+
+#[test]
+fn lazy_translation_refuses_an_invalid_body_up_front() {
+    let error =
+        Module::new(&engine(CompilationMode::LazyTranslation), ONE_INVALID_BODY).unwrap_err();
+    assert!(matches!(error, Error::Compile(_)), "{error}");
+}
+
+#[test]
+fn lazy_mode_refuses_an_invalid_body_at_its_call() {
+    let module = Module::new(&engine(CompilationMode::Lazy), ONE_INVALID_BODY).unwrap();
+    let mut store = Store::new(module.engine(), ());
+    let instance = Linker::new(module.engine())
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let invalid = instance.get_func(&store, "invalid").unwrap();
+    let mut results = [Val::I32(0)];
+    for _ in 0..2 {
+        let error = invalid.call(&mut store, &[], &mut results).unwrap_err();
+        assert!(matches!(error, Error::Compile(_)), "{error}");
+        assert!(error.to_string().contains("type mismatch"), "{error}");
+    }
+    assert_eq!(call(&mut store, instance, "valid", &[]), 1);
+    assert_eq!(module.compiled_functions(), 1);
+    // Saving it compiles everything, so it fails too.
+    assert!(matches!(module.serialize(), Err(Error::Compile(_))));
+}
+
+#[test]
+fn lazy_modules_serialize_like_eager_ones() {
+    let eager = Module::new(&engine(CompilationMode::Eager), PATHS)
+        .unwrap()
+        .serialize()
+        .unwrap();
+    for mode in [CompilationMode::LazyTranslation, CompilationMode::Lazy] {
+        let module = Module::new(&engine(mode), PATHS).unwrap();
+        assert_eq!(module.serialize().unwrap(), eager, "{mode:?}, nothing run");
+        let mut store = Store::new(module.engine(), ());
+        let instance = instantiate(&mut store, &module);
+        call(&mut store, instance, "direct", &[1]);
+        assert_eq!(module.serialize().unwrap(), eager, "{mode:?}, partly run");
+    }
+}
+
+#[test]
+fn traps_in_lazy_code_have_the_eager_backtrace() {
+    let message = |mode| {
+        let module = Module::new(&engine(mode), PATHS).unwrap();
+        let mut store = Store::new(module.engine(), ());
+        let instance = instantiate(&mut store, &module);
+        let divide = instance.get_func(&store, "divide").unwrap();
+        let mut results = [Val::I32(0)];
+        let error = divide
+            .call(&mut store, &[Val::I32(0)], &mut results)
+            .unwrap_err();
+        let Error::Trap(trap) = error else {
+            panic!("a trap: {error}")
+        };
+        let offsets: Vec<Option<u32>> = trap.backtrace().iter().map(|f| f.wasm_offset).collect();
+        assert_eq!(offsets.len(), 2);
+        assert!(offsets.iter().all(Option::is_some), "{trap}");
+        trap.to_string()
+    };
+    let eager = message(CompilationMode::Eager);
+    assert!(eager.contains("integer divide by zero"), "{eager}");
+    assert_eq!(message(CompilationMode::LazyTranslation), eager);
+    assert_eq!(message(CompilationMode::Lazy), eager);
+}
+
+#[test]
+fn lazy_code_charges_fuel() {
+    let mut config = Config::new();
+    config
+        .consume_fuel(true)
+        .compilation_mode(CompilationMode::Lazy);
+    let engine = Engine::new(&config);
+    let module = Module::new(
+        &engine,
+        r#"(module (func (export "spin") (loop $again (br $again))))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(10_000).unwrap();
+    let instance = Linker::new(&engine)
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let spin = instance.get_func(&store, "spin").unwrap();
+    let error = spin.call(&mut store, &[], &mut []).unwrap_err();
+    assert!(error.to_string().contains("fuel"), "{error}");
+}
