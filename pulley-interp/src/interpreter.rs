@@ -66,11 +66,12 @@ pub enum Exit {
     /// The program ran out of fuel; add fuel and [`resume`](Interpreter::resume),
     /// or [`abort`](Interpreter::abort).
     OutOfFuel,
-    /// A function of a lazy program runs for the first time: give the
-    /// program its code ([`Program::install`]), then
-    /// [`finish_compile`](Interpreter::finish_compile), or
+    /// A function of a lazy program runs for the first time and has no
+    /// verified code yet: give it its code ([`Program::install`]) or verify
+    /// the code it has ([`Program::verify_pending`]), then
+    /// [`finish_first_call`](Interpreter::finish_first_call), or
     /// [`abort`](Interpreter::abort).
-    Compile(FuncIndex),
+    FirstCall(FuncIndex),
 }
 
 /// A position in a backtrace: a function and a code offset inside it (the
@@ -120,9 +121,9 @@ pub enum CallError {
         /// What was expected.
         expected: &'static str,
     },
-    /// [`Interpreter::finish_compile`] before the function was installed.
-    #[error("function {func} has no code yet")]
-    NotCompiled {
+    /// [`Interpreter::finish_first_call`] before the function was readied.
+    #[error("function {func} has no verified code yet")]
+    NotReady {
         /// The function.
         func: u32,
     },
@@ -310,7 +311,7 @@ impl Interpreter {
             entries: (0u32..)
                 .zip(program.entries())
                 .map(|(func, &pending)| {
-                    Cell::new(program.installed_entry(FuncIndex(func)).unwrap_or(pending))
+                    Cell::new(program.ready_entry(FuncIndex(func)).unwrap_or(pending))
                 })
                 .collect(),
         });
@@ -318,21 +319,22 @@ impl Interpreter {
         table.entries.as_ptr().cast::<FunctionEntry>()
     }
 
-    /// Continues after [`Exit::Compile`], once the function has its code
-    /// ([`Program::install`]): runs it in the frame that called it. Traps
-    /// with `stack_overflow` if its whole frame does not fit.
-    pub fn finish_compile(&mut self) -> Result<Exit, CallError> {
+    /// Continues after [`Exit::FirstCall`], once the function is readied
+    /// ([`Program::install`], [`Program::verify_pending`]): runs it in the
+    /// frame that called it. Traps with `stack_overflow` if its whole frame
+    /// does not fit.
+    pub fn finish_first_call(&mut self) -> Result<Exit, CallError> {
         let not_suspended = CallError::NotSuspended {
             expected: "a function's first call",
         };
         let top = self.activations.last().ok_or(not_suspended.clone())?;
-        let Some(StopReason::Compile(func)) = top.waiting else {
+        let Some(StopReason::FirstCall(func)) = top.waiting else {
             return Err(not_suspended);
         };
         let entry = top
             .program
-            .installed_entry(FuncIndex(func))
-            .ok_or(CallError::NotCompiled { func })?;
+            .ready_entry(FuncIndex(func))
+            .ok_or(CallError::NotReady { func })?;
         let table = self
             .lazy_entries
             .get(&Arc::as_ptr(&top.program).addr())
@@ -506,7 +508,7 @@ impl Interpreter {
             StopReason::Builtin(builtin) => Exit::Builtin(BuiltinIndex(builtin)),
             StopReason::ExternalCall(handle) => Exit::ExternalCall { handle },
             StopReason::OutOfFuel => Exit::OutOfFuel,
-            StopReason::Compile(func) => Exit::Compile(FuncIndex(func)),
+            StopReason::FirstCall(func) => Exit::FirstCall(FuncIndex(func)),
         };
         let stop_call = self.state.stop_call.take();
         let window = self

@@ -1,7 +1,8 @@
 //! A verified program: bytecode plus its function table, and the shape of the
-//! environment it expects. A program is either complete when made, or lazy:
-//! each function's code arrives on its own, verified then, the first time
-//! the function runs ([`Program::lazy`], [`Program::install`]).
+//! environment it expects. A program is verified whole when made, or each
+//! function the first time it runs: code it has is then verified in place
+//! ([`Verification::AtFirstCall`], [`Program::verify_pending`]), or code
+//! arrives for it then ([`Program::lazy`], [`Program::install`]).
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -49,7 +50,7 @@ use crate::verify::{VerifyError, verify_function, verify_function_table, verify_
 /// # Lazy programs
 ///
 /// A program made by [`Program::lazy`] starts with no code: each function's
-/// entry is a `compile_pending` op, which only the program places (the
+/// entry is a `first_call` op, which only the program places (the
 /// verifier refuses it in code). The first call of the function stops there
 /// with [`Exit::Compile`](crate::Exit::Compile); the embedder compiles the
 /// function and hands its code to [`Program::install`], which verifies it
@@ -58,15 +59,19 @@ use crate::verify::{VerifyError, verify_function, verify_function_table, verify_
 /// freed while the program lives, so frames that run it stay valid.
 #[derive(Debug)]
 pub struct Program {
-    /// The code of a complete program; a lazy program's pending entries.
-    code: Box<[u8]>,
+    /// The code of the functions: all of it, except for a program whose
+    /// functions arrive one by one ([`Program::lazy`]).
+    code: ProgramCode,
     functions: Box<[FunctionInfo]>,
-    /// Where calls go: a complete program's functions, or a lazy program's
-    /// pending entries (each interpreter keeps its own copy, filled in as
-    /// functions arrive).
+    /// A lazy program's pending entries: one `first_call` op per function,
+    /// each [`PENDING_ENTRY_LEN`] bytes.
+    pending: Box<[u8]>,
+    /// Where calls go when the program is new: its functions, or a lazy
+    /// program's pending entries (each interpreter keeps its own copy,
+    /// filled in as functions are readied).
     entries: Box<[FunctionEntry]>,
-    /// A lazy program's installed functions, null until then.
-    installed: Box<[AtomicPtr<InstalledCode>]>,
+    /// A lazy program's readied functions, null until then.
+    readied: Box<[AtomicPtr<ReadyCode>]>,
     shape: EnvironmentShape,
     claims: Claims,
     /// Function indices sorted by code offset, for `function_at`.
@@ -75,12 +80,53 @@ pub struct Program {
     type_ids_used: u32,
 }
 
-// SAFETY: the raw pointers in `entries` point into `code` and into installed
-// code, which the program owns and never changes or frees before it is
-// dropped; installed functions are published through atomics.
+/// The bytes of a program's code: its own, or borrowed for as long as the
+/// program may live, such as an artifact in a microcontroller's flash,
+/// which the interpreter then runs in place.
+#[derive(Debug)]
+pub enum ProgramCode {
+    /// Code the program owns.
+    Owned(Box<[u8]>),
+    /// Code that outlives the program.
+    Static(&'static [u8]),
+}
+
+impl core::ops::Deref for ProgramCode {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            ProgramCode::Owned(code) => code,
+            ProgramCode::Static(code) => code,
+        }
+    }
+}
+
+impl From<Vec<u8>> for ProgramCode {
+    fn from(code: Vec<u8>) -> ProgramCode {
+        ProgramCode::Owned(code.into_boxed_slice())
+    }
+}
+
+/// When the code a program is made with is verified.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Verification {
+    /// All of it, when the program is made.
+    UpFront,
+    /// The function table when the program is made; each function's code
+    /// when the function is first called ([`Program::verify_pending`]), so
+    /// that the cost grows with the code that runs. A function that fails
+    /// is refused at that call.
+    AtFirstCall,
+}
+
+// SAFETY: the raw pointers in `entries` and in readied functions point into
+// `code`, `pending` and installed code, which the program owns (or borrows
+// for `'static`) and never changes or frees before it is dropped; readied
+// functions are published through atomics.
 unsafe impl Send for Program {}
 // SAFETY: as for `Send`: shared access only reads immutable code and entries,
-// and `install` publishes with a compare-and-swap.
+// and readying a function publishes it with a compare-and-swap.
 unsafe impl Sync for Program {}
 
 /// Where a call goes: a function's first op and what its frame needs.
@@ -97,12 +143,20 @@ pub(crate) struct FunctionEntry {
 // shared; whoever holds an entry also holds that program (see `Program`).
 unsafe impl Send for FunctionEntry {}
 
-/// The verified code of a function of a lazy program.
+/// A readied function of a lazy program: verified code, installed or in
+/// the program's own code.
 #[derive(Debug)]
-struct InstalledCode {
-    code: Box<[u8]>,
+struct ReadyCode {
+    /// Installed code (empty for code verified in place).
+    installed: Box<[u8]>,
+    /// The function's code: in `installed`, or in the program's code.
+    start: *const u8,
+    len: usize,
     frame_slots: u32,
 }
+
+/// The length of a pending entry: a `first_call` op.
+const PENDING_ENTRY_LEN: usize = 7;
 
 impl Program {
     /// Verifies `code` against `functions`, `shape` and what it `claims`.
@@ -112,18 +166,48 @@ impl Program {
         shape: EnvironmentShape,
         claims: Claims,
     ) -> Result<Program, VerifyError> {
-        let verified = verify_program(&code, &functions, &shape, claims)?;
-        let code = code.into_boxed_slice();
-        let entries = entries(&code, &functions);
+        Program::with_code(
+            code.into(),
+            functions,
+            shape,
+            claims,
+            Verification::UpFront,
+        )
+    }
+
+    /// A program of `code`, which `functions` describes, verified as
+    /// `verification` says.
+    pub fn with_code(
+        code: ProgramCode,
+        functions: Vec<FunctionInfo>,
+        shape: EnvironmentShape,
+        claims: Claims,
+        verification: Verification,
+    ) -> Result<Program, VerifyError> {
+        let (by_offset, type_ids_used) = match verification {
+            Verification::UpFront => {
+                let verified = verify_program(&code, &functions, &shape, claims)?;
+                (verified.by_offset, verified.type_ids_used)
+            }
+            Verification::AtFirstCall => (
+                verify_layout(&code, &functions, &shape)?,
+                count(shape.types.len()),
+            ),
+        };
+        let (pending, entries, readied) = match verification {
+            Verification::UpFront => (Box::default(), entries(&code, &functions), Box::default()),
+            Verification::AtFirstCall => pending_entries(&functions),
+        };
         Ok(Program {
             code,
             functions: functions.into_boxed_slice(),
+            pending,
             entries,
-            installed: Box::new([]),
+            readied,
             shape,
             claims,
-            by_offset: verified.by_offset.into_boxed_slice(),
-            type_ids_used: verified.type_ids_used,
+            by_offset: by_offset.into_boxed_slice(),
+            type_ids_used,
         })
     }
 
@@ -134,7 +218,6 @@ impl Program {
         shape: EnvironmentShape,
         claims: Claims,
     ) -> Result<Program, VerifyError> {
-        let mut code = Vec::new();
         let mut functions = Vec::with_capacity(function_types.len());
         for (func, &ty) in (0u32..).zip(function_types) {
             let signature = shape
@@ -146,110 +229,134 @@ impl Program {
                     params: 0,
                     results: 0,
                 })?;
-            let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-            let (params, results) = (
-                count(signature.params.len()),
-                count(signature.results.len()),
-            );
-            let code_start = count(code.len());
-            OwnedOp::CompilePending {
-                func: FuncIndex(func),
-            }
-            .encode(&mut code)
-            .expect("an op without slot operands always encodes");
+            let (params, results) = (count(signature.params.len()), count(signature.results.len()));
             functions.push(FunctionInfo {
                 ty,
-                code_start,
-                code_end: count(code.len()),
-                // The pending entry only holds the arguments.
+                code_start: 0,
+                code_end: 0,
+                // Until it has code, its frame holds its arguments.
                 frame_slots: params,
                 params,
                 results,
             });
         }
         verify_function_table(&functions, &shape)?;
-        let code = code.into_boxed_slice();
-        let entries = entries(&code, &functions);
-        let installed = functions
-            .iter()
-            .map(|_| AtomicPtr::new(core::ptr::null_mut()))
-            .collect();
-        let type_ids_used = u32::try_from(shape.types.len()).unwrap_or(u32::MAX);
+        let (pending, entries, readied) = pending_entries(&functions);
+        let type_ids_used = count(shape.types.len());
         Ok(Program {
-            code,
-            by_offset: (0..functions.len() as u32).collect(),
+            code: ProgramCode::Owned(Box::default()),
             functions: functions.into_boxed_slice(),
+            pending,
             entries,
-            installed,
+            readied,
             shape,
             claims,
+            by_offset: Box::default(),
             type_ids_used,
         })
     }
 
     /// Verifies `code`, function `func`'s code with a frame of
-    /// `frame_slots`, and makes it the function's code for every caller.
-    /// If the function has its code already (another thread was first),
-    /// that code stays and `code` is dropped. Fails for a function the
-    /// program does not have, and for a complete program.
+    /// `frame_slots`, and makes it the function's code for every caller of
+    /// a program made by [`Program::lazy`]. If the function has its code
+    /// already (another thread was first), that code stays and `code` is
+    /// dropped.
     pub fn install(
         &self,
         func: FuncIndex,
         code: Vec<u8>,
         frame_slots: u32,
     ) -> Result<(), VerifyError> {
-        let slot = self
-            .installed
-            .get(func.index())
-            .ok_or(VerifyError::NotPending { func: func.0 })?;
+        if !self.code.is_empty() {
+            return Err(VerifyError::NotPending { func: func.0 });
+        }
+        let slot = self.pending_slot(func)?;
         if !slot.load(Ordering::Acquire).is_null() {
             return Ok(());
         }
+        self.verify(func, &code, frame_slots)?;
+        let installed = code.into_boxed_slice();
+        publish(
+            slot,
+            ReadyCode {
+                start: installed.as_ptr(),
+                len: installed.len(),
+                installed,
+                frame_slots,
+            },
+        );
+        Ok(())
+    }
+
+    /// Verifies function `func`'s code, in a program made with
+    /// [`Verification::AtFirstCall`], and makes it the function's code for
+    /// every caller. Verifying a function twice is harmless.
+    pub fn verify_pending(&self, func: FuncIndex) -> Result<(), VerifyError> {
+        if self.code.is_empty() {
+            return Err(VerifyError::NotPending { func: func.0 });
+        }
+        let slot = self.pending_slot(func)?;
+        if !slot.load(Ordering::Acquire).is_null() {
+            return Ok(());
+        }
+        let info = self.functions[func.index()];
+        let code = &self.code[info.code_start as usize..info.code_end as usize];
+        self.verify(func, code, info.frame_slots)?;
+        publish(
+            slot,
+            ReadyCode {
+                installed: Box::default(),
+                start: code.as_ptr(),
+                len: code.len(),
+                frame_slots: info.frame_slots,
+            },
+        );
+        Ok(())
+    }
+
+    /// Function `func`'s slot among the readied ones, if the program is lazy
+    /// and has that function.
+    fn pending_slot(&self, func: FuncIndex) -> Result<&AtomicPtr<ReadyCode>, VerifyError> {
+        self.readied
+            .get(func.index())
+            .ok_or(VerifyError::NotPending { func: func.0 })
+    }
+
+    /// Verifies `code` as function `func`'s, alone.
+    fn verify(&self, func: FuncIndex, code: &[u8], frame_slots: u32) -> Result<(), VerifyError> {
         verify_function(
-            &code,
+            code,
             func.0,
             frame_slots,
             &self.functions,
             &self.shape,
             self.claims,
-        )?;
-        let installed = Box::into_raw(Box::new(InstalledCode {
-            code: code.into_boxed_slice(),
-            frame_slots,
-        }));
-        if let Err(_first) = slot.compare_exchange(
-            core::ptr::null_mut(),
-            installed,
-            Ordering::AcqRel,
-            Ordering::Acquire,
-        ) {
-            // SAFETY: `installed` came from `Box::into_raw` above and was not
-            // published.
-            drop(unsafe { Box::from_raw(installed) });
-        }
-        Ok(())
+        )
     }
 
-    /// Whether functions arrive one by one ([`Program::lazy`]).
+    /// Whether functions are readied at their first call.
     pub fn is_lazy(&self) -> bool {
-        !self.installed.is_empty()
+        !self.readied.is_empty()
     }
 
-    /// Function `func`'s code, once it has code: all of a complete
-    /// program's functions, a lazy program's once installed.
+    /// Function `func`'s code, once verified.
     pub fn function_code(&self, func: FuncIndex) -> Option<&[u8]> {
         if self.is_lazy() {
-            return self.installed(func).map(|installed| &*installed.code);
+            return self.ready(func).map(|ready| {
+                // SAFETY: `start..start + len` is verified code the program
+                // owns or borrows for as long as it lives.
+                unsafe { core::slice::from_raw_parts(ready.start, ready.len) }
+            });
         }
         let info = self.functions.get(func.index())?;
         self.code
             .get(info.code_start as usize..info.code_end as usize)
     }
 
-    /// A lazy program's installed function `func`.
-    fn installed(&self, func: FuncIndex) -> Option<&InstalledCode> {
-        let pointer = self.installed.get(func.index())?.load(Ordering::Acquire);
-        // SAFETY: a non-null pointer was published by `install` from a live
+    /// A lazy program's readied function `func`.
+    fn ready(&self, func: FuncIndex) -> Option<&ReadyCode> {
+        let pointer = self.readied.get(func.index())?.load(Ordering::Acquire);
+        // SAFETY: a non-null pointer was published by `publish` from a live
         // box, which stays until the program is dropped.
         unsafe { pointer.as_ref() }
     }
@@ -259,24 +366,25 @@ impl Program {
         &self.entries
     }
 
-    /// The entry of a lazy program's function `func` once it is installed.
-    pub(crate) fn installed_entry(&self, func: FuncIndex) -> Option<FunctionEntry> {
-        let installed = self.installed(func)?;
+    /// The entry of a lazy program's function `func` once it is readied.
+    pub(crate) fn ready_entry(&self, func: FuncIndex) -> Option<FunctionEntry> {
+        let ready = self.ready(func)?;
         let info = &self.functions[func.index()];
         Some(FunctionEntry {
-            code: installed.code.as_ptr(),
-            frame_slots: installed.frame_slots,
+            code: ready.start,
+            frame_slots: ready.frame_slots,
             params: info.params,
             results: info.results,
         })
     }
 
-    /// The code of a complete program (a lazy program's pending entries).
+    /// The program's code (empty for one made by [`Program::lazy`]).
     pub fn code(&self) -> &[u8] {
         &self.code
     }
 
-    /// The function table (a lazy program's lists its pending entries).
+    /// The function table (a program made by [`Program::lazy`] lists no
+    /// code ranges).
     pub fn functions(&self) -> &[FunctionInfo] {
         &self.functions
     }
@@ -298,14 +406,14 @@ impl Program {
     }
 
     /// A way to find the function a code pointer is in, for backtraces:
-    /// made once per backtrace (for a lazy program it sorts the installed
-    /// functions).
+    /// made once per backtrace (for a program made by [`Program::lazy`] it
+    /// sorts the installed functions).
     pub(crate) fn locator(&self) -> Locator<'_> {
         let mut installed: Vec<(usize, usize, u32)> = (0u32..)
-            .zip(self.installed.iter())
+            .zip(self.readied.iter())
             .filter_map(|(func, _)| {
-                let code = &self.installed(FuncIndex(func))?.code;
-                Some((code.as_ptr().addr(), code.len(), func))
+                let ready = self.ready(FuncIndex(func))?;
+                (!ready.installed.is_empty()).then_some((ready.start.addr(), ready.len, func))
             })
             .collect();
         installed.sort_unstable();
@@ -328,15 +436,82 @@ impl Program {
 
 impl Drop for Program {
     fn drop(&mut self) {
-        for slot in &mut self.installed {
+        for slot in &mut self.readied {
             let pointer = *slot.get_mut();
             if !pointer.is_null() {
-                // SAFETY: published by `install` from `Box::into_raw`, and
+                // SAFETY: published by `publish` from `Box::into_raw`, and
                 // dropped only here, once.
                 drop(unsafe { Box::from_raw(pointer) });
             }
         }
     }
+}
+
+/// `n`, which counts entities of a program, as a `u32`.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Makes `ready` a function's code in `slot`, unless another thread did
+/// first (then `ready` is dropped).
+fn publish(slot: &AtomicPtr<ReadyCode>, ready: ReadyCode) {
+    let ready = Box::into_raw(Box::new(ready));
+    if let Err(_first) = slot.compare_exchange(
+        core::ptr::null_mut(),
+        ready,
+        Ordering::AcqRel,
+        Ordering::Acquire,
+    ) {
+        // SAFETY: `ready` came from `Box::into_raw` above and was not
+        // published.
+        drop(unsafe { Box::from_raw(ready) });
+    }
+}
+
+/// Checks the function table, and that the functions' code ranges are
+/// non-empty, inside `code` and apart: what verifying a program at first
+/// call checks up front. Returns the functions sorted by code offset.
+fn verify_layout(
+    code: &[u8],
+    functions: &[FunctionInfo],
+    shape: &EnvironmentShape,
+) -> Result<Vec<u32>, VerifyError> {
+    verify_function_table(functions, shape)?;
+    crate::verify::verify_code_ranges(code, functions)
+}
+
+/// A lazy program's pending entries: the `first_call` ops, each function's
+/// entry pointing at its own, and the empty slots for readied code.
+#[allow(clippy::type_complexity)]
+fn pending_entries(
+    functions: &[FunctionInfo],
+) -> (Box<[u8]>, Box<[FunctionEntry]>, Box<[AtomicPtr<ReadyCode>]>) {
+    let mut pending = Vec::with_capacity(functions.len() * PENDING_ENTRY_LEN);
+    for func in 0..count(functions.len()) {
+        OwnedOp::FirstCall {
+            func: FuncIndex(func),
+        }
+        .encode(&mut pending)
+        .expect("an op without slot operands always encodes");
+    }
+    debug_assert_eq!(pending.len(), functions.len() * PENDING_ENTRY_LEN);
+    let pending = pending.into_boxed_slice();
+    let entries = functions
+        .iter()
+        .enumerate()
+        .map(|(func, info)| FunctionEntry {
+            code: pending.as_ptr().wrapping_add(func * PENDING_ENTRY_LEN),
+            // Until it is readied, its frame holds its arguments.
+            frame_slots: info.params,
+            params: info.params,
+            results: info.results,
+        })
+        .collect();
+    let readied = functions
+        .iter()
+        .map(|_| AtomicPtr::new(core::ptr::null_mut()))
+        .collect();
+    (pending, entries, readied)
 }
 
 /// Each function's entry, for functions whose code lies in `code`.
@@ -362,12 +537,19 @@ pub(crate) struct Locator<'p> {
 impl Locator<'_> {
     /// The function `pc` is in, and its offset in that function's code.
     pub(crate) fn locate(&self, pc: *const u8) -> Option<(FuncIndex, usize)> {
-        let code = &self.program.code;
-        let offset = pc.addr().wrapping_sub(code.as_ptr().addr());
-        if offset < code.len() {
-            let func = self.program.function_at(offset)?;
-            let start = self.program.functions[func.index()].code_start as usize;
+        let program = self.program;
+        let offset_in = |bytes: &[u8]| {
+            let offset = pc.addr().wrapping_sub(bytes.as_ptr().addr());
+            (offset < bytes.len()).then_some(offset)
+        };
+        if let Some(offset) = offset_in(&program.code) {
+            let func = program.function_at(offset)?;
+            let start = program.functions[func.index()].code_start as usize;
             return Some((func, offset - start));
+        }
+        if let Some(offset) = offset_in(&program.pending) {
+            let func = offset / PENDING_ENTRY_LEN;
+            return Some((FuncIndex(count(func)), offset % PENDING_ENTRY_LEN));
         }
         let position = self
             .installed

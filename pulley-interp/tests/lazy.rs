@@ -1,6 +1,6 @@
 //! Lazy programs: functions that get their code at their first call
 //! (`Program::lazy`, `Exit::Compile`, `Program::install`,
-//! `Interpreter::finish_compile`).
+//! `Interpreter::finish_first_call`).
 
 mod common;
 
@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use common::{FunctionBuilder, TestEnv, assemble, number_types, run};
 use pulley_interp::{
-    CallError, Claims, Config, EnvironmentShape, Exit, Interpreter, Program, VerifyError,
+    CallError, Claims, Config, EnvironmentShape, Exit, Interpreter, Program, ProgramCode,
+    Verification, VerifyError,
 };
 use pulley_isa::{FuncIndex, OwnedOp, Slot, TrapCode};
 
@@ -81,11 +82,11 @@ fn compiled(func: usize) -> (Vec<u8>, u32) {
 /// exit.
 fn serve_compiles(interp: &mut Interpreter, program: &Program, mut exit: Exit) -> (Exit, Vec<u32>) {
     let mut compiled_now = Vec::new();
-    while let Exit::Compile(func) = exit {
+    while let Exit::FirstCall(func) = exit {
         let (code, frame_slots) = compiled(func.index());
         program.install(func, code, frame_slots).unwrap();
         compiled_now.push(func.0);
-        exit = interp.finish_compile().unwrap();
+        exit = interp.finish_first_call().unwrap();
     }
     (exit, compiled_now)
 }
@@ -97,7 +98,7 @@ fn functions_are_compiled_at_their_first_call_and_once() {
     let mut interp = Interpreter::default();
     let mut env = test_env();
     let (exit, _) = run(&mut interp, &program, &mut env, 0, &[5]);
-    assert_eq!(exit, Exit::Compile(FuncIndex(0)));
+    assert_eq!(exit, Exit::FirstCall(FuncIndex(0)));
     let (exit, compiled_now) = serve_compiles(&mut interp, &program, exit);
     assert_eq!(exit, Exit::Returned);
     assert_eq!(compiled_now, [0, 1]);
@@ -154,7 +155,7 @@ fn installed_code_is_verified() {
     ));
     // The interpreter's own pending entry.
     let mut pending = Vec::new();
-    OwnedOp::CompilePending { func: FuncIndex(0) }
+    OwnedOp::FirstCall { func: FuncIndex(0) }
         .encode(&mut pending)
         .unwrap();
     assert!(matches!(
@@ -190,10 +191,10 @@ fn finishing_before_installing_is_an_error() {
     let mut interp = Interpreter::default();
     let mut env = test_env();
     let (exit, _) = run(&mut interp, &program, &mut env, 1, &[5]);
-    assert_eq!(exit, Exit::Compile(FuncIndex(1)));
+    assert_eq!(exit, Exit::FirstCall(FuncIndex(1)));
     assert_eq!(
-        interp.finish_compile(),
-        Err(CallError::NotCompiled { func: 1 })
+        interp.finish_first_call(),
+        Err(CallError::NotReady { func: 1 })
     );
     interp.abort().unwrap();
     assert_eq!(interp.depth(), 0);
@@ -242,4 +243,111 @@ fn a_compiled_frame_that_does_not_fit_traps() {
     assert_eq!(compiled_now, [0, 1]);
     assert_eq!(exit, Exit::Trap(TrapCode::StackOverflow));
     assert_eq!(interp.depth(), 0);
+}
+
+/// The two functions' code as one program's, verified at each first call.
+fn verified_at_first_call(code: ProgramCode) -> Arc<Program> {
+    let functions = functions();
+    let (_, infos) = assemble(&[&functions[0], &functions[1]]);
+    Arc::new(
+        Program::with_code(code, infos, shape(), Claims::default(), Verification::AtFirstCall)
+            .unwrap(),
+    )
+}
+
+fn both_functions_code() -> Vec<u8> {
+    let functions = functions();
+    assemble(&[&functions[0], &functions[1]]).0
+}
+
+/// Serves `Exit::FirstCall` by verifying the function in place.
+fn serve_verification(interp: &mut Interpreter, program: &Program, mut exit: Exit) -> Exit {
+    while let Exit::FirstCall(func) = exit {
+        program.verify_pending(func).unwrap();
+        exit = interp.finish_first_call().unwrap();
+    }
+    exit
+}
+
+#[test]
+fn code_verified_at_first_call_runs_in_place() {
+    static CODE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let code: &'static [u8] = CODE.get_or_init(both_functions_code);
+    let program = verified_at_first_call(ProgramCode::Static(code));
+    assert!(program.is_lazy());
+    assert_eq!(program.function_code(FuncIndex(1)), None);
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    let (exit, _) = run(&mut interp, &program, &mut env, 0, &[5]);
+    assert_eq!(exit, Exit::FirstCall(FuncIndex(0)));
+    assert_eq!(serve_verification(&mut interp, &program, exit), Exit::Returned);
+    assert_eq!(interp.results(), [11]);
+    // The code that ran is the caller's buffer itself.
+    let function = program.function_code(FuncIndex(1)).unwrap();
+    assert!(code.as_ptr_range().contains(&function.as_ptr()));
+    assert_eq!(program.code().as_ptr(), code.as_ptr());
+    // Backtraces find functions verified in place.
+    let (exit, _) = run(&mut interp, &program, &mut env, 0, &[0]);
+    assert_eq!(exit, Exit::Trap(TrapCode::IntegerDivisionByZero));
+    let funcs: Vec<u32> = interp.trap_backtrace().iter().map(|p| p.func.0).collect();
+    assert_eq!(funcs, [1, 0]);
+}
+
+#[test]
+fn a_forged_function_is_refused_at_its_first_call() {
+    let mut code = both_functions_code();
+    let functions = functions();
+    let (_, infos) = assemble(&[&functions[0], &functions[1]]);
+    // Function 1's `ret` names a slot outside its 2-slot frame.
+    let last = infos[1].code_end as usize - 1;
+    code[last] = 9;
+    let program = verified_at_first_call(code.into());
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    let (exit, _) = run(&mut interp, &program, &mut env, 0, &[5]);
+    assert_eq!(exit, Exit::FirstCall(FuncIndex(0)));
+    program.verify_pending(FuncIndex(0)).unwrap();
+    assert_eq!(
+        interp.finish_first_call().unwrap(),
+        Exit::FirstCall(FuncIndex(1))
+    );
+    assert!(matches!(
+        program.verify_pending(FuncIndex(1)),
+        Err(VerifyError::SlotOutOfFrame { func: 1, .. })
+    ));
+    assert_eq!(
+        interp.finish_first_call(),
+        Err(CallError::NotReady { func: 1 })
+    );
+    interp.abort().unwrap();
+    // Still refused, and never run.
+    assert!(program.verify_pending(FuncIndex(1)).is_err());
+    assert_eq!(program.function_code(FuncIndex(1)), None);
+}
+
+#[test]
+fn code_ranges_are_checked_up_front() {
+    let functions = functions();
+    let (code, mut infos) = assemble(&[&functions[0], &functions[1]]);
+    infos[1].code_end = code.len() as u32 + 1;
+    assert!(matches!(
+        Program::with_code(
+            code.into(),
+            infos,
+            shape(),
+            Claims::default(),
+            Verification::AtFirstCall
+        ),
+        Err(VerifyError::FunctionOutOfCode { func: 1, .. })
+    ));
+    // Readying the wrong way is refused.
+    let program = verified_at_first_call(both_functions_code().into());
+    assert!(matches!(
+        program.install(FuncIndex(0), compiled(0).0, 3),
+        Err(VerifyError::NotPending { func: 0 })
+    ));
+    assert!(matches!(
+        lazy_program().verify_pending(FuncIndex(0)),
+        Err(VerifyError::NotPending { func: 0 })
+    ));
 }

@@ -669,11 +669,12 @@ macro_rules! for_each_op {
                 /// left, execution stops before this op, resumable once the
                 /// embedder adds fuel.
                 ConsumeFuel = consume_fuel { amount: U32 } [traps];
-                /// The entry of function `func` before it is compiled: stops
-                /// for the embedder to compile it; execution then goes on in
-                /// the same frame at the compiled code. Only the interpreter
-                /// places it (a lazy program's function table points at it).
-                CompilePending = compile_pending { func: FuncIndex } [terminator, runtime_only];
+                /// The entry of function `func` until it has verified code
+                /// (compiled, or verified, at its first call): stops for the
+                /// embedder; execution then goes on in the same frame at the
+                /// function's code. Only the interpreter places it (a lazy
+                /// program's function table points at it).
+                FirstCall = first_call { func: FuncIndex } [terminator, runtime_only];
 
                 // --- SIMD: v128 values in slot pairs (see the module docs). ---
                 /// `dst` = the 16 bytes at `addr + offset` (see `load64`).

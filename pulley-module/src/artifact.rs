@@ -233,6 +233,18 @@ pub fn decode(bytes: &[u8]) -> Result<(ArtifactHeader, CompiledModule), Artifact
 /// consistency. Any bytes are safe to pass: a payload that does not decode
 /// is an error.
 pub fn decode_payload(bytes: &[u8]) -> Result<CompiledModule, ArtifactError> {
+    let (mut module, code) = decode_payload_in_place(bytes)?;
+    module.code = bytes[code].to_vec();
+    Ok(module)
+}
+
+/// Decodes the payload (after [`decode_header`]) without copying its
+/// bytecode: the module's `code` is empty, and the bytecode is
+/// `bytes[range]`, the returned range, for a runtime that runs it where it
+/// lies.
+pub fn decode_payload_in_place(
+    bytes: &[u8],
+) -> Result<(CompiledModule, core::ops::Range<usize>), ArtifactError> {
     let payload = bytes.get(HEADER_LEN..).ok_or(ArtifactError::Truncated {
         needed: HEADER_LEN as u64,
         available: bytes.len() as u64,
@@ -242,7 +254,9 @@ pub fn decode_payload(bytes: &[u8]) -> Result<CompiledModule, ArtifactError> {
         at: 0,
     };
     let info = reader.module_info()?;
-    let code = reader.bytes()?.to_vec();
+    let code = reader.bytes()?;
+    let code_start = HEADER_LEN + (code.as_ptr().addr() - payload.as_ptr().addr());
+    let code_range = code_start..code_start + code.len();
     let functions = reader.sequence(|r| {
         Ok(CompiledFunction {
             code_start: r.u32()?,
@@ -271,14 +285,14 @@ pub fn decode_payload(bytes: &[u8]) -> Result<CompiledModule, ArtifactError> {
     }
     let module = CompiledModule {
         info,
-        code,
+        code: Vec::new(),
         functions,
         address_map,
     };
     module
         .check_consistency()
         .map_err(ArtifactError::Inconsistent)?;
-    Ok(module)
+    Ok((module, code_range))
 }
 
 #[derive(Default)]

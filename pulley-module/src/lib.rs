@@ -20,7 +20,7 @@ mod module;
 
 pub use artifact::{
     ArtifactError, ArtifactHeader, CodeFeatures, FEATURES_OFFSET, FORMAT_VERSION, HEADER_LEN,
-    MAGIC, decode, decode_header, decode_payload, encode, reseal,
+    MAGIC, decode, decode_header, decode_payload, decode_payload_in_place, encode, reseal,
 };
 pub use builtins::{Builtin, BuiltinType};
 pub use escape::Escaped;

@@ -146,7 +146,7 @@ impl<T> Linker<T> {
         module: &Module,
     ) -> Result<Instance> {
         let store = store.as_context_mut().0;
-        let mut imports = Vec::with_capacity(module.compiled().info.imports.len());
+        let mut imports = Vec::with_capacity(module.inner.compiled.info.imports.len());
         for import in module.imports() {
             let item = self
                 .get(&mut *store, &import.module, &import.name)

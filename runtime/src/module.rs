@@ -5,7 +5,8 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use pulley_interp::{
-    Claims, EnvironmentShape, FunctionInfo, GlobalShape, Program, Signature, SlotKind,
+    Claims, EnvironmentShape, FunctionInfo, GlobalShape, Program, ProgramCode, Signature, SlotKind,
+    Verification,
 };
 use pulley_module::{
     ArtifactHeader, Builtin, BuiltinType, CodeFeatures, CompiledModule, ExportKind, Flavour,
@@ -140,7 +141,13 @@ impl Module {
         };
         let Some(bodies) = bodies else {
             let compiled = pulley_emit::compile(wasm, &compile_config)?;
-            return Module::from_compiled(engine, compiled, config.get_target(), features);
+            return Module::from_compiled(
+                engine,
+                compiled,
+                config.get_target(),
+                features,
+                Verification::UpFront,
+            );
         };
         let compiler = pulley_emit::LazyModule::new(wasm.to_vec(), &compile_config, bodies)?;
         let info = compiler.info().clone();
@@ -188,7 +195,13 @@ impl Module {
         let features = CodeFeatures {
             fuel: config.get_consume_fuel(),
         };
-        let mut module = Module::from_compiled(engine, compiled, Flavour::host(), features)?;
+        let mut module = Module::from_compiled(
+            engine,
+            compiled,
+            Flavour::host(),
+            features,
+            Verification::UpFront,
+        )?;
         Arc::get_mut(&mut module.inner)
             .expect("a module just made is not shared")
             .native = Some(code);
@@ -200,20 +213,75 @@ impl Module {
     /// This is safe: a corrupt or foreign artifact is an error. The header
     /// must match this build's opcode table, the host's flavour and the
     /// engine's features; the payload must be intact; and every function's
-    /// bytecode must pass the structural verifier.
+    /// bytecode must pass the verifier (`docs/security.md`). With
+    /// [`CompilationMode::Eager`](crate::CompilationMode) every function is
+    /// verified here; in the lazy modes (the default) the function table and
+    /// code ranges are checked here and each function's code at its first
+    /// call, so that loading costs little more than reading the artifact: a
+    /// function that fails is then an [`Error::Verify`](crate::Error) from
+    /// that call, and never runs.
     pub fn deserialize(engine: &Engine, bytes: &[u8]) -> Result<Module> {
-        check_size(bytes)?;
-        let header = pulley_module::decode_header(bytes)?;
-        check_header(engine, &header)?;
-        let compiled = pulley_module::decode_payload(bytes)?;
-        Module::from_compiled(engine, compiled, header.flavour, header.features)
+        let header = load_header(engine, bytes)?;
+        let mut compiled = pulley_module::decode_payload(bytes)?;
+        let code = core::mem::take(&mut compiled.code);
+        Module::with_code(engine, compiled, code.into(), &header)
     }
 
-    fn from_compiled(
+    /// Loads a module from an artifact in memory that outlives it, such as
+    /// one in a microcontroller's flash or `include_bytes!`, as
+    /// [`Module::deserialize`] does, but runs its bytecode where it lies,
+    /// without copying it.
+    pub fn deserialize_static(engine: &Engine, bytes: &'static [u8]) -> Result<Module> {
+        let header = load_header(engine, bytes)?;
+        let (compiled, code) = pulley_module::decode_payload_in_place(bytes)?;
+        Module::with_code(engine, compiled, ProgramCode::Static(&bytes[code]), &header)
+    }
+
+    /// A module of an artifact's decoded parts, verified as the engine's
+    /// compilation mode says.
+    fn with_code(
         engine: &Engine,
         compiled: CompiledModule,
+        code: ProgramCode,
+        header: &ArtifactHeader,
+    ) -> Result<Module> {
+        let verification = match engine.config().get_compilation_mode() {
+            crate::CompilationMode::Eager => Verification::UpFront,
+            crate::CompilationMode::LazyTranslation | crate::CompilationMode::Lazy => {
+                Verification::AtFirstCall
+            }
+        };
+        Module::from_parts(
+            engine,
+            compiled,
+            code,
+            header.flavour,
+            header.features,
+            verification,
+        )
+    }
+
+    /// A module of compiled code, whose bytecode goes to its program.
+    #[cfg(feature = "compiler")]
+    fn from_compiled(
+        engine: &Engine,
+        mut compiled: CompiledModule,
         flavour: Flavour,
         features: CodeFeatures,
+        verification: Verification,
+    ) -> Result<Module> {
+        let code = core::mem::take(&mut compiled.code);
+        Module::from_parts(engine, compiled, code.into(), flavour, features, verification)
+    }
+
+    /// A module of `compiled` (whose `code` is empty) and its bytecode.
+    fn from_parts(
+        engine: &Engine,
+        compiled: CompiledModule,
+        code: ProgramCode,
+        flavour: Flavour,
+        features: CodeFeatures,
+        verification: Verification,
     ) -> Result<Module> {
         let info = &compiled.info;
         let shape = environment_shape(info);
@@ -234,7 +302,7 @@ impl Module {
         let claims = Claims {
             charges_fuel: features.fuel,
         };
-        let program = Program::new(compiled.code.clone(), functions, shape, claims)?;
+        let program = Program::with_code(code, functions, shape, claims, verification)?;
         Ok(Module::with_program(
             engine,
             compiled,
@@ -288,7 +356,7 @@ impl Module {
         if let Some(lazy) = &self.inner.lazy {
             return Ok(pulley_module::encode(&lazy.compile_all()?, &header));
         }
-        Ok(pulley_module::encode(&self.inner.compiled, &header))
+        Ok(pulley_module::encode(&self.compiled(), &header))
     }
 
     /// Whether the module's functions compile at their first call
@@ -341,11 +409,22 @@ impl Module {
         self.inner.flavour
     }
 
-    /// The compiled form: module structure, bytecode, address map. A lazy
-    /// module ([`Module::is_lazy`]) has only its structure here; its
-    /// bytecode is made function by function.
-    pub fn compiled(&self) -> &CompiledModule {
-        &self.inner.compiled
+    /// The compiled form, copied: module structure, bytecode, address map.
+    /// A module whose functions compile at their first call
+    /// ([`Module::is_lazy`] and no bytecode yet) has only its structure
+    /// here.
+    pub fn compiled(&self) -> CompiledModule {
+        CompiledModule {
+            code: self.inner.program.code().to_vec(),
+            ..self.inner.compiled.clone()
+        }
+    }
+
+    /// The bytecode the interpreter runs: the module's own, or the caller's
+    /// buffer for a module from [`Module::deserialize_static`]. Empty for a
+    /// module whose functions compile at their first call.
+    pub fn bytecode(&self) -> &[u8] {
+        self.inner.program.code()
     }
 
     /// The imports, in order.
@@ -390,6 +469,15 @@ impl Module {
         }
         Ok(())
     }
+}
+
+/// Reads an artifact's header and checks it against this build, host and
+/// engine.
+fn load_header(engine: &Engine, bytes: &[u8]) -> Result<ArtifactHeader> {
+    check_size(bytes)?;
+    let header = pulley_module::decode_header(bytes)?;
+    check_header(engine, &header)?;
+    Ok(header)
 }
 
 /// Checks an artifact header against this build, host and engine.

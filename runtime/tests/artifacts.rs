@@ -293,3 +293,81 @@ fn bytecode_that_fails_the_verifier_is_rejected() {
         Module::deserialize(&engine, &pulley_module::encode(&compiled, &header)).unwrap_err();
     assert!(error.to_string().contains("inconsistent"), "{error}");
 }
+
+/// In the lazy modes (the default), loading checks the function table and
+/// code ranges; each function's code is verified at its first call, where a
+/// forged one is refused without running. The rest of the module runs.
+#[test]
+fn lazy_engines_verify_each_function_at_its_first_call() {
+    let module = Module::new(&engine(false), MIX).unwrap();
+    let lazy = Engine::default();
+    // The same artifact runs the same, verified function by function.
+    let bytes = module.serialize().unwrap();
+    let loaded = Module::deserialize(&lazy, &bytes).unwrap();
+    let (_, expected) = reference_outcomes(&engine(false));
+    let (mut store, instance) = instantiate(&lazy, &loaded).unwrap();
+    assert_eq!(run_mix(&mut store, instance), expected);
+
+    // An invalid opcode at the start of the function `sort` exports.
+    let mut compiled = module.compiled();
+    let sort = compiled
+        .info
+        .exports
+        .iter()
+        .find_map(|export| match export.kind {
+            pulley_module::ExportKind::Func(f) if export.name == "sort" => Some(f),
+            _ => None,
+        })
+        .unwrap();
+    let defined = (sort - compiled.info.imported_functions) as usize;
+    let start = compiled.functions[defined].code_start as usize;
+    compiled.code[start] = 0xfe;
+    let header = pulley_module::ArtifactHeader {
+        isa_hash: pulley_isa::ISA_HASH,
+        flavour: pulley::Flavour::host(),
+        features: pulley_module::CodeFeatures::default(),
+    };
+    let forged = pulley_module::encode(&compiled, &header);
+    assert!(Module::deserialize(&engine(false), &forged).is_err());
+    let loaded = Module::deserialize(&lazy, &forged).unwrap();
+    let (mut store, instance) = instantiate(&lazy, &loaded).unwrap();
+    let outcomes = run_mix(&mut store, instance);
+    for (outcome, expected) in outcomes.iter().zip(&expected) {
+        if outcome.starts_with("sort") {
+            assert!(outcome.contains("invalid opcode"), "{outcome}");
+        } else if outcome.starts_with("recorded") {
+            // `sort` records what it sorted: it never ran.
+            assert_eq!(outcome, "recorded []");
+        } else {
+            assert_eq!(outcome, expected);
+        }
+    }
+
+    // A code range outside the code is refused when loading.
+    let mut compiled = module.compiled();
+    compiled.functions[0].code_end = compiled.code.len() as u32 + 1;
+    let error =
+        Module::deserialize(&lazy, &pulley_module::encode(&compiled, &header)).unwrap_err();
+    assert!(matches!(error, Error::Verify(_)), "{error}");
+}
+
+/// `Module::deserialize_static` runs the bytecode inside the caller's
+/// buffer: nothing is copied.
+#[test]
+fn static_artifacts_run_in_place() {
+    for eager in [false, true] {
+        let compiling = engine(false);
+        let module = Module::new(&compiling, MIX).unwrap();
+        let bytes: &'static [u8] = Box::leak(module.serialize().unwrap().into_boxed_slice());
+        let loading = if eager { compiling } else { Engine::default() };
+        let loaded = Module::deserialize_static(&loading, bytes).unwrap();
+        let code = loaded.bytecode();
+        assert!(!code.is_empty());
+        assert!(bytes.as_ptr_range().contains(&code.as_ptr()));
+        assert!(code.as_ptr_range().end <= bytes.as_ptr_range().end);
+        let (_, expected) = reference_outcomes(&engine(false));
+        let (mut store, instance) = instantiate(&loading, &loaded).unwrap();
+        assert_eq!(run_mix(&mut store, instance), expected);
+        assert_eq!(loaded.serialize().unwrap(), bytes);
+    }
+}

@@ -37,7 +37,7 @@ fn forge_constant(module: &Module, value: i32, pick: impl Fn(&Op<'_>) -> Option<
     assert_eq!(forged.len(), len, "no padding fits the forged op");
     compiled.code[at..at + len].copy_from_slice(&forged);
     let mut bytes = module.serialize().unwrap();
-    let original = pulley_module::encode(module.compiled(), &header(module));
+    let original = pulley_module::encode(&module.compiled(), &header(module));
     assert_eq!(bytes, original, "re-encoding reproduces the artifact");
     bytes = pulley_module::encode(&compiled, &header(module));
     pulley_module::reseal(&mut bytes);

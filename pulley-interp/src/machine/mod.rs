@@ -226,7 +226,7 @@ impl Frame {
 /// Everything the handlers need beyond the values pinned in their arguments.
 pub(crate) struct State {
     /// The current program's function table: where each function's
-    /// verified code starts (or its `compile_pending` entry) and its frame.
+    /// verified code starts (or its `first_call` entry) and its frame.
     pub(crate) functions: *const FunctionEntry,
     pub(crate) functions_len: usize,
     /// The current activation's environment.

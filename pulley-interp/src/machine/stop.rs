@@ -28,8 +28,8 @@ pub(crate) enum StopReason {
     ExternalCall(u64),
     /// `consume_fuel` with too little fuel left.
     OutOfFuel,
-    /// `compile_pending`: a lazy program's function runs for the first time.
-    Compile(u32),
+    /// `first_call`: a function of a lazy program runs for the first time.
+    FirstCall(u32),
 }
 
 /// Proof that a handler recorded why execution stops (in `State::stop`).

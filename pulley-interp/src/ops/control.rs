@@ -227,9 +227,10 @@ pub(crate) fn consume_fuel(m: &mut Machine<'_>, amount: u32) -> Step {
     }
 }
 
-/// The entry of a function that has no code yet: stops for the embedder to
-/// compile it (`Interpreter::finish_compile` goes on in this frame).
+/// The entry of a function that has no verified code yet: stops for the
+/// embedder to compile or verify it (`Interpreter::finish_first_call` goes
+/// on in this frame).
 #[inline(always)]
-pub(crate) fn compile_pending(m: &mut Machine<'_>, func: FuncIndex) -> Step {
-    Err(m.stop(StopReason::Compile(func.0)))
+pub(crate) fn first_call(m: &mut Machine<'_>, func: FuncIndex) -> Step {
+    Err(m.stop(StopReason::FirstCall(func.0)))
 }

@@ -147,8 +147,10 @@ pub enum VerifyError {
         /// The function.
         func: u32,
     },
-    /// Code for a function that is not compiled lazily, or already was.
-    #[error("function {func} is not waiting for its code")]
+    /// Readying a function the program does not have, or code of a kind
+    /// the program does not take (code for a program that has its own, or
+    /// in-place verification for one whose code arrives later).
+    #[error("function {func} is not pending")]
     NotPending {
         /// The function.
         func: u32,
@@ -262,6 +264,24 @@ pub(crate) fn verify_program(
     claims: Claims,
 ) -> Result<Verified, VerifyError> {
     verify_function_table(functions, shape)?;
+    let by_offset = verify_code_ranges(code, functions)?;
+    let mut checker = FunctionChecker::new(code, functions, shape);
+    let count = u32::try_from(functions.len()).unwrap_or(u32::MAX);
+    for (func, info) in (0..count).zip(functions) {
+        checker.verify(func, *info, claims)?;
+    }
+    Ok(Verified {
+        by_offset,
+        type_ids_used: checker.type_ids_used,
+    })
+}
+
+/// Checks that every function's code range is non-empty, inside `code`, and
+/// apart from the others; returns the functions sorted by code offset.
+pub(crate) fn verify_code_ranges(
+    code: &[u8],
+    functions: &[FunctionInfo],
+) -> Result<Vec<u32>, VerifyError> {
     let count = u32::try_from(functions.len()).unwrap_or(u32::MAX);
     for (func, info) in (0..count).zip(functions) {
         if info.code_start >= info.code_end {
@@ -286,14 +306,7 @@ pub(crate) fn verify_program(
             });
         }
     }
-    let mut checker = FunctionChecker::new(code, functions, shape);
-    for (func, info) in (0..count).zip(functions) {
-        checker.verify(func, *info, claims)?;
-    }
-    Ok(Verified {
-        by_offset,
-        type_ids_used: checker.type_ids_used,
-    })
+    Ok(by_offset)
 }
 
 /// Checks what a function table says of each function, before any code:

@@ -285,7 +285,15 @@ fn config(target: Option<Target>, fuel: bool, compilation: Compilation) -> Resul
 }
 
 fn load(engine: &Engine, file: &Path) -> Result<Module> {
-    load_bytes(engine, file, &read_input(file)?)
+    let bytes = read_input(file)?;
+    if bytes.starts_with(&pulley_module::MAGIC) {
+        // An artifact runs where it was read: its bytes stay for the rest
+        // of the process instead of being copied into the module.
+        let bytes: &'static [u8] = Box::leak(bytes.into_boxed_slice());
+        return Module::deserialize_static(engine, bytes)
+            .with_context(|| format!("cannot load {}", file.display()));
+    }
+    load_bytes(engine, file, &bytes)
 }
 
 /// Compiles or loads `bytes`, read from `file`.

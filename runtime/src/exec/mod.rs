@@ -94,10 +94,9 @@ fn run_wasm<T>(
                     .with_backtrace(backtrace)
                     .into());
             }
-            #[cfg(feature = "compiler")]
-            Exit::Compile(func) => {
-                exit = match compile(store, instance, func) {
-                    Ok(()) => store.inner.interpreter.finish_compile()?,
+            Exit::FirstCall(func) => {
+                exit = match ready(store, instance, func) {
+                    Ok(()) => store.inner.interpreter.finish_first_call()?,
                     Err(error) => return Err(abandon(store, instance, error)),
                 };
                 continue;
@@ -149,7 +148,7 @@ fn serve<T>(store: &mut Store<T>, instance: u32, exit: Exit) -> Result<Vec<u64>>
             builtins::perform(store, instance, builtin.0, &args)
         }
         Exit::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
-        Exit::Returned | Exit::Trap(_) | Exit::Compile(_) => {
+        Exit::Returned | Exit::Trap(_) | Exit::FirstCall(_) => {
             Err(pulley_interp::CallError::NotSuspended {
                 expected: "an exit to serve",
             }
@@ -158,15 +157,16 @@ fn serve<T>(store: &mut Store<T>, instance: u32, exit: Exit) -> Result<Vec<u64>>
     }
 }
 
-/// Compiles defined function `func` of `instance`'s module, at its first
-/// call (in this store; another may have compiled it already).
-#[cfg(feature = "compiler")]
-fn compile<T>(store: &Store<T>, instance: u32, func: FuncIndex) -> Result<()> {
+/// Readies defined function `func` of `instance`'s module at its first call
+/// (in this store; another may have readied it already): compiles it, or
+/// verifies the artifact's code for it.
+fn ready<T>(store: &Store<T>, instance: u32, func: FuncIndex) -> Result<()> {
     let module = &store.inner.instances[instance].module.inner;
-    match &module.lazy {
-        Some(lazy) => lazy.ensure_compiled(&module.program, func.0),
-        None => Err(pulley_interp::CallError::NotCompiled { func: func.0 }.into()),
+    #[cfg(feature = "compiler")]
+    if let Some(lazy) = &module.lazy {
+        return lazy.ensure_compiled(&module.program, func.0);
     }
+    Ok(module.program.verify_pending(func)?)
 }
 
 /// Calls import `import` of `instance` (interpreted or native) with `args`.
