@@ -166,13 +166,7 @@ impl Program {
         shape: EnvironmentShape,
         claims: Claims,
     ) -> Result<Program, VerifyError> {
-        Program::with_code(
-            code.into(),
-            functions,
-            shape,
-            claims,
-            Verification::UpFront,
-        )
+        Program::with_code(code.into(), functions, shape, claims, Verification::UpFront)
     }
 
     /// A program of `code`, which `functions` describes, verified as
@@ -229,7 +223,10 @@ impl Program {
                     params: 0,
                     results: 0,
                 })?;
-            let (params, results) = (count(signature.params.len()), count(signature.results.len()));
+            let (params, results) = (
+                count(signature.params.len()),
+                count(signature.results.len()),
+            );
             functions.push(FunctionInfo {
                 ty,
                 code_start: 0,

@@ -250,8 +250,14 @@ fn verified_at_first_call(code: ProgramCode) -> Arc<Program> {
     let functions = functions();
     let (_, infos) = assemble(&[&functions[0], &functions[1]]);
     Arc::new(
-        Program::with_code(code, infos, shape(), Claims::default(), Verification::AtFirstCall)
-            .unwrap(),
+        Program::with_code(
+            code,
+            infos,
+            shape(),
+            Claims::default(),
+            Verification::AtFirstCall,
+        )
+        .unwrap(),
     )
 }
 
@@ -280,7 +286,10 @@ fn code_verified_at_first_call_runs_in_place() {
     let mut env = test_env();
     let (exit, _) = run(&mut interp, &program, &mut env, 0, &[5]);
     assert_eq!(exit, Exit::FirstCall(FuncIndex(0)));
-    assert_eq!(serve_verification(&mut interp, &program, exit), Exit::Returned);
+    assert_eq!(
+        serve_verification(&mut interp, &program, exit),
+        Exit::Returned
+    );
     assert_eq!(interp.results(), [11]);
     // The code that ran is the caller's buffer itself.
     let function = program.function_code(FuncIndex(1)).unwrap();

@@ -271,7 +271,14 @@ impl Module {
         verification: Verification,
     ) -> Result<Module> {
         let code = core::mem::take(&mut compiled.code);
-        Module::from_parts(engine, compiled, code.into(), flavour, features, verification)
+        Module::from_parts(
+            engine,
+            compiled,
+            code.into(),
+            flavour,
+            features,
+            verification,
+        )
     }
 
     /// A module of `compiled` (whose `code` is empty) and its bytecode.

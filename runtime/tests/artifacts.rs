@@ -346,8 +346,7 @@ fn lazy_engines_verify_each_function_at_its_first_call() {
     // A code range outside the code is refused when loading.
     let mut compiled = module.compiled();
     compiled.functions[0].code_end = compiled.code.len() as u32 + 1;
-    let error =
-        Module::deserialize(&lazy, &pulley_module::encode(&compiled, &header)).unwrap_err();
+    let error = Module::deserialize(&lazy, &pulley_module::encode(&compiled, &header)).unwrap_err();
     assert!(matches!(error, Error::Verify(_)), "{error}");
 }
 
