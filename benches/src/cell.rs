@@ -58,7 +58,12 @@ impl Failure {
 pub enum Cell {
     Measured {
         compile: Duration,
+        /// From the module's bytes to the entry point's call (the child's
+        /// compile time if its report has no start-up).
+        startup: Duration,
         run: Duration,
+        /// The child process's wall-clock time, from spawn to exit.
+        wall: Duration,
         /// The largest peak over the runs, in KiB.
         max_rss_kib: u64,
         verdict: Verdict,

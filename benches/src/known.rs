@@ -22,7 +22,11 @@ impl KnownIssue {
     pub fn of(program: &str) -> Option<KnownIssue> {
         match program {
             "hashset" | "wasm3/stream" => Some(KnownIssue::PrintsTimings),
-            "meshoptimizer" => Some(KnownIssue::NeedsSimd),
+            // meshoptimizer, and the ITK-Wasm modules of programs/large.json.
+            "meshoptimizer"
+            | "large/resample --help"
+            | "large/downsample --help"
+            | "large/gaussian-kernel-radius --help" => Some(KnownIssue::NeedsSimd),
             _ => None,
         }
     }

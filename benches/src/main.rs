@@ -5,8 +5,9 @@
 //! Each run happens in a child process (this executable re-run as
 //! `pulley-benches child`, or the wasm3 driver), so that its peak resident
 //! memory can be read from the kernel, and a crash or a hang costs one
-//! measurement, not the whole comparison. The child times compilation and the
-//! program's measured region and writes them to a report file; the parent
+//! measurement, not the whole comparison. The child times compilation,
+//! start-up (up to the entry point's call) and the program's measured region
+//! and writes them to a report file; the parent times the whole process and
 //! checks the program's output and exit status against the manifest.
 //!
 //! Depends on the `pulley` crate and on the peers (Wasmtime, wasmi), so it is
@@ -31,8 +32,8 @@ use engines::Engine;
 #[derive(Parser)]
 #[command(
     name = "pulley-benches",
-    about = "Runs the programs of ../shared/bench-wasm and benches/programs on Pulley, \
-             Wasmtime (Cranelift and Pulley), wasmi and wasm3",
+    about = "Runs the programs of ../shared/bench-wasm and benches/programs (or of \
+             --manifest) on Pulley, Wasmtime (Cranelift and Pulley), wasmi and wasm3",
     args_conflicts_with_subcommands = true
 )]
 struct Cli {
@@ -44,6 +45,11 @@ struct Cli {
 
 #[derive(Args)]
 struct CompareArgs {
+    /// Run the programs of this manifest instead of the default ones (the
+    /// shared collection's and benches/programs/manifest.json); its folders
+    /// are relative to its own.
+    #[arg(long, value_name = "PATH")]
+    manifest: Option<PathBuf>,
     /// Only the programs whose name contains one of these.
     #[arg(long, value_name = "SUBSTR")]
     only: Vec<String>,
@@ -104,19 +110,15 @@ fn main() -> ExitCode {
 }
 
 fn compare(args: &CompareArgs) -> Result<ExitCode> {
-    let mut programs = Vec::new();
-    let shared = shared_manifest();
-    if shared.exists() {
-        programs.extend(programs::load(&shared)?);
-    } else {
-        eprintln!(
-            "note: {} not found (set PULLEY_BENCH_WASM): running our kernels only",
-            shared.display()
-        );
-    }
-    programs.extend(programs::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/manifest.json"),
-    )?);
+    let mut programs = match &args.manifest {
+        // Absolute, so that the children find their folders whatever their
+        // working directory.
+        Some(manifest) => programs::load(
+            &std::path::absolute(manifest)
+                .with_context(|| format!("cannot resolve {}", manifest.display()))?,
+        )?,
+        None => default_programs()?,
+    };
     if !args.only.is_empty() {
         programs.retain(|program| args.only.iter().any(|only| program.name.contains(only)));
     }
@@ -180,6 +182,24 @@ fn compare(args: &CompareArgs) -> Result<ExitCode> {
         );
         ExitCode::FAILURE
     })
+}
+
+/// The programs of the shared collection (if it is there) and our kernels.
+fn default_programs() -> Result<Vec<programs::Program>> {
+    let mut programs = Vec::new();
+    let shared = shared_manifest();
+    if shared.exists() {
+        programs.extend(programs::load(&shared)?);
+    } else {
+        eprintln!(
+            "note: {} not found (set PULLEY_BENCH_WASM): running our kernels only",
+            shared.display()
+        );
+    }
+    programs.extend(programs::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("programs/manifest.json"),
+    )?);
+    Ok(programs)
 }
 
 /// `$PULLEY_BENCH_WASM/manifest.json`, by default `../shared/bench-wasm`

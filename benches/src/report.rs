@@ -1,9 +1,10 @@
-//! The tables: run time, compile time and peak memory per program and
-//! engine. Pulley's column is absolute; every other engine's is its ratio
-//! to Pulley (engine / pulley, so above 1 means Pulley is faster or
-//! smaller), with the geometric mean of the ratios below. Then a summary of
-//! the geomeans, the footnotes of programs with a known issue, and every
-//! run that did not give the expected result, with the reason.
+//! The tables: run time, compile time, start-up, whole-process time and
+//! peak memory per program and engine. Pulley's column is absolute; every
+//! other engine's is its ratio to Pulley (engine / pulley, so above 1 means
+//! Pulley is faster or smaller), with the geometric mean of the ratios below.
+//! Then a summary of the geomeans, the footnotes of programs with a known
+//! issue, and every run that did not give the expected result, with the
+//! reason.
 
 use std::fmt::Write as _;
 use std::time::Duration;
@@ -32,16 +33,28 @@ pub struct Tables<'a> {
 enum Metric {
     Run,
     Compile,
+    /// From the module's bytes to the entry point's first instruction.
+    Startup,
+    /// The child process's wall-clock time.
+    Wall,
     Memory,
 }
 
 impl Metric {
-    const ALL: [Metric; 3] = [Metric::Run, Metric::Compile, Metric::Memory];
+    const ALL: [Metric; 5] = [
+        Metric::Run,
+        Metric::Compile,
+        Metric::Startup,
+        Metric::Wall,
+        Metric::Memory,
+    ];
 
     fn title(self) -> &'static str {
         match self {
             Metric::Run => "Run time",
             Metric::Compile => "Compile time",
+            Metric::Startup => "Start-up",
+            Metric::Wall => "Whole process",
             Metric::Memory => "Peak memory",
         }
     }
@@ -50,13 +63,23 @@ impl Metric {
         match self {
             Metric::Run => {
                 "Between `bench.start` and `bench.end` for the programs that call them (sightglass), \
-                 else the whole `_start` call. wasm3 compiles each function on its first call, so its \
-                 run time includes its compilation. Programs that run under 1 ms on Pulley (`noop`) \
-                 stay out of the geomean: their ratio is timer noise."
+                 else the whole call of the entry point (`_start`, or `_initialize` then the default \
+                 export `\"\"`). The lazy engines (pulley, pulley-lazy, wasmi-lazy, wasm3) compile \
+                 each function on its first call, so their run time includes that compilation. \
+                 Programs that run under 1 ms on Pulley (`noop`) stay out of the geomean: their \
+                 ratio is timer noise."
             }
             Metric::Compile => {
                 "From the module's bytes to a compiled module, validation included, on one thread. \
-                 wasm3 only parses and loads here (it compiles lazily, inside the run time)."
+                 The lazy engines compile inside the run time instead: here pulley and wasmi-lazy \
+                 only validate, pulley-lazy and wasm3 only parse and load."
+            }
+            Metric::Startup => {
+                "From the module's bytes to the first instruction of the entry point: compilation, \
+                 linking, instantiation and the start function."
+            }
+            Metric::Wall => {
+                "Wall-clock time of the child process from spawn to exit, as a user feels it."
             }
             Metric::Memory => {
                 "Peak resident set of the child process (`getrusage` `ru_maxrss`): the engine's own \
@@ -71,7 +94,7 @@ impl Metric {
     fn geomean_floor(self) -> f64 {
         match self {
             Metric::Run => 1e-3,
-            Metric::Compile | Metric::Memory => 0.0,
+            Metric::Compile | Metric::Startup | Metric::Wall | Metric::Memory => 0.0,
         }
     }
 
@@ -80,12 +103,16 @@ impl Metric {
         match cell {
             Cell::Measured {
                 compile,
+                startup,
                 run,
+                wall,
                 max_rss_kib,
                 verdict: Verdict::Correct | Verdict::Unchecked,
             } => Some(match self {
                 Metric::Run => run.as_secs_f64(),
                 Metric::Compile => compile.as_secs_f64(),
+                Metric::Startup => startup.as_secs_f64(),
+                Metric::Wall => wall.as_secs_f64(),
                 Metric::Memory => *max_rss_kib as f64,
             }),
             _ => None,
@@ -94,7 +121,9 @@ impl Metric {
 
     fn format(self, value: f64) -> String {
         match self {
-            Metric::Run | Metric::Compile => format_duration(Duration::from_secs_f64(value)),
+            Metric::Run | Metric::Compile | Metric::Startup | Metric::Wall => {
+                format_duration(Duration::from_secs_f64(value))
+            }
             Metric::Memory => format!("{:.1} MiB", value / 1024.0),
         }
     }

@@ -2,15 +2,17 @@
 //! what it measured, its peak memory, and whether its output was right.
 //!
 //! The report file is the protocol between parent and child, shared with
-//! `benches/wasm3/driver.c`: lines `compile_ns N`, `run_ns N` and `exit N`,
-//! or `error PHASE MESSAGE` where PHASE is `compile`, `link` or `trap`.
+//! `benches/wasm3/driver.c`: lines `compile_ns N`, `startup_ns N`, `run_ns N`
+//! and `exit N`, or `error PHASE MESSAGE` where PHASE is `compile`, `link` or
+//! `trap`. A report without `startup_ns` (an older driver) counts its
+//! compile time as its start-up.
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, ExitStatus, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
@@ -27,8 +29,9 @@ pub fn child(engine: &str, report: &Path, wasm: &str, args: &[String]) -> Result
         File::create(report).with_context(|| format!("cannot write {}", report.display()))?;
     let text = match engines::run(engine, &Invocation { wasm, args }) {
         Ok(measurement) => format!(
-            "compile_ns {}\nrun_ns {}\nexit {}\n",
+            "compile_ns {}\nstartup_ns {}\nrun_ns {}\nexit {}\n",
             measurement.compile.as_nanos(),
+            measurement.startup.as_nanos(),
             measurement.run.as_nanos(),
             measurement.exit
         ),
@@ -46,7 +49,12 @@ pub fn child(engine: &str, report: &Path, wasm: &str, args: &[String]) -> Result
 /// One run's outcome as the parent sees it.
 struct Run {
     compile: Duration,
+    /// From the module's bytes to the entry point's call, as the child
+    /// measured it.
+    startup: Duration,
     run: Duration,
+    /// The child process from spawn to reaping, as the parent measured it.
+    wall: Duration,
     /// Peak resident memory of the child process, in KiB.
     max_rss_kib: u64,
     verdict: Verdict,
@@ -123,9 +131,13 @@ impl Runner {
             .map(|run| run.verdict.clone())
             .find(|verdict| *verdict != Verdict::Correct)
             .unwrap_or(Verdict::Correct);
+        let median_of =
+            |duration: fn(&Run) -> Duration| median(runs.iter().map(duration).collect());
         Cell::Measured {
-            compile: median(runs.iter().map(|run| run.compile).collect()),
-            run: median(runs.iter().map(|run| run.run).collect()),
+            compile: median_of(|run| run.compile),
+            startup: median_of(|run| run.startup),
+            run: median_of(|run| run.run),
+            wall: median_of(|run| run.wall),
             max_rss_kib: runs.iter().map(|run| run.max_rss_kib).max().unwrap_or(0),
             verdict,
         }
@@ -176,6 +188,7 @@ impl Runner {
                 Ok(())
             });
         }
+        let spawned = Instant::now();
         let mut child = command
             .spawn()
             .with_context(|| format!("cannot run {}", command.get_program().display()))
@@ -193,6 +206,7 @@ impl Runner {
             .expect("stdout is piped")
             .read_to_end(&mut stdout);
         let (status, max_rss_kib) = wait(child.id()).map_err(harness)?;
+        let wall = spawned.elapsed();
         read.context("cannot read the program's output")
             .map_err(harness)?;
         let stderr = stderr.join().unwrap_or_default();
@@ -214,15 +228,18 @@ impl Runner {
                 .map_or(Failure::Crash, Failure::Engine);
             return Err((failure, message.to_owned()));
         }
-        let parsed = (|| -> Result<(Duration, Duration, i32)> {
-            let nanos = |key: &str| -> Result<Duration> {
-                let text = field(key).with_context(|| format!("no {key}"))?;
-                Ok(Duration::from_nanos(text.parse()?))
+        let parsed = (|| -> Result<(Duration, Duration, Duration, i32)> {
+            let nanos = |key: &str| -> Result<Option<Duration>> {
+                let nanos = field(key).map(|text| text.parse()).transpose()?;
+                Ok(nanos.map(Duration::from_nanos))
             };
+            let required = |key: &str| nanos(key)?.with_context(|| format!("no {key}"));
+            let compile = required("compile_ns")?;
+            let startup = nanos("startup_ns")?.unwrap_or(compile);
             let exit = field("exit").context("no exit")?.parse()?;
-            Ok((nanos("compile_ns")?, nanos("run_ns")?, exit))
+            Ok((compile, startup, required("run_ns")?, exit))
         })();
-        let Ok((compile, run, exit)) = parsed else {
+        let Ok((compile, startup, run, exit)) = parsed else {
             let stderr = String::from_utf8_lossy(&stderr);
             let message = match stderr.lines().last().map(str::trim) {
                 Some(last) if !last.is_empty() => format!("{status}: {last}"),
@@ -250,7 +267,9 @@ impl Runner {
         };
         Ok(Run {
             compile,
+            startup,
             run,
+            wall,
             max_rss_kib,
             verdict,
         })
@@ -301,7 +320,9 @@ fn describe(cell: &Cell, program: &Program) -> String {
     match cell {
         Cell::Measured {
             compile,
+            startup,
             run,
+            wall,
             max_rss_kib,
             verdict,
         } => {
@@ -317,9 +338,12 @@ fn describe(cell: &Cell, program: &Program) -> String {
                 ),
             };
             format!(
-                "run {:>10}  compile {:>10}  rss {:>7.1} MiB  {verdict}",
+                "run {:>10}  compile {:>10}  start-up {:>10}  process {:>10}  \
+                 rss {:>7.1} MiB  {verdict}",
                 format_duration(*run),
                 format_duration(*compile),
+                format_duration(*startup),
+                format_duration(*wall),
                 *max_rss_kib as f64 / 1024.0,
             )
         }

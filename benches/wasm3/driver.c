@@ -5,10 +5,14 @@
 //
 // The program sees PROGRAM.wasm and ARGS as its arguments, the working
 // directory pre-opened (wasm3 always pre-opens "./") and the standard
-// streams. `bench.start`/`bench.end` are timed when the program imports
-// them; otherwise the whole `_start` call is. REPORT receives lines
-// `compile_ns N`, `run_ns N` and `exit N`, or `error PHASE MESSAGE` where
-// PHASE is `compile`, `link` or `trap` (see benches/src/runner.rs).
+// streams. Its entry point is `_start`, or if it has none `_initialize` (if
+// exported) then the default export "", as in the Rust engines
+// (benches/src/engines/mod.rs, `entry_points`). `bench.start`/`bench.end`
+// are timed when the program imports them; otherwise the whole call of the
+// entry point is. REPORT receives lines `compile_ns N`, `startup_ns N` (up
+// to the entry point's call), `run_ns N` and `exit N`, or
+// `error PHASE MESSAGE` where PHASE is `compile`, `link` or `trap` (see
+// benches/src/runner.rs).
 // wasm3 compiles each function on its first call, so most of its
 // compilation is inside the run time, not `compile_ns`, and a function it
 // cannot compile fails during the run: that is reported as `compile`.
@@ -58,6 +62,13 @@ static int link_optional(IM3Module module, const char *name, M3RawCall function)
     return result == m3Err_none || result == m3Err_functionLookupFailed;
 }
 
+// Finds (and compiles: wasm3 compiles a function when it is looked up) the
+// exported function `name`; *function is NULL if there is no such export.
+static M3Result find_optional(IM3Function *function, IM3Runtime runtime, const char *name) {
+    M3Result result = m3_FindFunction(function, runtime, name);
+    return result == m3Err_functionLookupFailed ? m3Err_none : result;
+}
+
 int main(int argc, char **argv) {
     if (argc < 3) {
         fprintf(stderr, "usage: %s REPORT PROGRAM.wasm [ARGS]...\n", argv[0]);
@@ -96,14 +107,30 @@ int main(int argc, char **argv) {
     if (result) return fail("link", "link WASI", result);
     if (!link_optional(module, "start", bench_start) || !link_optional(module, "end", bench_end))
         return fail("link", "link bench", "bad signature");
-    IM3Function start;
-    result = m3_FindFunction(&start, runtime, "_start");
-    if (result) return fail("link", "find _start", result);
+    IM3Function start, initialize = NULL;
+    result = find_optional(&start, runtime, "_start");
+    if (result) return fail("compile", "compile _start", result);
+    if (!start) {
+        result = find_optional(&initialize, runtime, "_initialize");
+        if (result) return fail("compile", "compile _initialize", result);
+        result = find_optional(&start, runtime, "");
+        if (result) return fail("compile", "compile the default export", result);
+        if (!start) return fail("link", "find the entry point", "no _start nor default export");
+        // wasm3 hands the arguments to WASI's args_get only in a call of a
+        // function named `_start` (m3_CallWithArgs): call the default export
+        // under that name. (Each function has one name, its first export's;
+        // the driver never frees the module, which would free the name.)
+        start->name = "_start";
+    }
+    // Finding a function compiles it: compile_ns counts the entry point's
+    // compilation, as it always has, and ends where startup_ns does.
     uint64_t compile_ns = now_ns() - compile_start;
+    uint64_t startup_ns = compile_ns;
 
     uint64_t run_start = now_ns();
-    // For `_start`, wasm3 hands these to the program through WASI's args_get.
-    result = m3_CallWithArgs(start, (uint32_t)(argc - 2), (const char *const *)(argv + 2));
+    result = initialize ? m3_Call(initialize) : m3Err_none;
+    if (!result)
+        result = m3_CallWithArgs(start, (uint32_t)(argc - 2), (const char *const *)(argv + 2));
     uint64_t run_ns = now_ns() - run_start;
     fflush(stdout);
     int status = 0;
@@ -122,7 +149,8 @@ int main(int argc, char **argv) {
         fclose(report);
         return 1;
     }
-    fprintf(report, "compile_ns %llu\nrun_ns %llu\nexit %d\n", (unsigned long long)compile_ns,
+    fprintf(report, "compile_ns %llu\nstartup_ns %llu\nrun_ns %llu\nexit %d\n",
+            (unsigned long long)compile_ns, (unsigned long long)startup_ns,
             (unsigned long long)(bench_ended ? bench_measured : run_ns), status);
     fclose(report);
     return 0;

@@ -1,5 +1,6 @@
 //! The engines compared, and what each does inside a child process: compile
-//! the module, link WASI and `bench.start`/`bench.end`, call `_start`.
+//! the module, link WASI and `bench.start`/`bench.end`, instantiate, call the
+//! entry point ([`entry_points`]).
 
 mod pulley;
 mod wasmi;
@@ -7,12 +8,24 @@ mod wasmtime;
 
 use std::time::{Duration, Instant};
 
+use ::pulley::CompilationMode as PulleyMode;
+use ::wasmi::CompilationMode as WasmiMode;
 use anyhow::{Context, Result, anyhow, bail};
+
+use self::pulley::Target;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Engine {
-    /// Our interpreter through the `pulley` crate's API.
+    /// Our interpreter through the `pulley` crate's API, in the runtime's
+    /// default compilation mode (`CompilationMode::LazyTranslation`): the
+    /// module is validated up front, each function compiled at its first call.
     Pulley,
+    /// Our interpreter compiling every function up front
+    /// (`CompilationMode::Eager`).
+    PulleyEager,
+    /// Our interpreter validating and compiling each function at its first
+    /// call (`CompilationMode::Lazy`).
+    PulleyLazy,
     /// The same IR compiled to host machine code (the runtime's `native`
     /// feature, docs/native.md).
     PulleyNative,
@@ -22,28 +35,37 @@ pub enum Engine {
     WasmtimePulley,
     /// wasmi 2, eager translation (compile time is all translation).
     Wasmi,
+    /// wasmi 2 in its default mode (`CompilationMode::LazyTranslation`):
+    /// validated up front, each function translated at its first call.
+    WasmiLazy,
     /// wasm3 0.4.7 through `benches/wasm3/driver.c` (built by
     /// `benches/wasm3/build.sh`): a separate executable.
     Wasm3,
 }
 
 impl Engine {
-    pub const ALL: [Engine; 6] = [
+    pub const ALL: [Engine; 9] = [
         Engine::Pulley,
+        Engine::PulleyEager,
+        Engine::PulleyLazy,
         Engine::PulleyNative,
         Engine::Wasmtime,
         Engine::WasmtimePulley,
         Engine::Wasmi,
+        Engine::WasmiLazy,
         Engine::Wasm3,
     ];
 
     pub fn name(self) -> &'static str {
         match self {
             Engine::Pulley => "pulley",
+            Engine::PulleyEager => "pulley-eager",
+            Engine::PulleyLazy => "pulley-lazy",
             Engine::PulleyNative => "pulley-native",
             Engine::Wasmtime => "wasmtime",
             Engine::WasmtimePulley => "wasmtime-pulley",
             Engine::Wasmi => "wasmi",
+            Engine::WasmiLazy => "wasmi-lazy",
             Engine::Wasm3 => "wasm3",
         }
     }
@@ -51,13 +73,25 @@ impl Engine {
     /// What the engine is, for the tables' legend.
     pub fn description(self) -> &'static str {
         match self {
-            Engine::Pulley => "Pulley's interpreter (this repository, `pulley` crate API)",
+            Engine::Pulley => {
+                "Pulley's interpreter (this repository, `pulley` crate API), in its default \
+                 mode: lazy translation (module validated up front, each function compiled at \
+                 its first call)"
+            }
+            Engine::PulleyEager => "Pulley's interpreter, every function compiled up front",
+            Engine::PulleyLazy => {
+                "Pulley's interpreter, each function validated and compiled at its first call"
+            }
             Engine::PulleyNative => "Pulley's native mode: the same IR, Cranelift to host code",
             Engine::Wasmtime => "Wasmtime 48, Cranelift to native code",
             Engine::WasmtimePulley => {
                 "Wasmtime 48, Cranelift to Wasmtime's own Pulley bytecode (`pulley64`)"
             }
             Engine::Wasmi => "wasmi 2.0, eager translation",
+            Engine::WasmiLazy => {
+                "wasmi 2.0 in its default mode: lazy translation (module validated up front, \
+                 each function translated at its first call)"
+            }
             Engine::Wasm3 => "wasm3 0.4.7 (C, built by benches/wasm3/build.sh)",
         }
     }
@@ -86,10 +120,14 @@ pub struct Invocation<'a> {
 pub struct Measurement {
     /// From the module's bytes to a compiled module.
     pub compile: Duration,
-    /// Between `bench.start` and `bench.end`, or the whole `_start` call if
-    /// the program does not call them.
+    /// From the module's bytes to just before the entry point is called:
+    /// compilation, linking, instantiation and the start function.
+    pub startup: Duration,
+    /// Between `bench.start` and `bench.end`, or the whole call of the entry
+    /// points if the program does not call them.
     pub run: Duration,
-    /// The program's exit status (`proc_exit`, or 0 when `_start` returns).
+    /// The program's exit status (`proc_exit`, or 0 when the entry points
+    /// return).
     pub exit: i32,
 }
 
@@ -99,9 +137,9 @@ pub struct Measurement {
 pub enum Phase {
     /// Reading, validating or compiling the module.
     Compile,
-    /// Linking WASI and `bench`, instantiating, finding `_start`.
+    /// Linking WASI and `bench`, instantiating, finding the entry point.
     Link,
-    /// `_start` trapped or failed (other than by `proc_exit`).
+    /// An entry point trapped or failed (other than by `proc_exit`).
     Trap,
 }
 
@@ -118,7 +156,7 @@ impl Phase {
     }
 }
 
-/// A run that did not reach the end of `_start`.
+/// A run that did not reach the end of its entry point.
 pub struct Failed {
     pub phase: Phase,
     pub error: anyhow::Error,
@@ -144,13 +182,45 @@ pub fn run(engine: Engine, invocation: &Invocation) -> Result<Measurement, Faile
         .with_context(|| format!("cannot read {}", invocation.wasm))
         .in_phase(Phase::Compile)?;
     match engine {
-        Engine::Pulley => pulley::run(&bytes, invocation, false),
-        Engine::PulleyNative => pulley::run(&bytes, invocation, true),
+        Engine::Pulley => pulley::run(
+            &bytes,
+            invocation,
+            Target::Bytecode(PulleyMode::LazyTranslation),
+        ),
+        Engine::PulleyEager => pulley::run(&bytes, invocation, Target::Bytecode(PulleyMode::Eager)),
+        Engine::PulleyLazy => pulley::run(&bytes, invocation, Target::Bytecode(PulleyMode::Lazy)),
+        Engine::PulleyNative => pulley::run(&bytes, invocation, Target::Native),
         Engine::Wasmtime => wasmtime::run(&bytes, invocation, false),
         Engine::WasmtimePulley => wasmtime::run(&bytes, invocation, true),
-        Engine::Wasmi => wasmi::run(&bytes, invocation),
+        Engine::Wasmi => wasmi::run(&bytes, invocation, WasmiMode::Eager),
+        Engine::WasmiLazy => wasmi::run(&bytes, invocation, WasmiMode::LazyTranslation),
         Engine::Wasm3 => Err(anyhow!("wasm3 runs as its own executable")).in_phase(Phase::Link),
     }
+}
+
+/// The exports a run calls, in order, chosen as Wasmtime's and wasmi's `run`
+/// commands choose them: `_start` if the module exports it (a WASI command);
+/// otherwise `_initialize` if it is exported, then the default export `""`
+/// (the entry of modules such as ITK-Wasm's). `export` looks a function up
+/// by name and gives it the type `() -> ()`.
+pub fn entry_points<F, E: Into<anyhow::Error>>(
+    mut export: impl FnMut(&str) -> Option<Result<F, E>>,
+) -> Result<Vec<F>, Failed> {
+    let mut get = |name: &str| {
+        export(name)
+            .transpose()
+            .map_err(Into::into)
+            .with_context(|| format!("the export {name:?}"))
+            .in_phase(Phase::Link)
+    };
+    if let Some(start) = get("_start")? {
+        return Ok(vec![start]);
+    }
+    let initialize = get("_initialize")?;
+    let main = get("")?
+        .context("the module exports neither `_start` nor the default export \"\"")
+        .in_phase(Phase::Link)?;
+    Ok(initialize.into_iter().chain([main]).collect())
 }
 
 /// The times recorded by the host functions `bench.start` and `bench.end`.
@@ -171,7 +241,8 @@ impl BenchClock {
         }
     }
 
-    /// The measured region, or `whole` (the `_start` call) if there was none.
+    /// The measured region, or `whole` (the entry points' calls) if there
+    /// was none.
     pub fn measured_or(&self, whole: Duration) -> Duration {
         self.measured.unwrap_or(whole)
     }

@@ -6,24 +6,38 @@
 
 use std::time::Instant;
 
-use anyhow::Context;
 use pulley::wasi::{self, WasiCtx, WasiCtxBuilder};
-use pulley::{Caller, Config, Engine, Linker, Module, Store, TrapKind};
+use pulley::{Caller, CompilationMode, Config, Engine, Linker, Module, Store, TrapKind};
 
-use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase};
+use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_points};
+
+/// What the module is compiled to, and when.
+#[derive(Clone, Copy)]
+pub enum Target {
+    /// Bytecode for the interpreter, compiled when the mode says.
+    Bytecode(CompilationMode),
+    /// Host machine code (the runtime's `native` feature), always compiled
+    /// when the module is made.
+    Native,
+}
 
 struct Host {
     wasi: WasiCtx,
     clock: BenchClock,
 }
 
-pub fn run(bytes: &[u8], invocation: &Invocation, native: bool) -> Result<Measurement, Failed> {
+pub fn run(bytes: &[u8], invocation: &Invocation, target: Target) -> Result<Measurement, Failed> {
     // The `pulley` command's configuration: the host's flavour (or native
     // code), optimized.
-    let engine = Engine::new(Config::new().native(native));
-    let compile_started = Instant::now();
+    let mut config = Config::new();
+    match target {
+        Target::Bytecode(mode) => config.compilation_mode(mode),
+        Target::Native => config.native(true),
+    };
+    let engine = Engine::new(&config);
+    let started = Instant::now();
     let module = Module::from_binary(&engine, bytes).in_phase(Phase::Compile)?;
-    let compile = compile_started.elapsed();
+    let compile = started.elapsed();
 
     let mut builder = WasiCtxBuilder::new();
     builder
@@ -52,13 +66,15 @@ pub fn run(bytes: &[u8], invocation: &Invocation, native: bool) -> Result<Measur
     let instance = linker
         .instantiate(&mut store, &module)
         .in_phase(Phase::Link)?;
-    let start = instance
-        .get_func(&store, "_start")
-        .context("the module exports no `_start`")
-        .in_phase(Phase::Link)?;
+    let entry = entry_points(|name| {
+        instance
+            .get_func(&store, name)
+            .map(|func| func.typed::<(), ()>(&store))
+    })?;
+    let startup = started.elapsed();
 
     let run_started = Instant::now();
-    let outcome = start.call(&mut store, &[], &mut []);
+    let outcome = entry.iter().try_for_each(|func| func.call(&mut store, ()));
     let whole = run_started.elapsed();
     let exit = match outcome {
         Ok(()) => 0,
@@ -69,6 +85,7 @@ pub fn run(bytes: &[u8], invocation: &Invocation, native: bool) -> Result<Measur
     };
     Ok(Measurement {
         compile,
+        startup,
         run: store.data().clock.measured_or(whole),
         exit,
     })

@@ -1,7 +1,8 @@
 //! wasmi 2 with WASI preview1 from `wasmi_wasi` (wasi-common).
 //!
-//! wasmi translates lazily by default; eager translation makes its compile
-//! time comparable with the others' and keeps translation out of the
+//! wasmi translates lazily by default (`wasmi-lazy`, the counterpart of
+//! Pulley's default); eager translation (`wasmi`) makes its compile time
+//! comparable with the eager engines' and keeps translation out of the
 //! measured region. Its default call depth (1000 frames) is far below the
 //! others' and stops deep recursion that they run, so it gets Pulley's
 //! (`pulley::Config::max_frames`, 50 000) and room on its value stack to
@@ -10,27 +11,31 @@
 
 use std::time::Instant;
 
-use anyhow::Context;
 use wasmi::{Caller, CompilationMode, Config, Engine, Linker, Module, Store};
 use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
 
-use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase};
+use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_points};
 
 struct Host {
     wasi: WasiCtx,
     clock: BenchClock,
 }
 
-pub fn run(bytes: &[u8], invocation: &Invocation) -> Result<Measurement, Failed> {
+/// Runs the program with wasmi translating its functions as `mode` says.
+pub fn run(
+    bytes: &[u8],
+    invocation: &Invocation,
+    mode: CompilationMode,
+) -> Result<Measurement, Failed> {
     let mut config = Config::default();
     config
-        .compilation_mode(CompilationMode::Eager)
+        .compilation_mode(mode)
         .set_max_recursion_depth(50_000)
         .set_max_stack_height(64 << 20);
     let engine = Engine::new(&config);
-    let compile_started = Instant::now();
+    let started = Instant::now();
     let module = Module::new(&engine, bytes).in_phase(Phase::Compile)?;
-    let compile = compile_started.elapsed();
+    let compile = started.elapsed();
 
     let mut args = vec![invocation.wasm.to_owned()];
     args.extend_from_slice(invocation.args);
@@ -63,13 +68,15 @@ pub fn run(bytes: &[u8], invocation: &Invocation) -> Result<Measurement, Failed>
     let instance = linker
         .instantiate_and_start(&mut store, &module)
         .in_phase(Phase::Link)?;
-    let start = instance
-        .get_typed_func::<(), ()>(&store, "_start")
-        .context("the module exports no `_start`")
-        .in_phase(Phase::Link)?;
+    let entry = entry_points(|name| {
+        instance
+            .get_func(&store, name)
+            .map(|func| func.typed::<(), ()>(&store))
+    })?;
+    let startup = started.elapsed();
 
     let run_started = Instant::now();
-    let outcome = start.call(&mut store, ());
+    let outcome = entry.iter().try_for_each(|func| func.call(&mut store, ()));
     let whole = run_started.elapsed();
     let exit = match outcome {
         Ok(()) => 0,
@@ -80,6 +87,7 @@ pub fn run(bytes: &[u8], invocation: &Invocation) -> Result<Measurement, Failed>
     };
     Ok(Measurement {
         compile,
+        startup,
         run: store.data().clock.measured_or(whole),
         exit,
     })

@@ -6,12 +6,11 @@
 
 use std::time::Instant;
 
-use wasmtime::error::Context as _;
 use wasmtime::{Caller, Config, Engine, Linker, Module, Store};
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
-use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase};
+use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_points};
 
 struct Host {
     wasi: WasiP1Ctx,
@@ -24,9 +23,9 @@ pub fn run(bytes: &[u8], invocation: &Invocation, pulley: bool) -> Result<Measur
         config.target("pulley64").in_phase(Phase::Compile)?;
     }
     let engine = Engine::new(&config).in_phase(Phase::Compile)?;
-    let compile_started = Instant::now();
+    let started = Instant::now();
     let module = Module::from_binary(&engine, bytes).in_phase(Phase::Compile)?;
-    let compile = compile_started.elapsed();
+    let compile = started.elapsed();
 
     let wasi = WasiCtxBuilder::new()
         .arg(invocation.wasm)
@@ -55,13 +54,15 @@ pub fn run(bytes: &[u8], invocation: &Invocation, pulley: bool) -> Result<Measur
     let instance = linker
         .instantiate(&mut store, &module)
         .in_phase(Phase::Link)?;
-    let start = instance
-        .get_typed_func::<(), ()>(&mut store, "_start")
-        .context("the module exports no `_start`")
-        .in_phase(Phase::Link)?;
+    let entry = entry_points(|name| {
+        instance
+            .get_func(&mut store, name)
+            .map(|func| func.typed::<(), ()>(&store))
+    })?;
+    let startup = started.elapsed();
 
     let run_started = Instant::now();
-    let outcome = start.call(&mut store, ());
+    let outcome = entry.iter().try_for_each(|func| func.call(&mut store, ()));
     let whole = run_started.elapsed();
     let exit = match outcome {
         Ok(()) => 0,
@@ -72,6 +73,7 @@ pub fn run(bytes: &[u8], invocation: &Invocation, pulley: bool) -> Result<Measur
     };
     Ok(Measurement {
         compile,
+        startup,
         run: store.data().clock.measured_or(whole),
         exit,
     })
