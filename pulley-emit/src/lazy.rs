@@ -11,7 +11,7 @@ use wasmparser::{BinaryReader, FuncToValidate, FunctionBody, ValidatorResources}
 
 use crate::compile::{FunctionCompiler, compile_bodies, map_functions};
 use crate::parse::{self, BodyToCompile};
-use crate::translate::ModuleEnvironment;
+use crate::translate::{ModuleEnvironment, TranslationScratch};
 use crate::vmctx::VmctxLayout;
 use crate::{CompileError, Config};
 
@@ -181,16 +181,36 @@ impl LazyModule {
     }
 }
 
-/// Validates every body, in parallel with the `parallel` feature.
+/// Bodies of fewer bytes than this are validated on the calling thread:
+/// starting the parallel pool costs more than it saves on them.
+const PARALLEL_VALIDATION_BYTES: usize = 128 << 10;
+
+/// Validates every body, in parallel with the `parallel` feature if they are
+/// large enough to gain from it.
 fn validate_all(bodies: Vec<BodyToCompile<'_>>) -> Result<(), CompileError> {
+    let validate = |scratch: &mut TranslationScratch, body: BodyToCompile<'_>| match body.validator
+    {
+        Some(validator) => scratch.validate(validator, &body.body),
+        None => Ok(()),
+    };
+    let bytes: u64 = bodies
+        .iter()
+        .map(|body| {
+            let range = body.body.range();
+            range.end - range.start
+        })
+        .sum();
+    if bytes < PARALLEL_VALIDATION_BYTES as u64 {
+        let mut scratch = TranslationScratch::default();
+        return bodies
+            .into_iter()
+            .try_for_each(|body| validate(&mut scratch, body));
+    }
     let functions = (0..).zip(bodies).collect();
     map_functions(
         functions,
-        || Ok(crate::translate::TranslationScratch::default()),
-        |scratch, _, body| match body.validator {
-            Some(validator) => scratch.validate(validator, &body.body),
-            None => Ok(()),
-        },
+        || Ok(TranslationScratch::default()),
+        |scratch, _, body| validate(scratch, body),
     )?;
     Ok(())
 }
