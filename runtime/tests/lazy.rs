@@ -282,3 +282,14 @@ fn lazy_code_charges_fuel() {
     let error = spin.call(&mut store, &[], &mut []).unwrap_err();
     assert!(error.to_string().contains("fuel"), "{error}");
 }
+
+/// What the threads above rely on, checked by the compiler: modules and
+/// engines are shared between threads, stores move between them.
+#[test]
+fn modules_are_shared_and_stores_move_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    fn movable<T: Send>() {}
+    shared::<Module>();
+    shared::<Engine>();
+    movable::<Store<()>>();
+}
