@@ -149,9 +149,9 @@ struct Activation {
 
 /// This interpreter's function table for a lazy program: the program's
 /// entries when the interpreter first called it (pending ones for functions
-/// not installed then), each pending one replaced by the installed code once
-/// the function has run here. Each interpreter keeps its own, so that calls read plain
-/// memory that no other thread writes.
+/// not readied then), each pending one replaced by the function's verified
+/// code once it has run here. Each interpreter keeps its own, so that calls
+/// read plain memory that no other thread writes.
 struct LazyEntries {
     /// Keeps the program, and so the code the entries point into, alive.
     _program: Arc<Program>,

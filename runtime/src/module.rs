@@ -321,6 +321,8 @@ impl Module {
         ))
     }
 
+    /// The module of `program` and its structure `compiled`; `lazy`
+    /// compiles its functions if they arrive at their first call.
     fn with_program(
         engine: &Engine,
         compiled: CompiledModule,
