@@ -61,6 +61,12 @@ pub struct LazyModule {
     idle: Mutex<Vec<FunctionCompiler>>,
 }
 
+/// Bytecode size of a function beyond which the compiler that compiled it
+/// is not kept for the next one (its buffers grew to that function's
+/// size: 100 MB for a 463 KB static initializer of
+/// ../shared/bench-wasm-large's `resample`).
+const KEEP_COMPILER_BELOW_BYTES: usize = 64 << 10;
+
 /// What a body's validator is made of (wasmparser's `FuncToValidate`).
 struct Validation {
     resources: ValidatorResources,
@@ -132,7 +138,12 @@ impl LazyModule {
             None => FunctionCompiler::new(self.config.flavour, self.config.optimize)?,
         };
         let compiled = compiler.compile(&self.environment(), body, func);
-        if let Ok(mut idle) = self.idle.lock() {
+        // A compiler's buffers grow to the largest function it compiled and
+        // stay so: one that compiled an outlier is dropped, not kept.
+        let outlier = compiled
+            .as_ref()
+            .is_ok_and(|function| function.code_len() > KEEP_COMPILER_BELOW_BYTES);
+        if !outlier && let Ok(mut idle) = self.idle.lock() {
             idle.push(compiler);
         }
         Ok(compiled?.into_function_code())

@@ -232,6 +232,11 @@ fn relabel(op: &vcode::VirtualOp, taken: u32) -> vcode::VirtualOp {
 
 /// Collects compiled functions into one code buffer.
 impl LoweredFunction {
+    /// The size of its bytecode.
+    pub(crate) fn code_len(&self) -> usize {
+        self.emitted.code.len()
+    }
+
     /// The function on its own, with offsets relative to its first op.
     pub(crate) fn into_function_code(self) -> crate::FunctionCode {
         crate::FunctionCode {
