@@ -178,31 +178,44 @@ impl Program {
         claims: Claims,
         verification: Verification,
     ) -> Result<Program, VerifyError> {
-        let (by_offset, type_ids_used) = match verification {
-            Verification::UpFront => {
-                let verified = verify_program(&code, &functions, &shape, claims)?;
-                (verified.by_offset, verified.type_ids_used)
-            }
-            Verification::AtFirstCall => (
-                verify_layout(&code, &functions, &shape)?,
-                count(shape.types.len()),
-            ),
-        };
-        let (pending, entries, readied) = match verification {
-            Verification::UpFront => (Box::default(), entries(&code, &functions), Box::default()),
-            Verification::AtFirstCall => pending_entries(&functions),
-        };
+        if verification == Verification::AtFirstCall {
+            let by_offset = verify_layout(&code, &functions, &shape)?;
+            return Ok(Program::pending(code, functions, by_offset, shape, claims));
+        }
+        let verified = verify_program(&code, &functions, &shape, claims)?;
         Ok(Program {
+            entries: entries(&code, &functions),
+            code,
+            functions: functions.into_boxed_slice(),
+            pending: Box::default(),
+            readied: Box::default(),
+            shape,
+            claims,
+            by_offset: verified.by_offset.into_boxed_slice(),
+            type_ids_used: verified.type_ids_used,
+        })
+    }
+
+    /// A lazy program of checked `functions`: all pending.
+    fn pending(
+        code: ProgramCode,
+        functions: Vec<FunctionInfo>,
+        by_offset: Vec<u32>,
+        shape: EnvironmentShape,
+        claims: Claims,
+    ) -> Program {
+        let (pending, entries, readied) = pending_entries(&functions);
+        Program {
             code,
             functions: functions.into_boxed_slice(),
             pending,
             entries,
             readied,
+            type_ids_used: count(shape.types.len()),
             shape,
             claims,
             by_offset: by_offset.into_boxed_slice(),
-            type_ids_used,
-        })
+        }
     }
 
     /// A program whose functions, of types `function_types` (indices into
@@ -238,19 +251,13 @@ impl Program {
             });
         }
         verify_function_table(&functions, &shape)?;
-        let (pending, entries, readied) = pending_entries(&functions);
-        let type_ids_used = count(shape.types.len());
-        Ok(Program {
-            code: ProgramCode::Owned(Box::default()),
-            functions: functions.into_boxed_slice(),
-            pending,
-            entries,
-            readied,
+        Ok(Program::pending(
+            ProgramCode::Owned(Box::default()),
+            functions,
+            Vec::new(),
             shape,
             claims,
-            by_offset: Box::default(),
-            type_ids_used,
-        })
+        ))
     }
 
     /// Verifies `code`, function `func`'s code with a frame of
