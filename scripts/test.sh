@@ -3,7 +3,7 @@
 # the interpreter's tests in each of its dispatch modes, the no_std builds, a
 # bounded differential fuzzing run against Wasmtime, a bounded run of forged
 # (mutated, resealed) artifacts against the verifier, real WASI programs, and
-# the cross-host tests under qemu (armv7, i686, powerpc, s390x; a subset, see
+# the cross-host tests under qemu (armv7 and s390x; a subset, see
 # scripts/cross-test.sh) with the no_std build for thumbv7em.
 set -euo pipefail
 cd "$(dirname "$0")/.."
