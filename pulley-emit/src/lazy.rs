@@ -26,6 +26,19 @@ pub enum BodyValidation {
     WhenCompiled,
 }
 
+/// Which compiler a function goes through.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default)]
+pub enum Tier {
+    /// The single-pass translator from wasm operators to bytecode (see the
+    /// `baseline` module): fast to compile, slower code. A function it
+    /// cannot translate (SIMD, more than 256 slots, ...) goes through the
+    /// optimizing pipeline instead.
+    Baseline,
+    /// Cranelift's IR, its optimizer and our lowering with regalloc2.
+    #[default]
+    Optimizing,
+}
+
 /// One function compiled on its own: bytecode whose offsets start at its
 /// first op.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +55,8 @@ pub struct FunctionCode {
     pub address_map: Vec<(u32, u32)>,
     /// How it was compiled, where not the usual way.
     pub compiled_cheaply: CheapCompilation,
+    /// The tier that compiled it.
+    pub tier: Tier,
 }
 
 /// A module parsed up front whose functions are compiled one at a time
@@ -129,10 +144,23 @@ impl LazyModule {
     }
 
     /// Compiles defined function `defined` (an index among the module's own
-    /// functions, after its imports).
-    pub fn compile_function(&self, defined: u32) -> Result<FunctionCode, CompileError> {
+    /// functions, after its imports) with `tier`, or with the optimizing
+    /// tier if the baseline tier cannot translate it.
+    pub fn compile_function(&self, defined: u32, tier: Tier) -> Result<FunctionCode, CompileError> {
         let body = self.body(defined)?;
         let func = self.info.imported_functions + defined;
+        if tier == Tier::Baseline {
+            // (A body the baseline refuses is validated again on the way
+            // through the optimizing tier; that is rare.)
+            if let Some(validator) = self.validator(defined) {
+                validator
+                    .into_validator(Default::default())
+                    .validate(&body.body)?;
+            }
+            if let Ok(code) = crate::baseline::compile(&self.environment(), &body.body, func) {
+                return Ok(code);
+            }
+        }
         let mut compiler = match self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
             Some(compiler) => compiler,
             None => FunctionCompiler::new(self.config.flavour, self.config.optimize)?,
@@ -179,15 +207,20 @@ impl LazyModule {
             range.start as u64,
             self.config.features,
         );
-        let validator = self.validation.as_ref().map(|validation| FuncToValidate {
+        Ok(BodyToCompile {
+            body: FunctionBody::new(reader),
+            validator: self.validator(defined),
+        })
+    }
+
+    /// Defined function `defined`'s validator, unless bodies were validated
+    /// up front.
+    fn validator(&self, defined: u32) -> Option<FuncToValidate<ValidatorResources>> {
+        self.validation.as_ref().map(|validation| FuncToValidate {
             resources: validation.resources.clone(),
             index: self.info.imported_functions + defined,
             ty: validation.types[defined as usize],
             features: self.config.features,
-        });
-        Ok(BodyToCompile {
-            body: FunctionBody::new(reader),
-            validator,
         })
     }
 }

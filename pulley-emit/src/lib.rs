@@ -17,10 +17,13 @@
 //!
 //! [`compile`] runs the steps for every function at once; a [`LazyModule`]
 //! runs step 1 up front and the others for one function when asked, for
-//! runtimes that compile each function at its first call.
+//! runtimes that compile each function at its first call. A lazy module can
+//! also compile a function with the [`Tier::Baseline`] tier instead: one
+//! pass from wasm operators to bytecode, without Cranelift (`baseline`).
 //!
 //! It depends on `pulley-isa` and `pulley-module`, never on the interpreter.
 
+mod baseline;
 mod compile;
 mod encoding;
 mod error;
@@ -38,5 +41,5 @@ pub mod vmctx;
 
 pub use compile::{Config, compile, compile_function_to_clif, compile_function_to_ir};
 pub use error::CompileError;
-pub use lazy::{BodyValidation, FunctionCode, LazyModule};
+pub use lazy::{BodyValidation, FunctionCode, LazyModule, Tier};
 pub use pulley_module::Flavour;

@@ -18,6 +18,7 @@ pub struct Config {
     max_host_nesting: u32,
     native: bool,
     compilation: CompilationMode,
+    first_tier: FirstTier,
 }
 
 /// When a module's functions are compiled to bytecode
@@ -39,6 +40,22 @@ pub enum CompilationMode {
     Lazy,
 }
 
+/// The compiler that a lazily compiled function goes through at its first
+/// call ([`Config::first_tier`]).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub enum FirstTier {
+    /// Cranelift's optimizer and our lowering with register allocation:
+    /// the fastest code, and the most compile time per function.
+    #[default]
+    Optimizing,
+    /// One pass from wasm operators to bytecode, without Cranelift: compiles
+    /// many times faster, and runs slower. Functions it cannot translate
+    /// (those with SIMD, or needing more than 256 slots) go through the
+    /// optimizing compiler. Nothing moves hot functions to the optimizing
+    /// tier yet, so this is not the default.
+    Baseline,
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -53,6 +70,7 @@ impl Default for Config {
             max_host_nesting: 1000,
             native: false,
             compilation: CompilationMode::default(),
+            first_tier: FirstTier::default(),
         }
     }
 }
@@ -151,6 +169,19 @@ impl Config {
     /// When functions are compiled.
     pub fn get_compilation_mode(&self) -> CompilationMode {
         self.compilation
+    }
+
+    /// The compiler that lazily compiled functions go through (default:
+    /// [`FirstTier::Optimizing`]). Applies only in the lazy compilation
+    /// modes: eager compilation and artifacts always optimize.
+    pub fn first_tier(&mut self, tier: FirstTier) -> &mut Self {
+        self.first_tier = tier;
+        self
+    }
+
+    /// The compiler that lazily compiled functions go through.
+    pub fn get_first_tier(&self) -> FirstTier {
+        self.first_tier
     }
 
     /// Whether modules are compiled to host machine code.

@@ -8,16 +8,18 @@
 use alloc::boxed::Box;
 use std::sync::OnceLock;
 
-use pulley_emit::{CompileError, LazyModule};
+use pulley_emit::{CompileError, LazyModule, Tier};
 use pulley_interp::{Program, VerifyError};
 use pulley_isa::FuncIndex;
 use pulley_module::CompiledModule;
 
-use crate::{Error, Result};
+use crate::{Error, FirstTier, Result};
 
 /// A lazy module's compiler and what it compiled.
 pub(crate) struct LazyFunctions {
     compiler: LazyModule,
+    /// The tier each function is compiled with.
+    tier: Tier,
     /// Each defined function's compilation, once done.
     compiled: Box<[OnceLock<Compiled>]>,
 }
@@ -44,10 +46,15 @@ impl From<Failure> for Error {
 }
 
 impl LazyFunctions {
-    pub(crate) fn new(compiler: LazyModule) -> LazyFunctions {
+    pub(crate) fn new(compiler: LazyModule, first_tier: FirstTier) -> LazyFunctions {
         let count = compiler.info().defined_functions() as usize;
+        let tier = match first_tier {
+            FirstTier::Optimizing => Tier::Optimizing,
+            FirstTier::Baseline => Tier::Baseline,
+        };
         LazyFunctions {
             compiler,
+            tier,
             compiled: (0..count).map(|_| OnceLock::new()).collect(),
         }
     }
@@ -61,7 +68,7 @@ impl LazyFunctions {
         let compiled = cell.get_or_init(|| {
             let function = self
                 .compiler
-                .compile_function(defined)
+                .compile_function(defined, self.tier)
                 .map_err(Failure::Compile)?;
             program
                 .install(FuncIndex(defined), function.code, function.frame_slots)

@@ -171,7 +171,10 @@ impl Module {
             program,
             Flavour::host(),
             features,
-            Some(crate::lazy::LazyFunctions::new(compiler)),
+            Some(crate::lazy::LazyFunctions::new(
+                compiler,
+                config.get_first_tier(),
+            )),
         ))
     }
 

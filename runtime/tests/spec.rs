@@ -6,7 +6,10 @@
 //! mode runs a 2.0 suite: the crate's in the default
 //! (`LazyTranslation`), the snapshot `Eager`, the fuel run `Lazy` (where a
 //! module the script expects to be invalid must fail when all of its
-//! functions compile). With the `native`
+//! functions compile). The crate's suite runs twice more with the baseline
+//! tier first ([`FirstTier::Baseline`]): as is, and charging fuel in the
+//! `Lazy` mode (so the verifier's fuel proof checks the baseline's charges,
+//! and the baseline validates bodies itself). With the `native`
 //! feature, the 2.0 suite again as host machine code
 //! (without its SIMD scripts: native code refuses SIMD modules, which
 //! tests/native.rs checks).
@@ -14,7 +17,7 @@
 use std::path::Path;
 
 use pulley::wast::run_script;
-use pulley::{CompilationMode, Config};
+use pulley::{CompilationMode, Config, FirstTier};
 
 fn check(config: &Config, scripts: impl Iterator<Item = (String, String)>) -> (usize, usize) {
     let (mut files, mut passed) = (0, 0);
@@ -103,6 +106,27 @@ fn spec_testsuite_2_0_from_the_crate() {
 fn spec_testsuite_2_0_from_the_crate_charging_fuel() {
     let mut config = Config::new();
     config
+        .consume_fuel(true)
+        .compilation_mode(CompilationMode::Lazy);
+    let (files, passed) = check(&config, crate_scripts());
+    assert!(files >= 80, "only {files} scripts");
+    eprintln!("{files} scripts, {passed} directives passed");
+}
+
+#[test]
+fn spec_testsuite_2_0_from_the_crate_baseline_tier() {
+    let mut config = Config::new();
+    config.first_tier(FirstTier::Baseline);
+    let (files, passed) = check(&config, crate_scripts());
+    assert!(files >= 80, "only {files} scripts");
+    eprintln!("{files} scripts, {passed} directives passed");
+}
+
+#[test]
+fn spec_testsuite_2_0_from_the_crate_baseline_tier_charging_fuel() {
+    let mut config = Config::new();
+    config
+        .first_tier(FirstTier::Baseline)
         .consume_fuel(true)
         .compilation_mode(CompilationMode::Lazy);
     let (files, passed) = check(&config, crate_scripts());

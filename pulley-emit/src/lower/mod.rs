@@ -246,6 +246,7 @@ impl LoweredFunction {
             results: self.results,
             address_map: self.emitted.address_map,
             compiled_cheaply: self.compiled_cheaply,
+            tier: crate::Tier::Optimizing,
         }
     }
 }

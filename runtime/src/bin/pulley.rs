@@ -10,8 +10,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use pulley::wasi::{self, WasiCtx, WasiCtxBuilder};
 use pulley::{
-    CompilationMode, Config, Engine, Flavour, Instance, Linker, Module, Store, TrapKind, Val,
-    ValType,
+    CompilationMode, Config, Engine, FirstTier, Flavour, Instance, Linker, Module, Store, TrapKind,
+    Val, ValType,
 };
 use pulley_module::ExportKind;
 
@@ -67,7 +67,28 @@ enum Command {
         /// When functions are compiled (see `run --compilation`).
         #[arg(long, value_enum, default_value_t = Compilation::LazyTranslation)]
         compilation: Compilation,
+        /// The compiler of lazily compiled functions (see `run --first-tier`).
+        #[arg(long, value_enum, default_value_t = Tier::Optimizing)]
+        first_tier: Tier,
     },
+}
+
+/// The compiler of lazily compiled functions: `pulley::FirstTier`.
+#[derive(Copy, Clone, Debug, clap::ValueEnum)]
+enum Tier {
+    /// Cranelift's optimizer and our lowering: the fastest code.
+    Optimizing,
+    /// One pass from wasm to bytecode: compiles much faster, runs slower.
+    Baseline,
+}
+
+impl From<Tier> for FirstTier {
+    fn from(tier: Tier) -> FirstTier {
+        match tier {
+            Tier::Optimizing => FirstTier::Optimizing,
+            Tier::Baseline => FirstTier::Baseline,
+        }
+    }
 }
 
 /// When functions are compiled: `pulley::CompilationMode`, by wasmi's names.
@@ -109,6 +130,10 @@ struct RunArgs {
     /// compiled eagerly.
     #[arg(long, value_enum, default_value_t = Compilation::LazyTranslation)]
     compilation: Compilation,
+    /// The compiler that functions compiled at their first call go through
+    /// (in the lazy compilation modes).
+    #[arg(long, value_enum, default_value_t = Tier::Optimizing)]
+    first_tier: Tier,
     /// Grant access to a host directory, as HOST or HOST::GUEST (the path
     /// the program sees; default: the host path).
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
@@ -175,7 +200,8 @@ fn main() -> ExitCode {
             files,
             target,
             compilation,
-        } => wast(&files, target, compilation),
+            first_tier,
+        } => wast(&files, target, compilation, first_tier),
     };
     match result {
         Ok(code) => code,
@@ -259,13 +285,25 @@ impl std::str::FromStr for Target {
 /// The engine of `compile` and `disas`, which show or save all the code.
 fn engine(target: Option<Flavour>, fuel: bool) -> Engine {
     Engine::new(
-        &config(target.map(Target::Pulley), fuel, Compilation::Eager).expect("a Pulley target"),
+        &config(
+            target.map(Target::Pulley),
+            fuel,
+            Compilation::Eager,
+            Tier::Optimizing,
+        )
+        .expect("a Pulley target"),
     )
 }
 
-fn config(target: Option<Target>, fuel: bool, compilation: Compilation) -> Result<Config> {
+fn config(
+    target: Option<Target>,
+    fuel: bool,
+    compilation: Compilation,
+    first_tier: Tier,
+) -> Result<Config> {
     let mut config = Config::new();
     config.compilation_mode(compilation.into());
+    config.first_tier(first_tier.into());
     match target {
         None => {}
         Some(Target::Pulley(flavour)) => {
@@ -330,7 +368,12 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
 const ENTRY_POINTS: [&str; 2] = ["_start", ""];
 
 fn run(args: RunArgs) -> Result<ExitCode> {
-    let engine = Engine::new(&config(args.target, args.fuel.is_some(), args.compilation)?);
+    let engine = Engine::new(&config(
+        args.target,
+        args.fuel.is_some(),
+        args.compilation,
+        args.first_tier,
+    )?);
     let module = load(&engine, args.file())?;
     let wasi = wasi_context(&args)?;
     let mut store = Store::new(&engine, Host { wasi });
@@ -569,8 +612,13 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-fn wast(files: &[PathBuf], target: Option<Target>, compilation: Compilation) -> Result<ExitCode> {
-    let config = config(target, false, compilation)?;
+fn wast(
+    files: &[PathBuf],
+    target: Option<Target>,
+    compilation: Compilation,
+    first_tier: Tier,
+) -> Result<ExitCode> {
+    let config = config(target, false, compilation, first_tier)?;
     let (mut passed, mut failed) = (0, 0);
     for file in files {
         let text = String::from_utf8(read_input(file)?)
