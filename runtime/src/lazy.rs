@@ -7,6 +7,7 @@
 
 use alloc::boxed::Box;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use pulley_emit::{CompileError, LazyModule, Tier};
 use pulley_interp::{Program, VerifyError};
@@ -24,9 +25,53 @@ pub(crate) struct LazyFunctions {
     compiled: Box<[OnceLock<Compiled>]>,
 }
 
-/// A function's compilation: its address map (offsets in its own code, wasm
-/// offsets), or why it failed.
-type Compiled = Result<Box<[(u32, u32)]>, Failure>;
+/// A function's compilation, or why it failed.
+type Compiled = Result<CompiledFunction, Failure>;
+
+/// What is kept of a function's compilation.
+struct CompiledFunction {
+    /// (offset in its own code, wasm offset) of each op that can trap or
+    /// call.
+    address_map: Box<[(u32, u32)]>,
+    /// The tier that compiled it.
+    tier: Tier,
+    /// How long compiling and installing it took.
+    time: Duration,
+}
+
+/// What a lazy module compiled so far ([`Module::compilation_stats`]).
+///
+/// [`Module::compilation_stats`]: crate::Module::compilation_stats
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CompilationStats {
+    /// Functions the baseline tier compiled.
+    pub baseline: TierStats,
+    /// Functions the optimizing tier compiled (with the baseline tier first:
+    /// those it could not translate).
+    pub optimizing: TierStats,
+}
+
+/// The functions one tier compiled.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TierStats {
+    /// How many.
+    pub functions: usize,
+    /// Their compile time in total (compiling and verifying).
+    pub time: Duration,
+    /// The one that took longest: its index among all functions, and its
+    /// time.
+    pub slowest: Option<(u32, Duration)>,
+}
+
+impl TierStats {
+    fn add(&mut self, func: u32, time: Duration) {
+        self.functions += 1;
+        self.time += time;
+        if self.slowest.is_none_or(|(_, slowest)| time > slowest) {
+            self.slowest = Some((func, time));
+        }
+    }
+}
 
 /// Why a function could not be compiled; kept, so that every call of the
 /// function fails the same way.
@@ -66,6 +111,7 @@ impl LazyFunctions {
             .get(defined as usize)
             .ok_or(crate::UsageError::NoSuchFunction)?;
         let compiled = cell.get_or_init(|| {
+            let start = Instant::now();
             let function = self
                 .compiler
                 .compile_function(defined, self.tier)
@@ -73,7 +119,11 @@ impl LazyFunctions {
             program
                 .install(FuncIndex(defined), function.code, function.frame_slots)
                 .map_err(Failure::Verify)?;
-            Ok(function.address_map.into_boxed_slice())
+            Ok(CompiledFunction {
+                address_map: function.address_map.into_boxed_slice(),
+                tier: function.tier,
+                time: start.elapsed(),
+            })
         });
         match compiled {
             Ok(_) => Ok(()),
@@ -85,9 +135,10 @@ impl LazyFunctions {
     /// code, if it was compiled: that of the last op at or before it that
     /// can trap or call.
     pub(crate) fn wasm_offset(&self, defined: u32, code_offset: usize) -> Option<u32> {
-        let Some(Ok(map)) = self.compiled.get(defined as usize)?.get() else {
+        let Some(Ok(compiled)) = self.compiled.get(defined as usize)?.get() else {
             return None;
         };
+        let map = &compiled.address_map;
         let position = map.partition_point(|&(offset, _)| offset as usize <= code_offset);
         Some(map.get(position.checked_sub(1)?)?.1)
     }
@@ -98,6 +149,22 @@ impl LazyFunctions {
             .iter()
             .filter(|cell| matches!(cell.get(), Some(Ok(_))))
             .count()
+    }
+
+    /// What was compiled so far, by tier.
+    pub(crate) fn stats(&self) -> CompilationStats {
+        let imported = self.compiler.info().imported_functions;
+        let mut stats = CompilationStats::default();
+        for (defined, cell) in (0u32..).zip(&self.compiled) {
+            if let Some(Ok(compiled)) = cell.get() {
+                let tier = match compiled.tier {
+                    Tier::Baseline => &mut stats.baseline,
+                    Tier::Optimizing => &mut stats.optimizing,
+                };
+                tier.add(imported + defined, compiled.time);
+            }
+        }
+        stats
     }
 
     /// Every function compiled into one module's bytecode, for an artifact.

@@ -81,6 +81,8 @@ pub use error::{
 pub use func::{HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WithCaller};
 pub use global::Global;
 pub use instance::{Extern, Instance};
+#[cfg(feature = "compiler")]
+pub use lazy::{CompilationStats, TierStats};
 pub use linker::Linker;
 pub use memory::{Memory, PAGE_SIZE};
 pub use module::{ExportType, ExternType, ImportType, MAX_MODULE_BYTES, Module};

@@ -390,6 +390,19 @@ impl Module {
         self.inner.compiled.info.defined_functions() as usize
     }
 
+    /// The name the name section gives function `func` (an index among all
+    /// functions), if any.
+    pub fn function_name(&self, func: u32) -> Option<&str> {
+        self.inner.compiled.info.function_name(func)
+    }
+
+    /// What a lazy module compiled so far, by tier, with compile times;
+    /// `None` for a module compiled in full up front.
+    #[cfg(feature = "compiler")]
+    pub fn compilation_stats(&self) -> Option<crate::CompilationStats> {
+        Some(self.inner.lazy.as_ref()?.stats())
+    }
+
     /// The wasm offset of `code_offset` in defined function `defined`'s
     /// code: that of the last op at or before it that can trap or call.
     pub(crate) fn wasm_offset(&self, defined: u32, code_offset: usize) -> Option<u32> {

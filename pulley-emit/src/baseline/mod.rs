@@ -11,18 +11,20 @@
 //! boundary every operand is put in its home, so that all paths into a label
 //! agree on where values are.
 //!
-//! The tier translates the operators of WebAssembly 2.0 without SIMD, plus
-//! tail calls. It refuses ([`Refusal`]) a function it cannot translate: one
-//! that uses `v128`, another memory than memory 0, more than 256 slots (the
+//! The tier translates the operators of WebAssembly 2.0, with most of SIMD
+//! (see `simd`), plus tail calls. It refuses ([`Refusal`]) a function it
+//! cannot translate: one that uses a SIMD operator without a short
+//! translation, another memory than memory 0, more than 256 slots (the
 //! one-byte slot operands), or a construct beyond that; the caller then
 //! compiles it with the optimizing pipeline instead. Fuel is charged exactly
 //! where the optimizing translator charges it (one unit per operator, paid
 //! before control flow, calls and builtins), so both tiers meter the same.
 //!
-//! `operators` translates each operator; this module holds the state they
-//! share.
+//! `operators` translates each operator (`simd` the SIMD ones); this module
+//! holds the state they share.
 
 mod operators;
+mod simd;
 
 use pulley_isa::{EncodeError, OwnedOp, PcRel, Slot};
 use pulley_module::ValType;
@@ -65,36 +67,26 @@ pub(crate) fn compile(
         .info
         .function_type(func)
         .ok_or(Refusal("a function without a type"))?;
-    if ty
-        .params
-        .iter()
-        .chain(&ty.results)
-        .any(|&t| t == ValType::V128)
-    {
-        return Err(Refusal("v128 parameters or results"));
+    let results = widths(&ty.results);
+    let mut compiler = Baseline::new(env, results.clone());
+    for &param in &ty.params {
+        compiler.declare_local(param == ValType::V128)?;
     }
-    let params = ty.params.len();
-    let results = ty.results.len();
+    let params = compiler.locals_end;
     let mut locals_reader = body.get_locals_reader()?;
-    let mut declared = 0usize;
     for _ in 0..locals_reader.get_count() {
         let (count, ty) = locals_reader.read()?;
-        if ty == wasmparser::ValType::V128 {
-            return Err(Refusal("v128 locals"));
-        }
-        declared = declared.saturating_add(count as usize);
-        if params + declared > MAX_SLOTS {
-            return Err(Refusal("more than 256 locals"));
+        let wide = ty == wasmparser::ValType::V128;
+        for _ in 0..count {
+            let slot = compiler.declare_local(wide)?;
+            // Declared locals start at zero (of every type, null for
+            // references).
+            for half in 0..1 + usize::from(wide) {
+                compiler.write_const(Slot(slot + half as u16), 0)?;
+            }
         }
     }
-    let mut compiler = Baseline::new(env, params + declared, results);
-    // Declared locals start at zero (of every type, null for references).
-    for local in params..params + declared {
-        compiler.emit(OwnedOp::Xconst8 {
-            dst: Slot(local as u16),
-            imm: 0,
-        })?;
-    }
+    compiler.control[0].base_slot = compiler.locals_end;
     let mut reader = body.get_operators_reader()?;
     compiler.code_start = body.range().start as usize;
     compiler.code = body.as_bytes();
@@ -103,19 +95,45 @@ pub(crate) fn compile(
         let op = reader.read()?;
         compiler.operator(op)?;
     }
-    compiler.finish(params as u32, results as u32)
+    compiler.finish(params, slot_count(&results))
+}
+
+/// Whether each of `types` takes two slots (a `v128`) rather than one.
+fn widths(types: &[ValType]) -> Vec<bool> {
+    types.iter().map(|&ty| ty == ValType::V128).collect()
+}
+
+/// The slots values of these widths take.
+fn slot_count(widths: &[bool]) -> usize {
+    widths.iter().map(|&wide| 1 + usize::from(wide)).sum()
 }
 
 /// Where an operand of the wasm stack is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 enum Operand {
-    /// In its home slot.
+    /// In its home slots.
     Home,
-    /// In the slot of a local (pushed by `local.get`, not copied yet).
+    /// In the slots of a local (pushed by `local.get`, not copied yet):
+    /// the first of them.
     Local(u16),
-    /// A constant not written anywhere yet: an `i32` or `f32`'s bits
+    /// A scalar constant not written anywhere yet: an `i32` or `f32`'s bits
     /// sign-extended, or an `i64` or `f64`'s bits.
     Const(i64),
+}
+
+/// An operand of the wasm stack and its home: the slot (two for a `v128`)
+/// where it lives once written, above the homes of the operands below it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    operand: Operand,
+    home: u16,
+    wide: bool,
+}
+
+impl Entry {
+    fn slots(self) -> u16 {
+        1 + u16::from(self.wide)
+    }
 }
 
 /// A branch target: a code offset once bound.
@@ -156,8 +174,11 @@ struct Frame {
     label: Label,
     /// Operand-stack height below the frame's parameters.
     base: usize,
-    params: usize,
-    results: usize,
+    /// The home of the frame's first parameter or result.
+    base_slot: usize,
+    /// Whether each parameter, and each result, is a `v128`.
+    params: Vec<bool>,
+    results: Vec<bool>,
     /// Whether a branch to the end was emitted (so the end is reachable).
     branched: bool,
 }
@@ -175,9 +196,12 @@ pub(crate) struct Baseline<'e, 'c> {
     /// encoding check of `memory.size` and `memory.grow`).
     code: &'c [u8],
     code_start: usize,
-    /// Slots of the parameters and declared locals.
-    locals: usize,
-    stack: Vec<Operand>,
+    /// The first slot of each local (parameters first), and whether it is a
+    /// `v128`.
+    locals: Vec<(u16, bool)>,
+    /// Slots the locals take: the operands' homes start there.
+    locals_end: usize,
+    stack: Vec<Entry>,
     /// One more than the highest slot used.
     slots_used: usize,
     control: Vec<Frame>,
@@ -191,7 +215,7 @@ pub(crate) struct Baseline<'e, 'c> {
 }
 
 impl<'e> Baseline<'e, '_> {
-    fn new(env: &'e ModuleEnvironment<'e>, locals: usize, results: usize) -> Self {
+    fn new(env: &'e ModuleEnvironment<'e>, results: Vec<bool>) -> Self {
         let mut compiler = Baseline {
             env,
             out: Vec::new(),
@@ -199,9 +223,10 @@ impl<'e> Baseline<'e, '_> {
             offset: 0,
             code: &[],
             code_start: 0,
-            locals,
+            locals: Vec::new(),
+            locals_end: 0,
             stack: Vec::new(),
-            slots_used: locals,
+            slots_used: 0,
             control: Vec::new(),
             labels: Vec::new(),
             fixups: Vec::new(),
@@ -213,14 +238,24 @@ impl<'e> Baseline<'e, '_> {
             kind: FrameKind::Function,
             label,
             base: 0,
-            params: 0,
+            base_slot: 0,
+            params: Vec::new(),
             results,
             branched: false,
         });
         compiler
     }
 
-    fn finish(mut self, params: u32, results: u32) -> Result<FunctionCode> {
+    /// Gives the next local its slots; returns the first.
+    fn declare_local(&mut self, wide: bool) -> Result<u16> {
+        let slot = self.locals_end;
+        self.slot(slot + usize::from(wide))?;
+        self.locals.push((slot as u16, wide));
+        self.locals_end += 1 + usize::from(wide);
+        Ok(slot as u16)
+    }
+
+    fn finish(mut self, params: usize, results: usize) -> Result<FunctionCode> {
         if !self.control.is_empty() {
             return Err(Refusal("a body that does not end its blocks"));
         }
@@ -232,9 +267,9 @@ impl<'e> Baseline<'e, '_> {
         }
         Ok(FunctionCode {
             code: self.out,
-            frame_slots: self.slots_used.max(results as usize) as u32,
-            params,
-            results,
+            frame_slots: self.slots_used.max(results) as u32,
+            params: params as u32,
+            results: results as u32,
             address_map: self.address_map,
             compiled_cheaply: CheapCompilation::No,
             tier: Tier::Baseline,
@@ -282,11 +317,6 @@ impl<'e> Baseline<'e, '_> {
 
     // --- Slots and operands -------------------------------------------------
 
-    /// The home slot of operand-stack height `height`.
-    fn home(&mut self, height: usize) -> Result<Slot> {
-        self.slot(self.locals + height)
-    }
-
     /// Slot `index`, if a frame may have it.
     fn slot(&mut self, index: usize) -> Result<Slot> {
         if index >= MAX_SLOTS {
@@ -296,72 +326,126 @@ impl<'e> Baseline<'e, '_> {
         Ok(Slot(index as u16))
     }
 
+    /// The first slot above every operand's home.
+    fn stack_end(&self) -> usize {
+        match self.stack.last() {
+            Some(entry) => usize::from(entry.home + entry.slots()),
+            None => self.locals_end,
+        }
+    }
+
+    /// The home of the operand at `height`, or of the next one pushed.
+    fn home_at(&self, height: usize) -> usize {
+        match self.stack.get(height) {
+            Some(entry) => usize::from(entry.home),
+            None => self.stack_end(),
+        }
+    }
+
     /// A slot above every operand, for a value that is not on the stack:
     /// the `n`th such.
     fn scratch(&mut self, n: usize) -> Result<Slot> {
-        self.home(self.stack.len() + n)
+        self.slot(self.stack_end() + n)
     }
 
-    fn push(&mut self, operand: Operand) {
-        self.stack.push(operand);
+    /// Pushes `operand`, giving it a home.
+    fn push(&mut self, operand: Operand, wide: bool) -> Result<Slot> {
+        let home = self.stack_end();
+        self.slot(home + usize::from(wide))?;
+        self.stack.push(Entry {
+            operand,
+            home: home as u16,
+            wide,
+        });
+        Ok(Slot(home as u16))
     }
 
-    /// Pushes a value that the next op writes to its home; returns the slot.
+    /// Pushes a scalar that the next op writes to its home; returns the slot.
     fn push_home(&mut self) -> Result<Slot> {
-        let slot = self.home(self.stack.len())?;
-        self.stack.push(Operand::Home);
-        Ok(slot)
+        self.push(Operand::Home, false)
     }
 
-    fn pop(&mut self) -> Result<Operand> {
+    /// Pushes a `v128` that the next op writes to its homes; returns them.
+    fn push_vector(&mut self) -> Result<(Slot, Slot)> {
+        let lo = self.push(Operand::Home, true)?;
+        Ok((lo, Slot(lo.0 + 1)))
+    }
+
+    /// Pushes values of `widths` that an op writes to their homes.
+    fn push_results(&mut self, widths: &[bool]) -> Result<()> {
+        for &wide in widths {
+            self.push(Operand::Home, wide)?;
+        }
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Result<Entry> {
         self.stack
             .pop()
             .ok_or(Refusal("an operand stack underflow"))
     }
 
-    /// Pops an operand and returns a slot that holds it (its home, written
-    /// now if it is a constant).
+    /// Pops a scalar and returns a slot that holds it (its home, written now
+    /// if it is a constant).
     fn pop_slot(&mut self) -> Result<Slot> {
-        let operand = self.pop()?;
-        let height = self.stack.len();
-        self.slot_of(operand, height)
+        let entry = self.pop()?;
+        self.slot_of(entry)
     }
 
-    /// The slot that holds `operand` of height `height`, writing a constant
-    /// to its home first.
-    fn slot_of(&mut self, operand: Operand, height: usize) -> Result<Slot> {
-        match operand {
-            Operand::Home => self.home(height),
+    /// Pops a `v128` and returns the slots that hold it.
+    fn pop_vector(&mut self) -> Result<(Slot, Slot)> {
+        let entry = self.pop()?;
+        let lo = self.slot_of(entry)?;
+        Ok((lo, Slot(lo.0 + 1)))
+    }
+
+    /// The (first) slot that holds `entry`, writing a constant to its home
+    /// first.
+    fn slot_of(&mut self, entry: Entry) -> Result<Slot> {
+        match entry.operand {
+            Operand::Home => Ok(Slot(entry.home)),
             Operand::Local(local) => Ok(Slot(local)),
             Operand::Const(value) => {
-                let home = self.home(height)?;
+                let home = Slot(entry.home);
                 self.write_const(home, value)?;
                 Ok(home)
             }
         }
     }
 
-    /// The top `count` operands as slots, popped, in stack order.
+    /// The top `count` operands, popped, as the slots that hold them in
+    /// stack order (two for a `v128`): the form of argument lists.
     fn pop_slots(&mut self, count: usize) -> Result<Vec<Slot>> {
         let base = self
             .stack
             .len()
             .checked_sub(count)
             .ok_or(Refusal("an operand stack underflow"))?;
-        let operands = self.stack.split_off(base);
-        (base..)
-            .zip(operands)
-            .map(|(height, operand)| self.slot_of(operand, height))
+        let entries = self.stack.split_off(base);
+        let mut slots = Vec::with_capacity(count);
+        for entry in entries {
+            let slot = self.slot_of(entry)?;
+            slots.push(slot);
+            if entry.wide {
+                slots.push(Slot(slot.0 + 1));
+            }
+        }
+        Ok(slots)
+    }
+
+    /// The homes, in slot-list form, that values of `widths` pushed now
+    /// would have.
+    fn result_slots(&mut self, widths: &[bool]) -> Result<Vec<Slot>> {
+        let start = self.stack_end();
+        (start..start + slot_count(widths))
+            .map(|slot| self.slot(slot))
             .collect()
     }
 
-    /// Pops an operand that is a constant, if it is one.
-    fn pop_const(&mut self) -> Option<i64> {
-        match self.stack.last() {
-            Some(&Operand::Const(value)) => {
-                self.stack.pop();
-                Some(value)
-            }
+    /// The top operand's value, if it is a constant.
+    fn top_const(&self) -> Option<i64> {
+        match self.stack.last()?.operand {
+            Operand::Const(value) => Some(value),
             _ => None,
         }
     }
@@ -378,44 +462,44 @@ impl<'e> Baseline<'e, '_> {
         Ok(())
     }
 
-    /// Writes `operand` (of height `height`) to `dst`, unless it is there.
-    fn copy_to(&mut self, dst: Slot, operand: Operand, height: usize) -> Result<()> {
-        match operand {
-            Operand::Const(value) => self.write_const(dst, value),
-            _ => {
-                let src = self.slot_of(operand, height)?;
-                if src != dst {
-                    self.emit(OwnedOp::Mov { dst, src })?;
-                }
-                Ok(())
-            }
+    /// Writes `entry`'s value to the slots from `dst`, unless it is there.
+    fn copy_to(&mut self, dst: Slot, entry: Entry) -> Result<()> {
+        if let Operand::Const(value) = entry.operand {
+            return self.write_const(dst, value);
         }
-    }
-
-    /// Puts the operands from height `from` up in their homes.
-    fn materialize_from(&mut self, from: usize) -> Result<()> {
-        for height in from..self.stack.len() {
-            let operand = self.stack[height];
-            if operand != Operand::Home {
-                let home = self.home(height)?;
-                self.copy_to(home, operand, height)?;
-                self.stack[height] = Operand::Home;
+        let src = self.slot_of(entry)?;
+        if src != dst {
+            self.emit(OwnedOp::Mov { dst, src })?;
+            if entry.wide {
+                self.emit(OwnedOp::Mov {
+                    dst: Slot(dst.0 + 1),
+                    src: Slot(src.0 + 1),
+                })?;
             }
         }
         Ok(())
     }
 
-    /// Copies the operands that still read local `local` to their homes,
-    /// before the local changes.
+    /// Puts the operands from height `from` up in their homes.
+    fn materialize_from(&mut self, from: usize) -> Result<()> {
+        for height in from..self.stack.len() {
+            let entry = self.stack[height];
+            if entry.operand != Operand::Home {
+                self.copy_to(Slot(entry.home), entry)?;
+                self.stack[height].operand = Operand::Home;
+            }
+        }
+        Ok(())
+    }
+
+    /// Copies the operands that still read local `local` (its first slot)
+    /// to their homes, before the local changes.
     fn preserve_local(&mut self, local: u16) -> Result<()> {
         for height in 0..self.stack.len() {
-            if self.stack[height] == Operand::Local(local) {
-                let home = self.home(height)?;
-                self.emit(OwnedOp::Mov {
-                    dst: home,
-                    src: Slot(local),
-                })?;
-                self.stack[height] = Operand::Home;
+            let entry = self.stack[height];
+            if entry.operand == Operand::Local(local) {
+                self.copy_to(Slot(entry.home), entry)?;
+                self.stack[height].operand = Operand::Home;
             }
         }
         Ok(())
@@ -423,46 +507,42 @@ impl<'e> Baseline<'e, '_> {
 
     // --- Control ------------------------------------------------------------
 
-    /// Parameter and result counts of a block type.
-    fn block_arity(&self, ty: BlockType) -> Result<(usize, usize)> {
+    /// The widths of function type `ty`'s parameters and results.
+    fn type_widths(&self, ty: u32) -> Result<(Vec<bool>, Vec<bool>)> {
+        let ty = self
+            .env
+            .info
+            .types
+            .get(ty as usize)
+            .ok_or(Refusal("a type out of range"))?;
+        Ok((widths(&ty.params), widths(&ty.results)))
+    }
+
+    /// The widths of a block type's parameters and results.
+    fn block_widths(&self, ty: BlockType) -> Result<(Vec<bool>, Vec<bool>)> {
         match ty {
-            BlockType::Empty => Ok((0, 0)),
-            BlockType::Type(wasmparser::ValType::V128) => Err(Refusal("v128 block results")),
-            BlockType::Type(_) => Ok((0, 1)),
-            BlockType::FuncType(index) => {
-                let ty = self
-                    .env
-                    .info
-                    .types
-                    .get(index as usize)
-                    .ok_or(Refusal("a block of no type"))?;
-                if ty
-                    .params
-                    .iter()
-                    .chain(&ty.results)
-                    .any(|&t| t == ValType::V128)
-                {
-                    return Err(Refusal("v128 block parameters or results"));
-                }
-                Ok((ty.params.len(), ty.results.len()))
-            }
+            BlockType::Empty => Ok((Vec::new(), Vec::new())),
+            BlockType::Type(ty) => Ok((Vec::new(), vec![ty == wasmparser::ValType::V128])),
+            BlockType::FuncType(index) => self.type_widths(index),
         }
     }
 
     /// Opens a frame of `kind` for block type `ty`, its operands in their
     /// homes.
     fn open(&mut self, kind: FrameKind, ty: BlockType, label: Label) -> Result<()> {
-        let (params, results) = self.block_arity(ty)?;
+        let (params, results) = self.block_widths(ty)?;
         self.materialize_from(0)?;
         let base = self
             .stack
             .len()
-            .checked_sub(params)
+            .checked_sub(params.len())
             .ok_or(Refusal("an operand stack underflow"))?;
+        let base_slot = self.home_at(base);
         self.control.push(Frame {
             kind,
             label,
             base,
+            base_slot,
             params,
             results,
             branched: false,
@@ -472,19 +552,19 @@ impl<'e> Baseline<'e, '_> {
 
     /// Opens a frame in unreachable code.
     fn open_dead(&mut self) {
-        let label = Label(usize::MAX);
         self.control.push(Frame {
             kind: FrameKind::Dead,
-            label,
+            label: Label(usize::MAX),
             base: self.stack.len(),
-            params: 0,
-            results: 0,
+            base_slot: self.stack_end(),
+            params: Vec::new(),
+            results: Vec::new(),
             branched: false,
         });
     }
 
-    /// The frame `depth` levels out, with the operand count a branch to it
-    /// carries and its slots' first height.
+    /// The frame `depth` levels out: its label, how many operands a branch
+    /// to it carries, and the home of the first.
     fn branch_target(&mut self, depth: u32) -> Result<(Label, usize, usize)> {
         let index = self
             .control
@@ -493,45 +573,46 @@ impl<'e> Baseline<'e, '_> {
             .ok_or(Refusal("a branch out of the function"))?;
         let frame = &mut self.control[index];
         let arity = if frame.kind == FrameKind::Loop {
-            frame.params
+            frame.params.len()
         } else {
             frame.branched = true;
-            frame.results
+            frame.results.len()
         };
-        Ok((frame.label, arity, frame.base))
+        if self.stack.len() < arity {
+            return Err(Refusal("an operand stack underflow"));
+        }
+        Ok((frame.label, arity, frame.base_slot))
     }
 
-    /// Whether a branch carrying `arity` operands to slots from height
-    /// `base` up needs to move them.
-    fn branch_moves(&self, arity: usize, base: usize) -> bool {
+    /// Whether a branch carrying the top `arity` operands to homes from
+    /// `base_slot` up needs to move them.
+    fn branch_moves(&self, arity: usize, base_slot: usize) -> bool {
         let top = self.stack.len() - arity;
-        top != base
-            || self.stack[top..]
-                .iter()
-                .any(|&operand| operand != Operand::Home)
+        arity > 0
+            && (self.home_at(top) != base_slot
+                || self.stack[top..]
+                    .iter()
+                    .any(|entry| entry.operand != Operand::Home))
     }
 
-    /// Copies the top `arity` operands to the homes of heights `base..`
+    /// Copies the top `arity` operands to the homes from `base_slot` up
     /// (without popping them). Ascending order is safe: each destination
     /// is at or below its source's home, and above every source already
     /// read.
-    fn move_branch_values(&mut self, arity: usize, base: usize) -> Result<()> {
+    fn move_branch_values(&mut self, arity: usize, base_slot: usize) -> Result<()> {
         let top = self.stack.len() - arity;
-        for k in 0..arity {
-            let operand = self.stack[top + k];
-            let dst = self.home(base + k)?;
-            self.copy_to(dst, operand, top + k)?;
+        let shift = self.home_at(top) - base_slot;
+        for height in top..self.stack.len() {
+            let entry = self.stack[height];
+            self.copy_to(Slot(entry.home - shift as u16), entry)?;
         }
         Ok(())
     }
 
     /// A branch to the frame `depth` levels out, taken always.
     fn branch(&mut self, depth: u32) -> Result<()> {
-        let (label, arity, base) = self.branch_target(depth)?;
-        if self.stack.len() < arity {
-            return Err(Refusal("an operand stack underflow"));
-        }
-        self.move_branch_values(arity, base)?;
+        let (label, arity, base_slot) = self.branch_target(depth)?;
+        self.move_branch_values(arity, base_slot)?;
         self.jump(label)
     }
 

@@ -12,7 +12,7 @@ use pulley_isa::{
 use pulley_module::{Builtin, ValType};
 use wasmparser::{BrTable, MemArg, Operator};
 
-use super::{Baseline, FrameKind, Operand, Refusal, Result};
+use super::{Baseline, Entry, FrameKind, Operand, Refusal, Result};
 
 /// An op of three slots (`dst`, `a`, `b`).
 type Binary = fn(Slot, Slot, Slot) -> OwnedOp;
@@ -160,48 +160,54 @@ impl Baseline<'_, '_> {
                 self.call_indirect(type_index, table_index, true)
             }
             O::Drop => self.pop().map(drop),
-            O::Select => self.select(),
-            O::TypedSelect { ty } => {
-                if ty == wasmparser::ValType::V128 {
-                    return Err(Refusal("v128 select"));
-                }
-                self.select()
-            }
+            O::Select | O::TypedSelect { .. } => self.select(),
 
             // Variables.
             O::LocalGet { local_index } => {
-                let local = self.local(local_index)?;
-                self.push(Operand::Local(local));
+                let (local, wide) = self.local(local_index)?;
+                self.push(Operand::Local(local), wide)?;
                 Ok(())
             }
             O::LocalSet { local_index } => {
-                let local = self.local(local_index)?;
+                let (local, _) = self.local(local_index)?;
                 let value = self.pop()?;
                 self.set_local(local, value)
             }
             O::LocalTee { local_index } => {
-                let local = self.local(local_index)?;
+                let (local, wide) = self.local(local_index)?;
                 let value = self.pop()?;
                 self.set_local(local, value)?;
-                self.push(Operand::Local(local));
+                self.push(Operand::Local(local), wide)?;
                 Ok(())
             }
             O::GlobalGet { global_index } => {
-                self.scalar_global(global_index)?;
-                let dst = self.push_home()?;
-                self.emit(OwnedOp::GlobalGet {
-                    dst,
-                    global: GlobalIndex(global_index),
-                })?;
+                let global = GlobalIndex(global_index);
+                if self.global_is_vector(global_index)? {
+                    let (dst_lo, dst_hi) = self.push_vector()?;
+                    self.emit(OwnedOp::VglobalGet {
+                        dst_lo,
+                        dst_hi,
+                        global,
+                    })?;
+                } else {
+                    let dst = self.push_home()?;
+                    self.emit(OwnedOp::GlobalGet { dst, global })?;
+                }
                 Ok(())
             }
             O::GlobalSet { global_index } => {
-                self.scalar_global(global_index)?;
-                let src = self.pop_slot()?;
-                self.emit(OwnedOp::GlobalSet {
-                    global: GlobalIndex(global_index),
-                    src,
-                })?;
+                let global = GlobalIndex(global_index);
+                if self.global_is_vector(global_index)? {
+                    let (src_lo, src_hi) = self.pop_vector()?;
+                    self.emit(OwnedOp::VglobalSet {
+                        global,
+                        src_lo,
+                        src_hi,
+                    })?;
+                } else {
+                    let src = self.pop_slot()?;
+                    self.emit(OwnedOp::GlobalSet { global, src })?;
+                }
                 Ok(())
             }
 
@@ -657,9 +663,7 @@ impl Baseline<'_, '_> {
             O::I64TruncSatF64S => self.unary(unary!(X64FromF64SSat)),
             O::I64TruncSatF64U => self.unary(unary!(X64FromF64USat)),
 
-            _ => Err(Refusal(
-                "an operator outside the baseline tier (SIMD or a proposal)",
-            )),
+            other => self.simd_operator(other),
         }
     }
 
@@ -689,7 +693,8 @@ impl Baseline<'_, '_> {
             return Ok(());
         };
         frame.kind = FrameKind::Else;
-        let (label, base, params, results) = (frame.label, frame.base, frame.params, frame.results);
+        let (label, base) = (frame.label, frame.base);
+        let (params, results) = (frame.params.clone(), frame.results.len());
         if self.reachable {
             self.materialize_from(base)?;
             if self.stack.len() != base + results {
@@ -700,8 +705,7 @@ impl Baseline<'_, '_> {
         }
         self.bind(else_label);
         self.stack.truncate(base);
-        self.stack
-            .extend(core::iter::repeat_n(Operand::Home, params));
+        self.push_results(&params)?;
         self.reachable = true;
         Ok(())
     }
@@ -716,7 +720,7 @@ impl Baseline<'_, '_> {
         }
         if self.reachable {
             self.materialize_from(frame.base)?;
-            if self.stack.len() != frame.base + frame.results {
+            if self.stack.len() != frame.base + frame.results.len() {
                 return Err(Refusal("a block whose results do not match"));
             }
         }
@@ -734,14 +738,13 @@ impl Baseline<'_, '_> {
             self.bind(frame.label);
         }
         self.stack.truncate(frame.base);
-        self.stack
-            .extend(core::iter::repeat_n(Operand::Home, frame.results));
+        self.push_results(&frame.results)?;
         self.reachable = reached;
         if frame.kind == FrameKind::Function && reached {
             self.charge_fuel()?;
-            let values = (0..frame.results)
-                .map(|height| self.home(height))
-                .collect::<Result<Vec<_>>>()?;
+            let values = (frame.base_slot..self.stack_end())
+                .map(|slot| Slot(slot as u16))
+                .collect();
             self.emit(OwnedOp::Ret { values })?;
         }
         Ok(())
@@ -750,9 +753,6 @@ impl Baseline<'_, '_> {
     fn br_if(&mut self, depth: u32) -> Result<()> {
         let cond = self.pop_slot()?;
         let (label, arity, base) = self.branch_target(depth)?;
-        if self.stack.len() < arity {
-            return Err(Refusal("an operand stack underflow"));
-        }
         if !self.branch_moves(arity, base) {
             return self.emit_branch(
                 OwnedOp::BrIf32 {
@@ -788,9 +788,6 @@ impl Baseline<'_, '_> {
         let mut stubs = Vec::new();
         for &depth in &depths {
             let (label, arity, base) = self.branch_target(depth)?;
-            if self.stack.len() < arity {
-                return Err(Refusal("an operand stack underflow"));
-            }
             if self.branch_moves(arity, base) {
                 let stub = self.new_label();
                 stubs.push((stub, depth));
@@ -821,41 +818,11 @@ impl Baseline<'_, '_> {
     }
 
     fn return_(&mut self) -> Result<()> {
-        let results = self.control[0].results;
+        let results = self.control[0].results.len();
         let values = self.pop_slots(results)?;
         self.emit(OwnedOp::Ret { values })?;
         self.reachable = false;
         Ok(())
-    }
-
-    /// The parameter and result counts of type `ty`, refusing `v128`.
-    fn call_arity(&self, ty: u32) -> Result<(usize, usize)> {
-        let ty = self
-            .env
-            .info
-            .types
-            .get(ty as usize)
-            .ok_or(Refusal("a call of no type"))?;
-        if ty
-            .params
-            .iter()
-            .chain(&ty.results)
-            .any(|&t| t == ValType::V128)
-        {
-            return Err(Refusal("a call with v128 parameters or results"));
-        }
-        Ok((ty.params.len(), ty.results.len()))
-    }
-
-    /// Homes for `count` results at the current height.
-    fn result_slots(&mut self, count: usize) -> Result<Vec<Slot>> {
-        let height = self.stack.len();
-        (height..height + count).map(|h| self.home(h)).collect()
-    }
-
-    fn push_results(&mut self, count: usize) {
-        self.stack
-            .extend(core::iter::repeat_n(Operand::Home, count));
     }
 
     fn call(&mut self, func: u32, tail: bool) -> Result<()> {
@@ -865,8 +832,8 @@ impl Baseline<'_, '_> {
             .functions
             .get(func as usize)
             .ok_or(Refusal("a call of no function"))?;
-        let (params, results) = self.call_arity(ty)?;
-        let args = self.pop_slots(params)?;
+        let (params, results) = self.type_widths(ty)?;
+        let args = self.pop_slots(params.len())?;
         let imported = self.env.info.imported_functions;
         if let Some(defined) = func.checked_sub(imported) {
             if tail {
@@ -877,16 +844,16 @@ impl Baseline<'_, '_> {
                 self.reachable = false;
                 return Ok(());
             }
-            let results_slots = self.result_slots(results)?;
+            let result_slots = self.result_slots(&results)?;
             self.emit(OwnedOp::Call {
                 func: FuncIndex(defined),
                 args,
-                results: results_slots,
+                results: result_slots,
             })?;
         } else {
             // An import's frame is the embedder's: a tail call of it is a
             // call and a return.
-            let result_slots = self.result_slots(results)?;
+            let result_slots = self.result_slots(&results)?;
             self.emit(OwnedOp::CallImport {
                 import: ImportIndex(func),
                 args,
@@ -900,12 +867,11 @@ impl Baseline<'_, '_> {
                 return Ok(());
             }
         }
-        self.push_results(results);
-        Ok(())
+        self.push_results(&results)
     }
 
     fn call_indirect(&mut self, ty: u32, table: u32, tail: bool) -> Result<()> {
-        let (params, results) = self.call_arity(ty)?;
+        let (params, results) = self.type_widths(ty)?;
         let index = self.pop_slot()?;
         // The element goes above the arguments. `table_get` checks the
         // bounds; `call_ref` a null reference and the signature.
@@ -915,7 +881,7 @@ impl Baseline<'_, '_> {
             table: TableIndex(table),
             index,
         })?;
-        let args = self.pop_slots(params)?;
+        let args = self.pop_slots(params.len())?;
         if tail {
             self.emit(OwnedOp::ReturnCallRef {
                 callee,
@@ -925,62 +891,64 @@ impl Baseline<'_, '_> {
             self.reachable = false;
             return Ok(());
         }
-        let result_slots = self.result_slots(results)?;
+        let result_slots = self.result_slots(&results)?;
         self.emit(OwnedOp::CallRef {
             callee,
             ty: TypeIndex(ty),
             args,
             results: result_slots,
         })?;
-        self.push_results(results);
-        Ok(())
+        self.push_results(&results)
     }
 
+    /// `select` (of two `v128`s too, typed or not): each slot chosen by the
+    /// condition.
     fn select(&mut self) -> Result<()> {
         let cond = self.pop_slot()?;
-        let if_false = self.pop_slot()?;
-        let if_true = self.pop_slot()?;
-        let dst = self.push_home()?;
-        self.emit(OwnedOp::Xselect32 {
-            dst,
-            cond,
-            if_true,
-            if_false,
-        })?;
+        let if_false = self.pop()?;
+        let wide = if_false.wide;
+        let if_false = self.slot_of(if_false)?;
+        let if_true = self.pop()?;
+        let if_true = self.slot_of(if_true)?;
+        let dst = self.push(Operand::Home, wide)?;
+        for half in 0..1 + u16::from(wide) {
+            self.emit(OwnedOp::Xselect32 {
+                dst: Slot(dst.0 + half),
+                cond,
+                if_true: Slot(if_true.0 + half),
+                if_false: Slot(if_false.0 + half),
+            })?;
+        }
         Ok(())
     }
 
     // --- Variables and constants --------------------------------------------
 
-    /// The slot of local `index`.
-    fn local(&self, index: u32) -> Result<u16> {
-        if (index as usize) < self.locals {
-            Ok(index as u16)
-        } else {
-            Err(Refusal("a local out of range"))
-        }
+    /// The first slot of local `index`, and whether it is a `v128`.
+    fn local(&self, index: u32) -> Result<(u16, bool)> {
+        self.locals
+            .get(index as usize)
+            .copied()
+            .ok_or(Refusal("a local out of range"))
     }
 
-    /// Writes `value` to local `local`, first copying the operands that
-    /// still read the local.
-    fn set_local(&mut self, local: u16, value: Operand) -> Result<()> {
+    /// Writes `value` to local `local` (its first slot), first copying the
+    /// operands that still read the local.
+    fn set_local(&mut self, local: u16, value: Entry) -> Result<()> {
         self.preserve_local(local)?;
-        let height = self.stack.len();
-        self.copy_to(Slot(local), value, height)
+        self.copy_to(Slot(local), value)
     }
 
-    fn scalar_global(&self, global: u32) -> Result<()> {
+    /// Whether global `global` is a `v128`.
+    fn global_is_vector(&self, global: u32) -> Result<bool> {
         match self.env.info.globals.get(global as usize) {
-            Some(ty) if ty.ty != ValType::V128 => Ok(()),
-            Some(_) => Err(Refusal("a v128 global")),
+            Some(ty) => Ok(ty.ty == ValType::V128),
             None => Err(Refusal("a global out of range")),
         }
     }
 
     fn constant(&mut self, value: i64) -> Result<()> {
-        // A constant takes no slot until used, but it will have a home.
-        self.home(self.stack.len())?;
-        self.push(Operand::Const(value));
+        self.push(Operand::Const(value), false)?;
         Ok(())
     }
 
@@ -1003,7 +971,7 @@ impl Baseline<'_, '_> {
     }
 
     /// The static offset of `memarg`, for memory 0.
-    fn memarg(&self, memarg: MemArg) -> Result<u32> {
+    pub(super) fn memarg(&self, memarg: MemArg) -> Result<u32> {
         if memarg.target != wasmparser::MemArgTarget::Memory(0) {
             return Err(Refusal("a memory other than memory 0"));
         }
@@ -1055,15 +1023,14 @@ impl Baseline<'_, '_> {
             args.push(slot);
         }
         args.extend(operand_slots);
-        let results = builtin.results().len();
-        let result_slots = self.result_slots(results)?;
+        let results = vec![false; builtin.results().len()];
+        let result_slots = self.result_slots(&results)?;
         self.emit(OwnedOp::CallBuiltin {
             builtin: BuiltinIndex(builtin as u32),
             args,
             results: result_slots,
         })?;
-        self.push_results(results);
-        Ok(())
+        self.push_results(&results)
     }
 
     // --- Numeric ------------------------------------------------------------
@@ -1086,7 +1053,7 @@ impl Baseline<'_, '_> {
     /// A binary op whose second operand, if a constant that `width` can
     /// take as an immediate, becomes one (`imm`).
     fn binary_imm(&mut self, op: Binary, imm: BinaryImm, width: Width) -> Result<()> {
-        if let Some(&Operand::Const(value)) = self.stack.last()
+        if let Some(value) = self.top_const()
             && let Some(immediate) = width.immediate(value)
         {
             self.stack.pop();
@@ -1106,13 +1073,13 @@ impl Baseline<'_, '_> {
     /// `a - b`: an addition of `-b` when `b` is a constant that negates
     /// into an immediate.
     fn subtract(&mut self, op: Binary, add_imm: BinaryImm, width: Width) -> Result<()> {
-        if let Some(&Operand::Const(value)) = self.stack.last() {
+        if let Some(value) = self.top_const() {
             let negated = match width {
                 Width::W32 => Some((value as i32).wrapping_neg()),
                 Width::W64 => value.checked_neg().and_then(|n| i32::try_from(n).ok()),
             };
             if let Some(immediate) = negated {
-                self.pop_const();
+                self.stack.pop();
                 return self.binary_const(add_imm, immediate);
             }
         }

@@ -152,6 +152,10 @@ struct RunArgs {
     /// build with the `profile` feature).
     #[arg(long, value_name = "FILE")]
     profile: Option<PathBuf>,
+    /// When the program ends, print to stderr what the lazy compilation
+    /// modes compiled: functions and compile time by tier, and the slowest.
+    #[arg(long)]
+    compile_stats: bool,
     /// The module, then the arguments: the program's, or the invoked
     /// function's parameters. Everything after the module belongs to the
     /// program, options too (`pulley run prog.wasm --help` passes `--help`).
@@ -421,6 +425,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if let Some(path) = &args.profile {
         write_profile(store.profile(), path)?;
     }
+    if args.compile_stats {
+        print_compile_stats(&module);
+    }
     match outcome {
         Ok(()) => Ok(ExitCode::SUCCESS),
         Err(error) => match exit_status(&error) {
@@ -432,6 +439,35 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             },
             None => Err(error),
         },
+    }
+}
+
+/// `run --compile-stats`: what a lazy module compiled, by tier.
+fn print_compile_stats(module: &Module) {
+    let Some(stats) = module.compilation_stats() else {
+        eprintln!("compiled: every function, before the program started (eager compilation)");
+        return;
+    };
+    for (tier, stats) in [
+        ("baseline", &stats.baseline),
+        ("optimizing", &stats.optimizing),
+    ] {
+        let slowest = match stats.slowest {
+            Some((func, time)) => format!(
+                "; slowest: function {func}{} in {:.3} ms",
+                module
+                    .function_name(func)
+                    .map(|name| format!(" ({name})"))
+                    .unwrap_or_default(),
+                time.as_secs_f64() * 1e3
+            ),
+            None => String::new(),
+        };
+        eprintln!(
+            "compiled by the {tier} tier: {} functions in {:.3} ms{slowest}",
+            stats.functions,
+            stats.time.as_secs_f64() * 1e3
+        );
     }
 }
 
