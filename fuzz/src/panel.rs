@@ -1,5 +1,6 @@
 //! The engines a test case runs on, and the verdict: Pulley (the interpreter
-//! on optimized and unoptimized code, and native code) is under test,
+//! on optimized and unoptimized code, on baseline code that tiers up in the
+//! middle of runs, and native code) is under test,
 //! Wasmtime with Cranelift is the reference, and wasmi runs alongside as a
 //! second opinion whose divergences are reported but are not Pulley's
 //! failures. Native code refuses SIMD, so SIMD modules skip it.
@@ -16,6 +17,7 @@ use wasmparser::{Validator, WasmFeatures};
 pub struct Panel {
     pulley: Pulley,
     pulley_unoptimized: Pulley,
+    pulley_baseline: Pulley,
     pulley_native: Pulley,
     wasmtime: Wasmtime,
     wasmi: Wasmi,
@@ -58,17 +60,28 @@ impl Panel {
                 optimize: true,
                 native: false,
                 compilation: CompilationMode::LazyTranslation,
+                baseline: None,
             },
             // Bodies validated only when compiled too.
             pulley_unoptimized: Pulley {
                 optimize: false,
                 native: false,
                 compilation: CompilationMode::Lazy,
+                baseline: None,
+            },
+            // Baseline code, validated when compiled, whose functions tier
+            // up after 3 calls and loop iterations: in the middle of runs.
+            pulley_baseline: Pulley {
+                optimize: true,
+                native: false,
+                compilation: CompilationMode::Lazy,
+                baseline: Some(3),
             },
             pulley_native: Pulley {
                 optimize: true,
                 native: true,
                 compilation: CompilationMode::Eager,
+                baseline: None,
             },
             wasmtime: Wasmtime::new(),
             wasmi: Wasmi,
@@ -79,7 +92,11 @@ impl Panel {
     pub fn judge(&self, wasm: &[u8], arguments: &[u8]) -> Verdict {
         let run = |engine: &dyn Engine| Run::new(engine, wasm, arguments);
         let simd = uses_simd(wasm);
-        let mut under_test = vec![run(&self.pulley), run(&self.pulley_unoptimized)];
+        let mut under_test = vec![
+            run(&self.pulley),
+            run(&self.pulley_unoptimized),
+            run(&self.pulley_baseline),
+        ];
         if !simd {
             under_test.push(run(&self.pulley_native));
         }

@@ -22,6 +22,9 @@ pub struct Config {
     pub optimize: bool,
     /// Charge fuel (the `consume_fuel` op) so that execution can be bounded.
     pub fuel: bool,
+    /// Code of the baseline tier counts calls and loop iterations toward
+    /// tiering up (the `hot_count` op, which only a lazy program runs).
+    pub tier_up_counters: bool,
     /// The WebAssembly features to accept.
     pub features: WasmFeatures,
 }
@@ -32,6 +35,7 @@ impl Default for Config {
             flavour: Flavour::host(),
             optimize: true,
             fuel: false,
+            tier_up_counters: false,
             features: supported_features(),
         }
     }

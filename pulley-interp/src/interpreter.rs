@@ -72,6 +72,11 @@ pub enum Exit {
     /// [`finish_first_call`](Interpreter::finish_first_call), or
     /// [`abort`](Interpreter::abort).
     FirstCall(FuncIndex),
+    /// Code installed into a lazy program counted a function as hot
+    /// (`hot_count`): the embedder may compile it again and
+    /// [upgrade](Program::upgrade) it, now or on another thread, and then
+    /// [`finish_tier_up`](Interpreter::finish_tier_up) goes on.
+    TierUp(FuncIndex),
 }
 
 /// A position in a backtrace: a function and a code offset inside it (the
@@ -82,6 +87,9 @@ pub struct FramePosition {
     pub func: FuncIndex,
     /// Offset in the function's code.
     pub code_offset: usize,
+    /// Whether that code is the function's upgraded code
+    /// ([`Program::upgrade`]) rather than its first.
+    pub upgraded: bool,
 }
 
 /// Misuse of the interpreter by the embedder.
@@ -353,6 +361,33 @@ impl Interpreter {
         Ok(self.run(entry.code, regs))
     }
 
+    /// Continues after [`Exit::TierUp`], after the op that stopped: from
+    /// now on this interpreter's calls of the function enter its upgraded
+    /// code, if [`Program::upgrade`] gave it some; if not, the function
+    /// counts on and asks again later.
+    pub fn finish_tier_up(&mut self) -> Result<Exit, CallError> {
+        let not_suspended = CallError::NotSuspended {
+            expected: "a tier-up",
+        };
+        let top = self.activations.last().ok_or(not_suspended.clone())?;
+        let Some(StopReason::Hot(func)) = top.waiting else {
+            return Err(not_suspended);
+        };
+        if top.program.is_upgraded(FuncIndex(func))
+            && let Some(entry) = top.program.ready_entry(FuncIndex(func))
+            && let Some(table) = self.lazy_entries.get(&Arc::as_ptr(&top.program).addr())
+        {
+            table.entries[func as usize].set(entry);
+        }
+        let (pc, regs) = (top.stop_pc, top.window.regs());
+        // `hot_count` is an op of fixed size.
+        let len = pulley_isa::Opcode::HotCount
+            .fixed_size()
+            .expect("hot_count has no lists");
+        self.wake_top();
+        Ok(self.run(pc.wrapping_add(len), regs))
+    }
+
     /// Continues after [`Exit::OutOfFuel`], retrying the fuel check.
     pub fn resume(&mut self) -> Result<Exit, CallError> {
         let top = self.activations.last().ok_or(CallError::NotSuspended {
@@ -509,6 +544,7 @@ impl Interpreter {
             StopReason::ExternalCall(handle) => Exit::ExternalCall { handle },
             StopReason::OutOfFuel => Exit::OutOfFuel,
             StopReason::FirstCall(func) => Exit::FirstCall(FuncIndex(func)),
+            StopReason::Hot(func) => Exit::TierUp(FuncIndex(func)),
         };
         let stop_call = self.state.stop_call.take();
         let window = self
@@ -562,9 +598,13 @@ impl Interpreter {
     ) -> Vec<FramePosition> {
         let locator = activation.program.locator();
         let position = |at: usize| {
-            locator
-                .locate(core::ptr::without_provenance(at))
-                .map(|(func, code_offset)| FramePosition { func, code_offset })
+            locator.locate(core::ptr::without_provenance(at)).map(
+                |(func, code_offset, upgraded)| FramePosition {
+                    func,
+                    code_offset,
+                    upgraded,
+                },
+            )
         };
         let mut positions: Vec<FramePosition> = position(pc.addr()).into_iter().collect();
         positions.extend(

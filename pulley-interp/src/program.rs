@@ -11,7 +11,9 @@ use core::sync::atomic::{AtomicPtr, Ordering};
 use pulley_isa::{FuncIndex, OwnedOp};
 
 use crate::shape::{Claims, EnvironmentShape, FunctionInfo};
-use crate::verify::{VerifyError, verify_function, verify_function_table, verify_program};
+use crate::verify::{
+    LazyOnlyOps, VerifyError, verify_function, verify_function_table, verify_program,
+};
 
 /// Bytecode that passed the verifier, with its function table.
 ///
@@ -57,6 +59,21 @@ use crate::verify::{VerifyError, verify_function, verify_function_table, verify_
 /// alone (the same checks as above, against the same function table) and
 /// publishes it, once, for every thread. Installed code is never replaced or
 /// freed while the program lives, so frames that run it stay valid.
+///
+/// # Tiering up
+///
+/// Code installed into a lazy program may count toward replacing itself
+/// (`hot_count`, which the verifier accepts only there): each interpreter
+/// counts calls and loop iterations of each function down from the
+/// program's [threshold](Program::set_tier_up_threshold), and stops with
+/// [`Exit::TierUp`](crate::Exit::TierUp) when a count runs out. The
+/// embedder compiles the function again and hands the code to
+/// [`Program::upgrade`], which verifies and publishes it beside the first;
+/// calls made after that (in an interpreter, once its count ran out again,
+/// or at once for an interpreter that had not called the function) enter the
+/// upgraded code. The first code stays, for the frames that run it, until
+/// the program is dropped: what tiering up costs in memory is at most the
+/// first code of every function.
 #[derive(Debug)]
 pub struct Program {
     /// The code of the functions: all of it, except for a program whose
@@ -72,6 +89,11 @@ pub struct Program {
     entries: Box<[FunctionEntry]>,
     /// A lazy program's readied functions, null until then.
     readied: Box<[AtomicPtr<ReadyCode>]>,
+    /// A lazy program's upgraded functions ([`Program::upgrade`]), null
+    /// until then.
+    upgraded: Box<[AtomicPtr<ReadyCode>]>,
+    /// Where each interpreter's count toward upgrading a function starts.
+    tier_up_threshold: u32,
     shape: EnvironmentShape,
     claims: Claims,
     /// Function indices sorted by code offset, for `function_at`.
@@ -137,7 +159,18 @@ pub(crate) struct FunctionEntry {
     pub(crate) frame_slots: u32,
     pub(crate) params: u32,
     pub(crate) results: u32,
+    /// `hot_count`s left before the function asks to be upgraded (only
+    /// code installed into a lazy program counts).
+    pub(crate) hotness: u32,
 }
+
+/// Where a function's count toward tiering up starts again after it ran out
+/// and the upgraded code was not ready (or was refused): it asks again after
+/// this many more calls and loop iterations.
+pub(crate) const HOT_RECHECK: u32 = 1 << 16;
+
+/// The default [`Program::set_tier_up_threshold`]: never.
+const NEVER: u32 = u32::MAX;
 
 // SAFETY: an entry points into a program's code, which is immutable and
 // shared; whoever holds an entry also holds that program (see `Program`).
@@ -189,6 +222,8 @@ impl Program {
             functions: functions.into_boxed_slice(),
             pending: Box::default(),
             readied: Box::default(),
+            upgraded: Box::default(),
+            tier_up_threshold: NEVER,
             shape,
             claims,
             by_offset: verified.by_offset.into_boxed_slice(),
@@ -205,12 +240,18 @@ impl Program {
         claims: Claims,
     ) -> Program {
         let (pending, entries, readied) = pending_entries(&functions);
+        let upgraded = functions
+            .iter()
+            .map(|_| AtomicPtr::new(core::ptr::null_mut()))
+            .collect();
         Program {
             code,
             functions: functions.into_boxed_slice(),
             pending,
             entries,
             readied,
+            upgraded,
+            tier_up_threshold: NEVER,
             type_ids_used: count(shape.types.len()),
             shape,
             claims,
@@ -278,7 +319,7 @@ impl Program {
         if !slot.load(Ordering::Acquire).is_null() {
             return Ok(());
         }
-        self.verify(func, &code, frame_slots)?;
+        self.verify(func, &code, frame_slots, LazyOnlyOps::Allowed)?;
         let installed = code.into_boxed_slice();
         publish(
             slot,
@@ -305,7 +346,7 @@ impl Program {
         }
         let info = self.functions[func.index()];
         let code = &self.code[info.code_start as usize..info.code_end as usize];
-        self.verify(func, code, info.frame_slots)?;
+        self.verify(func, code, info.frame_slots, LazyOnlyOps::Refused)?;
         publish(
             slot,
             ReadyCode {
@@ -313,6 +354,48 @@ impl Program {
                 start: code.as_ptr(),
                 len: code.len(),
                 frame_slots: info.frame_slots,
+            },
+        );
+        Ok(())
+    }
+
+    /// Sets where each interpreter's count toward upgrading a function
+    /// starts (`hot_count`s: calls and loop iterations of code that counts);
+    /// the default, `u32::MAX`, never asks in practice.
+    pub fn set_tier_up_threshold(&mut self, threshold: u32) {
+        self.tier_up_threshold = threshold.max(1);
+    }
+
+    /// Verifies `code`, function `func`'s code again (of a function already
+    /// readied), with a frame of `frame_slots`, and makes it the function's
+    /// code for calls from now on ([`Exit::TierUp`](crate::Exit::TierUp)).
+    /// It may not count toward another upgrade. If the function was upgraded
+    /// already, that code stays and `code` is dropped.
+    pub fn upgrade(
+        &self,
+        func: FuncIndex,
+        code: Vec<u8>,
+        frame_slots: u32,
+    ) -> Result<(), VerifyError> {
+        let slot = self
+            .upgraded
+            .get(func.index())
+            .ok_or(VerifyError::NotPending { func: func.0 })?;
+        if self.ready(func).is_none() {
+            return Err(VerifyError::NotPending { func: func.0 });
+        }
+        if !slot.load(Ordering::Acquire).is_null() {
+            return Ok(());
+        }
+        self.verify(func, &code, frame_slots, LazyOnlyOps::Refused)?;
+        let installed = code.into_boxed_slice();
+        publish(
+            slot,
+            ReadyCode {
+                start: installed.as_ptr(),
+                len: installed.len(),
+                installed,
+                frame_slots,
             },
         );
         Ok(())
@@ -327,7 +410,13 @@ impl Program {
     }
 
     /// Verifies `code` as function `func`'s, alone.
-    fn verify(&self, func: FuncIndex, code: &[u8], frame_slots: u32) -> Result<(), VerifyError> {
+    fn verify(
+        &self,
+        func: FuncIndex,
+        code: &[u8],
+        frame_slots: u32,
+        lazy_only: LazyOnlyOps,
+    ) -> Result<(), VerifyError> {
         verify_function(
             code,
             func.0,
@@ -335,6 +424,7 @@ impl Program {
             &self.functions,
             &self.shape,
             self.claims,
+            lazy_only,
         )
     }
 
@@ -359,10 +449,17 @@ impl Program {
 
     /// A lazy program's readied function `func`.
     fn ready(&self, func: FuncIndex) -> Option<&ReadyCode> {
-        let pointer = self.readied.get(func.index())?.load(Ordering::Acquire);
-        // SAFETY: a non-null pointer was published by `publish` from a live
-        // box, which stays until the program is dropped.
-        unsafe { pointer.as_ref() }
+        published(self.readied.get(func.index())?)
+    }
+
+    /// A lazy program's upgraded function `func`.
+    fn upgraded(&self, func: FuncIndex) -> Option<&ReadyCode> {
+        published(self.upgraded.get(func.index())?)
+    }
+
+    /// Whether function `func` was upgraded ([`Program::upgrade`]).
+    pub fn is_upgraded(&self, func: FuncIndex) -> bool {
+        self.upgraded(func).is_some()
     }
 
     /// Where calls of the program's functions go when the program is new.
@@ -370,15 +467,21 @@ impl Program {
         &self.entries
     }
 
-    /// The entry of a lazy program's function `func` once it is readied.
+    /// The entry of a lazy program's function `func` once it is readied:
+    /// its upgraded code if it has some.
     pub(crate) fn ready_entry(&self, func: FuncIndex) -> Option<FunctionEntry> {
-        let ready = self.ready(func)?;
+        let (ready, hotness) = match self.upgraded(func) {
+            // Frames still running the first code count no more.
+            Some(upgraded) => (upgraded, NEVER),
+            None => (self.ready(func)?, self.tier_up_threshold),
+        };
         let info = &self.functions[func.index()];
         Some(FunctionEntry {
             code: ready.start,
             frame_slots: ready.frame_slots,
             params: info.params,
             results: info.results,
+            hotness,
         })
     }
 
@@ -413,13 +516,20 @@ impl Program {
     /// made once per backtrace (for a program made by [`Program::lazy`] it
     /// sorts the installed functions).
     pub(crate) fn locator(&self) -> Locator<'_> {
-        let mut installed: Vec<(usize, usize, u32)> = (0u32..)
-            .zip(self.readied.iter())
-            .filter_map(|(func, _)| {
-                let ready = self.ready(FuncIndex(func))?;
-                (!ready.installed.is_empty()).then_some((ready.start.addr(), ready.len, func))
-            })
-            .collect();
+        let mut installed: Vec<(usize, usize, u32, bool)> = Vec::new();
+        for func in (0u32..).take(self.readied.len()) {
+            let versions = [
+                (self.ready(FuncIndex(func)), false),
+                (self.upgraded(FuncIndex(func)), true),
+            ];
+            for (ready, upgraded) in versions {
+                if let Some(ready) = ready
+                    && !ready.installed.is_empty()
+                {
+                    installed.push((ready.start.addr(), ready.len, func, upgraded));
+                }
+            }
+        }
         installed.sort_unstable();
         Locator {
             program: self,
@@ -440,7 +550,7 @@ impl Program {
 
 impl Drop for Program {
     fn drop(&mut self) {
-        for slot in &mut self.readied {
+        for slot in self.readied.iter_mut().chain(self.upgraded.iter_mut()) {
             let pointer = *slot.get_mut();
             if !pointer.is_null() {
                 // SAFETY: published by `publish` from `Box::into_raw`, and
@@ -454,6 +564,14 @@ impl Drop for Program {
 /// `n`, which counts entities of a program, as a `u32`.
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The code published in `slot`, if any.
+fn published(slot: &AtomicPtr<ReadyCode>) -> Option<&ReadyCode> {
+    let pointer = slot.load(Ordering::Acquire);
+    // SAFETY: a non-null pointer was published by `publish` from a live box,
+    // which stays until the program is dropped.
+    unsafe { pointer.as_ref() }
 }
 
 /// Makes `ready` a function's code in `slot`, unless another thread did
@@ -509,6 +627,7 @@ fn pending_entries(
             frame_slots: info.params,
             params: info.params,
             results: info.results,
+            hotness: NEVER,
         })
         .collect();
     let readied = functions
@@ -527,6 +646,7 @@ fn entries(code: &[u8], functions: &[FunctionInfo]) -> Box<[FunctionEntry]> {
             frame_slots: info.frame_slots,
             params: info.params,
             results: info.results,
+            hotness: NEVER,
         })
         .collect()
 }
@@ -534,13 +654,15 @@ fn entries(code: &[u8], functions: &[FunctionInfo]) -> Box<[FunctionEntry]> {
 /// Finds the function a code pointer is in ([`Program::locator`]).
 pub(crate) struct Locator<'p> {
     program: &'p Program,
-    /// Installed functions: (start address, length, function), by address.
-    installed: Vec<(usize, usize, u32)>,
+    /// Installed code: (start address, length, function, whether upgraded
+    /// code), by address.
+    installed: Vec<(usize, usize, u32, bool)>,
 }
 
 impl Locator<'_> {
-    /// The function `pc` is in, and its offset in that function's code.
-    pub(crate) fn locate(&self, pc: *const u8) -> Option<(FuncIndex, usize)> {
+    /// The function `pc` is in, its offset in that function's code, and
+    /// whether that code is the upgraded one.
+    pub(crate) fn locate(&self, pc: *const u8) -> Option<(FuncIndex, usize, bool)> {
         let program = self.program;
         let offset_in = |bytes: &[u8]| {
             let offset = pc.addr().wrapping_sub(bytes.as_ptr().addr());
@@ -549,17 +671,17 @@ impl Locator<'_> {
         if let Some(offset) = offset_in(&program.code) {
             let func = program.function_at(offset)?;
             let start = program.functions[func.index()].code_start as usize;
-            return Some((func, offset - start));
+            return Some((func, offset - start, false));
         }
         if let Some(offset) = offset_in(&program.pending) {
             let func = offset / PENDING_ENTRY_LEN;
-            return Some((FuncIndex(count(func)), offset % PENDING_ENTRY_LEN));
+            return Some((FuncIndex(count(func)), offset % PENDING_ENTRY_LEN, false));
         }
         let position = self
             .installed
-            .partition_point(|&(start, _, _)| start <= pc.addr());
-        let (start, len, func) = *self.installed.get(position.checked_sub(1)?)?;
+            .partition_point(|&(start, ..)| start <= pc.addr());
+        let (start, len, func, upgraded) = *self.installed.get(position.checked_sub(1)?)?;
         let offset = pc.addr() - start;
-        (offset < len).then_some((FuncIndex(func), offset))
+        (offset < len).then_some((FuncIndex(func), offset, upgraded))
     }
 }

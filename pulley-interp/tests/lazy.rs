@@ -360,3 +360,149 @@ fn code_ranges_are_checked_up_front() {
         Err(VerifyError::NotPending { func: 0 })
     ));
 }
+
+// --- Tiering up -------------------------------------------------------------
+
+/// Function `func`'s code counting toward tiering up at its entry, as the
+/// baseline tier installs it. (Branch targets are relative: the code moves
+/// unchanged.)
+fn counting(func: usize) -> (Vec<u8>, u32) {
+    let (code, frame_slots) = compiled(func);
+    let mut counting = Vec::new();
+    OwnedOp::HotCount {
+        func: FuncIndex(func as u32),
+    }
+    .encode(&mut counting)
+    .unwrap();
+    counting.extend(code);
+    (counting, frame_slots)
+}
+
+/// A lazy program counting to `threshold`, with func 0 installed as
+/// compiled and func 1 as counting code.
+fn counting_program(threshold: u32) -> Arc<Program> {
+    let mut program = Program::lazy(&[0, 0], shape(), Claims::default()).unwrap();
+    program.set_tier_up_threshold(threshold);
+    let (code, frame_slots) = compiled(0);
+    program.install(FuncIndex(0), code, frame_slots).unwrap();
+    let (code, frame_slots) = counting(1);
+    program.install(FuncIndex(1), code, frame_slots).unwrap();
+    Arc::new(program)
+}
+
+#[test]
+fn hot_code_stops_to_tier_up_and_later_calls_enter_the_upgrade() {
+    let program = counting_program(3);
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    // Two calls count; the third's count runs out at its entry.
+    for _ in 0..2 {
+        assert_eq!(
+            run(&mut interp, &program, &mut env, 1, &[4]),
+            (Exit::Returned, vec![8])
+        );
+    }
+    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[4]);
+    assert_eq!(exit, Exit::TierUp(FuncIndex(1)));
+    let (code, frame_slots) = compiled(1);
+    program.upgrade(FuncIndex(1), code, frame_slots).unwrap();
+    assert!(program.is_upgraded(FuncIndex(1)));
+    // The stopped call goes on in its first code, after the count.
+    assert_eq!(interp.finish_tier_up(), Ok(Exit::Returned));
+    assert_eq!(interp.results(), [8]);
+    // Later calls, direct or from func 0, and in another interpreter,
+    // enter the upgraded code, which counts no more.
+    for _ in 0..5 {
+        assert_eq!(
+            run(&mut interp, &program, &mut env, 1, &[4]),
+            (Exit::Returned, vec![8])
+        );
+        assert_eq!(
+            run(&mut interp, &program, &mut env, 0, &[4]),
+            (Exit::Returned, vec![9])
+        );
+    }
+    let mut other = Interpreter::default();
+    assert_eq!(
+        run(&mut other, &program, &mut env, 1, &[2]),
+        (Exit::Returned, vec![4])
+    );
+    // A trap in the upgraded code says so in its backtrace.
+    let (exit, _) = run(&mut interp, &program, &mut env, 0, &[0]);
+    assert_eq!(exit, Exit::Trap(TrapCode::IntegerDivisionByZero));
+    let frames: Vec<(u32, bool)> = interp
+        .trap_backtrace()
+        .iter()
+        .map(|p| (p.func.0, p.upgraded))
+        .collect();
+    assert_eq!(frames, [(1, true), (0, false)]);
+}
+
+#[test]
+fn a_tier_up_without_an_upgrade_goes_on_counting() {
+    let program = counting_program(2);
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    assert_eq!(
+        run(&mut interp, &program, &mut env, 1, &[4]),
+        (Exit::Returned, vec![8])
+    );
+    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[4]);
+    assert_eq!(exit, Exit::TierUp(FuncIndex(1)));
+    // The embedder declines (its compiler failed, or works elsewhere).
+    assert_eq!(interp.finish_tier_up(), Ok(Exit::Returned));
+    assert_eq!(interp.results(), [8]);
+    // The count starts again, much higher: no stop for a while.
+    for _ in 0..1000 {
+        assert_eq!(
+            run(&mut interp, &program, &mut env, 1, &[4]),
+            (Exit::Returned, vec![8])
+        );
+    }
+    assert!(!program.is_upgraded(FuncIndex(1)));
+    // Finishing a tier-up that is not waiting is misuse.
+    assert!(matches!(
+        interp.finish_tier_up(),
+        Err(CallError::NotSuspended { .. })
+    ));
+}
+
+#[test]
+fn counting_ops_are_refused_outside_code_installed_lazily() {
+    // In a program's own code (an artifact's).
+    let functions = functions();
+    let (plain, mut infos) = assemble(&[&functions[1]]);
+    let (code, _) = counting(1);
+    infos[0].code_end += (code.len() - plain.len()) as u32;
+    assert!(matches!(
+        Program::new(code.clone(), infos.clone(), shape(), Claims::default()),
+        Err(VerifyError::LazyOnlyOp { func: 0, at: 0, .. })
+    ));
+    // In code verified at its first call.
+    let program = Program::with_code(
+        code.into(),
+        infos,
+        shape(),
+        Claims::default(),
+        Verification::AtFirstCall,
+    )
+    .unwrap();
+    assert!(matches!(
+        program.verify_pending(FuncIndex(0)),
+        Err(VerifyError::LazyOnlyOp { .. })
+    ));
+    // In upgraded code: it would count toward another upgrade.
+    let program = counting_program(10);
+    let (code, frame_slots) = counting(1);
+    assert!(matches!(
+        program.upgrade(FuncIndex(1), code, frame_slots),
+        Err(VerifyError::LazyOnlyOp { .. })
+    ));
+    // And only functions that have their first code are upgraded.
+    let program = lazy_program();
+    let (code, frame_slots) = compiled(1);
+    assert!(matches!(
+        program.upgrade(FuncIndex(1), code, frame_slots),
+        Err(VerifyError::NotPending { func: 1 })
+    ));
+}

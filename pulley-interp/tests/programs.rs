@@ -368,7 +368,8 @@ fn host_calls_exit_and_resume_with_results() {
         interp.backtrace(),
         vec![FramePosition {
             func: FuncIndex(0),
-            code_offset: 3
+            code_offset: 3,
+            upgraded: false,
         }]
     );
     // Wrong number of results is an error, and leaves the call suspended.

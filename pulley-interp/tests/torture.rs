@@ -2,11 +2,13 @@
 //! without leaving the interpreter among them, plus calls, on a thread with a
 //! 256 KiB native stack. If any handler stopped tail-calling (in the `tail`
 //! and `become` dispatch modes), the native stack would grow with every op
-//! executed and this test would overflow it.
+//! executed and this test would overflow it. The program is a lazy one
+//! whose code is installed, so that `hot_count` (allowed only there) runs
+//! too.
 
 mod common;
 
-use common::{FunctionBuilder, TestEnv, number_types, program};
+use common::{FunctionBuilder, TestEnv, installed_program, number_types};
 use pulley_interp::{
     DISPATCH, EnvironmentRef, EnvironmentShape, Exit, FuncRefTarget, GlobalShape, Interpreter,
     SlotKind, TableView,
@@ -195,7 +197,9 @@ fn torture() {
         func: FuncIndex(1),
         args: vec![r(0)],
     });
-    let p = program(
+    // Installed as a compiler installs code, so that the ops only such code
+    // may hold run too.
+    let p = installed_program(
         &[&main, &leaf, &tail],
         EnvironmentShape {
             types: number_types(&[(1, 1)]),

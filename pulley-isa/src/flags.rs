@@ -23,6 +23,9 @@ impl OpFlags {
     pub const BRANCHES: OpFlags = OpFlags(1 << 5);
     /// Placed by the interpreter only; refused in a program's code.
     pub const RUNTIME_ONLY: OpFlags = OpFlags(1 << 6);
+    /// Allowed only in code installed into a lazy program; refused in a
+    /// program's own code.
+    pub const LAZY_ONLY: OpFlags = OpFlags(1 << 7);
 
     /// Both sets of flags.
     pub const fn union(self, other: OpFlags) -> OpFlags {
@@ -69,6 +72,12 @@ impl OpFlags {
         self.contains(OpFlags::RUNTIME_ONLY)
     }
 
+    /// Whether the op is allowed only in code installed into a lazy
+    /// program.
+    pub const fn is_lazy_only(self) -> bool {
+        self.contains(OpFlags::LAZY_ONLY)
+    }
+
     /// Whether execution can stop at this op with the op still current (a
     /// trap, or a call whose frame a backtrace shows), so that the compiler
     /// records the op's wasm offset.
@@ -99,6 +108,9 @@ macro_rules! __op_flag {
     };
     (runtime_only) => {
         $crate::OpFlags::RUNTIME_ONLY
+    };
+    (lazy_only) => {
+        $crate::OpFlags::LAZY_ONLY
     };
 }
 

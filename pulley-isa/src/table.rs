@@ -28,6 +28,9 @@
 //! * `runtime_only`: the interpreter places the op itself (the entry of a
 //!   function compiled lazily); the compiler never emits it, and the
 //!   verifier refuses it in a program's code.
+//! * `lazy_only`: allowed only in code installed into a lazy program one
+//!   function at a time (the baseline tier's counters); the verifier refuses
+//!   it in a program's own code, such as an artifact's.
 //!
 //! Whether an op branches is not written: it has a `Target` or `JumpTable`
 //! operand ([`OpFlags::BRANCHES`](crate::OpFlags::BRANCHES)).
@@ -579,6 +582,13 @@ macro_rules! for_each_op {
                 GlobalGet = global_get { dst: Dst, global: GlobalIndex };
                 /// Sets the embedder's global cell `global` to all 64 bits of `src`.
                 GlobalSet = global_set { global: GlobalIndex, src: Src };
+                /// Counts one unit toward compiling function `func` again
+                /// with the optimizing tier (the baseline tier places it at
+                /// the function's entry and at each loop header); when
+                /// the function's count, which each interpreter keeps, runs
+                /// out, stops for the embedder, and execution then goes on
+                /// after it.
+                HotCount = hot_count { func: FuncIndex } [lazy_only];
             }
             extended {
                 /// `dst = src` for slots beyond 255.

@@ -19,7 +19,13 @@ pub struct Config {
     native: bool,
     compilation: CompilationMode,
     first_tier: FirstTier,
+    tier_up_threshold: Option<u32>,
 }
+
+/// The default [`Config::tier_up_threshold`]: calls plus loop iterations of
+/// a function's baseline code, in one store, before it is compiled again
+/// with the optimizing tier.
+pub const DEFAULT_TIER_UP_THRESHOLD: u32 = 10_000;
 
 /// When a module's functions are compiled to bytecode
 /// ([`Config::compilation_mode`]). The names are wasmi's.
@@ -51,8 +57,11 @@ pub enum FirstTier {
     /// One pass from wasm operators to bytecode, without Cranelift: compiles
     /// many times faster, and runs slower. Functions it cannot translate
     /// (those with SIMD, or needing more than 256 slots) go through the
-    /// optimizing compiler. Nothing moves hot functions to the optimizing
-    /// tier yet, so this is not the default.
+    /// optimizing compiler. A function whose baseline code runs hot is
+    /// compiled again with the optimizing tier ([`Config::tier_up_threshold`]);
+    /// its calls from then on run the optimized code, but a call already
+    /// running stays in the baseline code (there is no on-stack replacement
+    /// yet), so this is not the default.
     Baseline,
 }
 
@@ -71,6 +80,7 @@ impl Default for Config {
             native: false,
             compilation: CompilationMode::default(),
             first_tier: FirstTier::default(),
+            tier_up_threshold: Some(DEFAULT_TIER_UP_THRESHOLD),
         }
     }
 }
@@ -182,6 +192,22 @@ impl Config {
     /// The compiler that lazily compiled functions go through.
     pub fn get_first_tier(&self) -> FirstTier {
         self.first_tier
+    }
+
+    /// With the baseline tier first: how many calls plus loop iterations of
+    /// a function's baseline code, counted in each store, make it hot, so
+    /// that it is compiled again with the optimizing tier, once per
+    /// [`Module`](crate::Module), for the calls that follow (default:
+    /// [`DEFAULT_TIER_UP_THRESHOLD`]); `None`: never, and baseline code
+    /// does not count.
+    pub fn tier_up_threshold(&mut self, threshold: Option<u32>) -> &mut Self {
+        self.tier_up_threshold = threshold;
+        self
+    }
+
+    /// See [`Config::tier_up_threshold`].
+    pub fn get_tier_up_threshold(&self) -> Option<u32> {
+        self.tier_up_threshold
     }
 
     /// Whether modules are compiled to host machine code.

@@ -19,10 +19,13 @@ use crate::{Error, FirstTier, Result};
 /// A lazy module's compiler and what it compiled.
 pub(crate) struct LazyFunctions {
     compiler: LazyModule,
-    /// The tier each function is compiled with.
+    /// The tier each function is compiled with first.
     tier: Tier,
     /// Each defined function's compilation, once done.
     compiled: Box<[OnceLock<Compiled>]>,
+    /// Each defined function's compilation by the optimizing tier after it
+    /// counted as hot (a tier-up), once done.
+    upgraded: Box<[OnceLock<Compiled>]>,
 }
 
 /// A function's compilation, or why it failed.
@@ -49,6 +52,9 @@ pub struct CompilationStats {
     /// Functions the optimizing tier compiled (with the baseline tier first:
     /// those it could not translate).
     pub optimizing: TierStats,
+    /// Functions the optimizing tier compiled again once their baseline
+    /// code counted them as hot.
+    pub tiered_up: TierStats,
 }
 
 /// The functions one tier compiled.
@@ -101,6 +107,7 @@ impl LazyFunctions {
             compiler,
             tier,
             compiled: (0..count).map(|_| OnceLock::new()).collect(),
+            upgraded: (0..count).map(|_| OnceLock::new()).collect(),
         }
     }
 
@@ -131,11 +138,46 @@ impl LazyFunctions {
         }
     }
 
+    /// Compiles defined function `defined` with the optimizing tier and
+    /// upgrades `program` to that code, once, after its first code counted
+    /// it as hot. If that fails, the function keeps its first code: the
+    /// failure is kept, so the function is not compiled again.
+    pub(crate) fn tier_up(&self, program: &Program, defined: u32) {
+        let Some(cell) = self.upgraded.get(defined as usize) else {
+            return;
+        };
+        cell.get_or_init(|| {
+            let start = Instant::now();
+            let function = self
+                .compiler
+                .compile_function(defined, Tier::Optimizing)
+                .map_err(Failure::Compile)?;
+            program
+                .upgrade(FuncIndex(defined), function.code, function.frame_slots)
+                .map_err(Failure::Verify)?;
+            Ok(CompiledFunction {
+                address_map: function.address_map.into_boxed_slice(),
+                tier: function.tier,
+                time: start.elapsed(),
+            })
+        });
+    }
+
     /// The wasm offset of `code_offset` in defined function `defined`'s
-    /// code, if it was compiled: that of the last op at or before it that
-    /// can trap or call.
-    pub(crate) fn wasm_offset(&self, defined: u32, code_offset: usize) -> Option<u32> {
-        let Some(Ok(compiled)) = self.compiled.get(defined as usize)?.get() else {
+    /// code (its upgraded code if `upgraded`), if it was compiled: that of
+    /// the last op at or before it that can trap or call.
+    pub(crate) fn wasm_offset(
+        &self,
+        defined: u32,
+        code_offset: usize,
+        upgraded: bool,
+    ) -> Option<u32> {
+        let cells = if upgraded {
+            &self.upgraded
+        } else {
+            &self.compiled
+        };
+        let Some(Ok(compiled)) = cells.get(defined as usize)?.get() else {
             return None;
         };
         let map = &compiled.address_map;
@@ -162,6 +204,11 @@ impl LazyFunctions {
                     Tier::Optimizing => &mut stats.optimizing,
                 };
                 tier.add(imported + defined, compiled.time);
+            }
+        }
+        for (defined, cell) in (0u32..).zip(&self.upgraded) {
+            if let Some(Ok(compiled)) = cell.get() {
+                stats.tiered_up.add(imported + defined, compiled.time);
             }
         }
         stats

@@ -71,7 +71,7 @@ pub mod wasi;
 #[cfg(feature = "cli")]
 pub mod wast;
 
-pub use engine::{CompilationMode, Config, Engine, FirstTier};
+pub use engine::{CompilationMode, Config, DEFAULT_TIER_UP_THRESHOLD, Engine, FirstTier};
 #[cfg(feature = "native")]
 pub use error::NativeError;
 pub use error::{

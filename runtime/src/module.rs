@@ -122,10 +122,16 @@ impl Module {
         if config.get_native() {
             return Module::from_binary_native(engine, wasm);
         }
+        // Baseline code counts toward tiering up if there is a threshold.
+        let tier_up_threshold = match config.get_first_tier() {
+            crate::FirstTier::Baseline => config.get_tier_up_threshold(),
+            crate::FirstTier::Optimizing => None,
+        };
         let compile_config = pulley_emit::Config {
             flavour: config.get_target(),
             optimize: config.get_optimize(),
             fuel: config.get_consume_fuel(),
+            tier_up_counters: tier_up_threshold.is_some(),
             ..pulley_emit::Config::default()
         };
         let features = CodeFeatures {
@@ -152,13 +158,16 @@ impl Module {
         let compiler = pulley_emit::LazyModule::new(wasm.to_vec(), &compile_config, bodies)?;
         let info = compiler.info().clone();
         let shape = environment_shape(&info);
-        let program = Program::lazy(
+        let mut program = Program::lazy(
             &info.functions[info.imported_functions as usize..],
             shape,
             Claims {
                 charges_fuel: features.fuel,
             },
         )?;
+        if let Some(threshold) = tier_up_threshold {
+            program.set_tier_up_threshold(threshold);
+        }
         let compiled = CompiledModule {
             info,
             code: Vec::new(),
@@ -404,11 +413,17 @@ impl Module {
     }
 
     /// The wasm offset of `code_offset` in defined function `defined`'s
-    /// code: that of the last op at or before it that can trap or call.
-    pub(crate) fn wasm_offset(&self, defined: u32, code_offset: usize) -> Option<u32> {
+    /// code (its upgraded code if `upgraded`): that of the last op at or
+    /// before it that can trap or call.
+    pub(crate) fn wasm_offset(
+        &self,
+        defined: u32,
+        code_offset: usize,
+        upgraded: bool,
+    ) -> Option<u32> {
         #[cfg(feature = "compiler")]
         if let Some(lazy) = &self.inner.lazy {
-            return lazy.wasm_offset(defined, code_offset);
+            return lazy.wasm_offset(defined, code_offset, upgraded);
         }
         let compiled = &self.inner.compiled;
         let function = compiled.functions.get(defined as usize)?;

@@ -1,12 +1,14 @@
 //! Lazy compilation (`CompilationMode`): every path into a function that is
 //! not compiled yet compiles it once, from one store or from several
-//! threads; invalid bodies in `Lazy` mode fail at their call; lazy modules
-//! serialize, trap and backtrace exactly like eager ones.
+//! threads, with either first tier; invalid bodies in `Lazy` mode fail at
+//! their call; lazy modules serialize, trap and backtrace exactly like eager
+//! ones. Baseline code that runs hot tiers up once per module, and traps in
+//! upgraded code backtrace like the rest.
 
 use std::sync::Arc;
 
 use pulley::{
-    Caller, CompilationMode, Config, Engine, Error, Instance, Linker, Module, Store, Val,
+    Caller, CompilationMode, Config, Engine, Error, FirstTier, Instance, Linker, Module, Store, Val,
 };
 
 const PATHS: &str = r#"(module
@@ -44,6 +46,24 @@ fn engine(mode: CompilationMode) -> Engine {
     let mut config = Config::new();
     config.compilation_mode(mode);
     Engine::new(&config)
+}
+
+/// The baseline tier first, tiering up after `threshold` counts.
+fn baseline(threshold: Option<u32>) -> Engine {
+    let mut config = Config::new();
+    config
+        .first_tier(FirstTier::Baseline)
+        .tier_up_threshold(threshold);
+    Engine::new(&config)
+}
+
+/// Lazy engines: each first tier, and the baseline one tiering up at once.
+fn lazy_engines() -> [Engine; 3] {
+    [
+        engine(CompilationMode::LazyTranslation),
+        baseline(None),
+        baseline(Some(1)),
+    ]
 }
 
 /// Instantiates `module` with a `reenter` import that calls its export
@@ -85,7 +105,13 @@ fn the_default_compiles_each_function_at_its_first_call() {
 
 #[test]
 fn every_path_reaches_uncompiled_functions() {
-    let module = Module::new(&engine(CompilationMode::LazyTranslation), PATHS).unwrap();
+    for engine in lazy_engines() {
+        every_path_reaches_uncompiled_functions_with(&engine);
+    }
+}
+
+fn every_path_reaches_uncompiled_functions_with(engine: &Engine) {
+    let module = Module::new(engine, PATHS).unwrap();
     let mut store = Store::new(module.engine(), ());
     let compiled = |expected: usize| assert_eq!(module.compiled_functions(), expected);
     // The start function, and its direct call.
@@ -238,27 +264,97 @@ fn lazy_modules_serialize_like_eager_ones() {
 
 #[test]
 fn traps_in_lazy_code_have_the_eager_backtrace() {
-    let message = |mode| {
-        let module = Module::new(&engine(mode), PATHS).unwrap();
+    // The trap of the `calls`th call of `divide`.
+    let message = |engine: &Engine, calls: usize| {
+        let module = Module::new(engine, PATHS).unwrap();
         let mut store = Store::new(module.engine(), ());
         let instance = instantiate(&mut store, &module);
         let divide = instance.get_func(&store, "divide").unwrap();
         let mut results = [Val::I32(0)];
-        let error = divide
-            .call(&mut store, &[Val::I32(0)], &mut results)
-            .unwrap_err();
-        let Error::Trap(trap) = error else {
-            panic!("a trap: {error}")
+        let mut error = None;
+        for _ in 0..calls {
+            error = divide.call(&mut store, &[Val::I32(0)], &mut results).err();
+        }
+        let Some(Error::Trap(trap)) = error else {
+            panic!("a trap: {error:?}")
         };
         let offsets: Vec<Option<u32>> = trap.backtrace().iter().map(|f| f.wasm_offset).collect();
         assert_eq!(offsets.len(), 2);
         assert!(offsets.iter().all(Option::is_some), "{trap}");
         trap.to_string()
     };
-    let eager = message(CompilationMode::Eager);
+    let eager = message(&engine(CompilationMode::Eager), 1);
     assert!(eager.contains("integer divide by zero"), "{eager}");
-    assert_eq!(message(CompilationMode::LazyTranslation), eager);
-    assert_eq!(message(CompilationMode::Lazy), eager);
+    assert_eq!(message(&engine(CompilationMode::LazyTranslation), 1), eager);
+    assert_eq!(message(&engine(CompilationMode::Lazy), 1), eager);
+    // In baseline code, then (both functions counted as hot at once) in
+    // their upgraded code.
+    assert_eq!(message(&baseline(None), 1), eager);
+    assert_eq!(message(&baseline(Some(1)), 1), eager);
+    assert_eq!(message(&baseline(Some(1)), 2), eager);
+}
+
+#[test]
+fn hot_baseline_code_tiers_up_once_per_module() {
+    let module = Arc::new(Module::new(&baseline(Some(20)), PATHS).unwrap());
+    let threads: Vec<_> = (0..4)
+        .map(|thread| {
+            let module = Arc::clone(&module);
+            std::thread::spawn(move || {
+                let mut store = Store::new(module.engine(), ());
+                let instance = instantiate(&mut store, &module);
+                for round in 0..50 {
+                    let x = thread * 100 + round;
+                    assert_eq!(call(&mut store, instance, "direct", &[x]), 3 * x);
+                    assert_eq!(call(&mut store, instance, "indirect", &[x, 0]), x - 5);
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    let stats = module.compilation_stats().unwrap();
+    // `direct`, `$callee`, `indirect` and `$via_table`, each counted in each
+    // store 50 times: every one hot, each compiled again once.
+    assert_eq!(stats.tiered_up.functions, 4, "{stats:?}");
+    // Their first code, and the start function's.
+    assert_eq!(stats.baseline.functions, 6, "{stats:?}");
+    assert_eq!(stats.optimizing.functions, 0, "{stats:?}");
+}
+
+#[test]
+fn a_hot_loop_tiers_its_function_up_for_the_calls_that_follow() {
+    let module = Module::new(
+        &baseline(Some(100)),
+        r#"(module (func (export "sum") (param $n i32) (result i32) (local $s i32)
+             (loop $next
+               (local.set $s (i32.add (local.get $s) (local.get $n)))
+               (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+             (local.get $s)))"#,
+    )
+    .unwrap();
+    let mut store = Store::new(module.engine(), ());
+    let instance = Linker::new(module.engine())
+        .instantiate(&mut store, &module)
+        .unwrap();
+    // One call whose loop counts past the threshold: it finishes in its
+    // first code (there is no on-stack replacement), the next call runs the
+    // upgraded code.
+    assert_eq!(call(&mut store, instance, "sum", &[1000]), 500_500);
+    assert_eq!(module.compilation_stats().unwrap().tiered_up.functions, 1);
+    assert_eq!(call(&mut store, instance, "sum", &[10]), 55);
+    // Without a threshold, nothing counts.
+    let module = Module::new(&baseline(None), r#"(module (func (export "f") (loop)))"#).unwrap();
+    let mut store = Store::new(module.engine(), ());
+    let instance = Linker::new(module.engine())
+        .instantiate(&mut store, &module)
+        .unwrap();
+    let f = instance.get_func(&store, "f").unwrap();
+    for _ in 0..100 {
+        f.call(&mut store, &[], &mut []).unwrap();
+    }
+    assert_eq!(module.compilation_stats().unwrap().tiered_up.functions, 0);
 }
 
 #[test]

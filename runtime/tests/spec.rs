@@ -7,9 +7,10 @@
 //! (`LazyTranslation`), the snapshot `Eager`, the fuel run `Lazy` (where a
 //! module the script expects to be invalid must fail when all of its
 //! functions compile). The crate's suite runs twice more with the baseline
-//! tier first ([`FirstTier::Baseline`]): as is, and charging fuel in the
-//! `Lazy` mode (so the verifier's fuel proof checks the baseline's charges,
-//! and the baseline validates bodies itself). With the `native`
+//! tier first ([`FirstTier::Baseline`]): with every function tiering up at
+//! its first call (which goes on in baseline code, so both tiers run), and
+//! charging fuel in the `Lazy` mode (so the verifier's fuel proof checks the
+//! baseline's charges, and the baseline validates bodies itself). With the `native`
 //! feature, the 2.0 suite again as host machine code
 //! (without its SIMD scripts: native code refuses SIMD modules, which
 //! tests/native.rs checks).
@@ -116,7 +117,9 @@ fn spec_testsuite_2_0_from_the_crate_charging_fuel() {
 #[test]
 fn spec_testsuite_2_0_from_the_crate_baseline_tier() {
     let mut config = Config::new();
-    config.first_tier(FirstTier::Baseline);
+    config
+        .first_tier(FirstTier::Baseline)
+        .tier_up_threshold(Some(1));
     let (files, passed) = check(&config, crate_scripts());
     assert!(files >= 80, "only {files} scripts");
     eprintln!("{files} scripts, {passed} directives passed");

@@ -1,7 +1,9 @@
 //! The engines under test: Pulley's interpreter, and the same IR as host
 //! machine code (the runtime's `native` mode).
 
-use pulley::{CompilationMode, Extern, Instance, Linker, Module, Store, TrapKind, Val, ValType};
+use pulley::{
+    CompilationMode, Extern, FirstTier, Instance, Linker, Module, Store, TrapKind, Val, ValType,
+};
 
 use crate::oracle::{Engine, Export, Outcome, Session, TrapClass, Value, ValueType};
 
@@ -14,6 +16,9 @@ pub struct Pulley {
     pub native: bool,
     /// When functions are compiled (native code: always eagerly).
     pub compilation: CompilationMode,
+    /// The baseline tier first, tiering up after this many counts
+    /// (`Config::tier_up_threshold`), instead of the optimizing tier.
+    pub baseline: Option<u32>,
 }
 
 struct PulleySession {
@@ -23,6 +28,9 @@ struct PulleySession {
 
 impl Engine for Pulley {
     fn name(&self) -> &'static str {
+        if self.baseline.is_some() {
+            return "pulley (baseline, tiering up)";
+        }
         match (self.native, self.optimize, self.compilation) {
             (true, ..) => "pulley (native)",
             (false, true, CompilationMode::Eager) => "pulley (eager)",
@@ -40,6 +48,11 @@ impl Engine for Pulley {
             .optimize(self.optimize)
             .native(self.native)
             .compilation_mode(self.compilation);
+        if let Some(threshold) = self.baseline {
+            config
+                .first_tier(FirstTier::Baseline)
+                .tier_up_threshold(Some(threshold));
+        }
         let engine = pulley::Engine::new(&config);
         let module = Module::from_binary(&engine, wasm).map_err(|e| format!("compile: {e}"))?;
         let mut store = Store::new(&engine, ());

@@ -68,7 +68,7 @@ pub(crate) fn compile(
         .function_type(func)
         .ok_or(Refusal("a function without a type"))?;
     let results = widths(&ty.results);
-    let mut compiler = Baseline::new(env, results.clone());
+    let mut compiler = Baseline::new(env, func, results.clone());
     for &param in &ty.params {
         compiler.declare_local(param == ValType::V128)?;
     }
@@ -87,6 +87,7 @@ pub(crate) fn compile(
         }
     }
     compiler.control[0].base_slot = compiler.locals_end;
+    compiler.count_hot()?;
     let mut reader = body.get_operators_reader()?;
     compiler.code_start = body.range().start as usize;
     compiler.code = body.as_bytes();
@@ -186,6 +187,8 @@ struct Frame {
 /// The state of one function's translation.
 pub(crate) struct Baseline<'e, 'c> {
     env: &'e ModuleEnvironment<'e>,
+    /// The function's index among all functions.
+    func: u32,
     /// The bytecode so far.
     out: Vec<u8>,
     /// (offset in `out`, wasm offset) of each op that can trap or call.
@@ -215,9 +218,10 @@ pub(crate) struct Baseline<'e, 'c> {
 }
 
 impl<'e> Baseline<'e, '_> {
-    fn new(env: &'e ModuleEnvironment<'e>, results: Vec<bool>) -> Self {
+    fn new(env: &'e ModuleEnvironment<'e>, func: u32, results: Vec<bool>) -> Self {
         let mut compiler = Baseline {
             env,
+            func,
             out: Vec::new(),
             address_map: Vec::new(),
             offset: 0,
@@ -614,6 +618,18 @@ impl<'e> Baseline<'e, '_> {
         let (label, arity, base_slot) = self.branch_target(depth)?;
         self.move_branch_values(arity, base_slot)?;
         self.jump(label)
+    }
+
+    /// Counts toward tiering the function up (at its entry and at each loop
+    /// header), if asked to.
+    fn count_hot(&mut self) -> Result<()> {
+        if self.env.config.tier_up_counters {
+            let defined = self.func - self.env.info.imported_functions;
+            self.emit(OwnedOp::HotCount {
+                func: pulley_isa::FuncIndex(defined),
+            })?;
+        }
+        Ok(())
     }
 
     /// Charges the fuel of the operators since the last charge, if fuel is

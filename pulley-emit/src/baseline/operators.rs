@@ -101,7 +101,7 @@ impl Baseline<'_, '_> {
                 let label = self.new_label();
                 self.open(FrameKind::Loop, blockty, label)?;
                 self.bind(label);
-                Ok(())
+                self.count_hot()
             }
             O::If { blockty } => {
                 self.charge_fuel()?;

@@ -49,6 +49,32 @@ impl Machine<'_> {
         Callee(unsafe { *self.state.functions.add(func.index()) })
     }
 
+    /// Counts one unit toward tiering function `func` up; false when its
+    /// count ran out (it then starts again from
+    /// [`HOT_RECHECK`](crate::program::HOT_RECHECK), so that a function whose
+    /// optimized code is not ready yet asks again later).
+    #[inline(always)]
+    pub(crate) fn count_hot(&mut self, func: FuncIndex) -> bool {
+        debug_assert!(func.index() < self.state.functions_len);
+        // SAFETY: the operand comes from verified code, whose function
+        // indices the verifier checked against the program's table. The
+        // verifier accepts `hot_count` only in code installed into a lazy
+        // program, whose activations use this interpreter's own copy of the
+        // table (`Interpreter::entries_for`: cells no other thread reads or
+        // writes), so this write races with nothing.
+        unsafe {
+            let entry = self.state.functions.add(func.index()).cast_mut();
+            let left = (*entry).hotness;
+            if left > 1 {
+                (*entry).hotness = left - 1;
+                true
+            } else {
+                (*entry).hotness = crate::program::HOT_RECHECK;
+                false
+            }
+        }
+    }
+
     /// Function `index` of the program, if there is one (for indices that
     /// come from data, such as a function reference).
     #[inline(always)]

@@ -30,6 +30,8 @@ pub(crate) enum StopReason {
     OutOfFuel,
     /// `first_call`: a function of a lazy program runs for the first time.
     FirstCall(u32),
+    /// `hot_count`: a function's count toward tiering up ran out.
+    Hot(u32),
 }
 
 /// Proof that a handler recorded why execution stops (in `State::stop`).

@@ -227,6 +227,17 @@ pub(crate) fn consume_fuel(m: &mut Machine<'_>, amount: u32) -> Step {
     }
 }
 
+/// Counts toward tiering function `func` up: stops for the embedder when
+/// its count runs out (`Interpreter::finish_tier_up` goes on after the op).
+#[inline(always)]
+pub(crate) fn hot_count(m: &mut Machine<'_>, func: FuncIndex) -> Step {
+    if m.count_hot(func) {
+        Ok(())
+    } else {
+        Err(m.stop(StopReason::Hot(func.0)))
+    }
+}
+
 /// The entry of a function that has no verified code yet: stops for the
 /// embedder to compile or verify it (`Interpreter::finish_first_call` goes
 /// on in this frame).

@@ -131,6 +131,19 @@ pub enum VerifyError {
         /// The op's mnemonic.
         mnemonic: &'static str,
     },
+    /// An op allowed only in code installed into a lazy program one
+    /// function at a time, in other code (an artifact's, or upgraded code).
+    #[error(
+        "function {func}: op `{mnemonic}` at offset {at} is allowed only in code installed into a lazy program"
+    )]
+    LazyOnlyOp {
+        /// The function.
+        func: u32,
+        /// The op's offset.
+        at: usize,
+        /// The op's mnemonic.
+        mnemonic: &'static str,
+    },
     /// An op that only the interpreter places, in a program's code.
     #[error("function {func}: op `{mnemonic}` at offset {at} is placed by the interpreter only")]
     RuntimeOnlyOp {
@@ -276,6 +289,17 @@ pub(crate) fn verify_program(
     })
 }
 
+/// Whether code may hold the ops flagged `lazy_only` ([`OpFlags::is_lazy_only`]):
+/// only code installed into a lazy program, whose activations count in
+/// tables of their interpreter's own.
+///
+/// [`OpFlags::is_lazy_only`]: pulley_isa::OpFlags::is_lazy_only
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum LazyOnlyOps {
+    Allowed,
+    Refused,
+}
+
 /// Checks that every function's code range is non-empty, inside `code`, and
 /// apart from the others; returns the functions sorted by code offset.
 pub(crate) fn verify_code_ranges(
@@ -361,6 +385,7 @@ pub(crate) fn verify_function(
     functions: &[FunctionInfo],
     shape: &EnvironmentShape,
     claims: Claims,
+    lazy_only: LazyOnlyOps,
 ) -> Result<(), VerifyError> {
     let listed = functions
         .get(func as usize)
@@ -380,7 +405,9 @@ pub(crate) fn verify_function(
         return Err(VerifyError::EmptyFunction { func });
     }
     check_function_info(func, &info, shape)?;
-    FunctionChecker::new(code, functions, shape).verify(func, info, claims)
+    let mut checker = FunctionChecker::new(code, functions, shape);
+    checker.lazy_only = lazy_only;
+    checker.verify(func, info, claims)
 }
 
 /// Checks that the shape's own type indices name types.
@@ -450,6 +477,8 @@ struct FunctionChecker<'a> {
     kinds: kinds::KindChecker,
     /// See [`Verified::type_ids_used`].
     type_ids_used: u32,
+    /// Whether the code may hold `lazy_only` ops.
+    lazy_only: LazyOnlyOps,
 }
 
 impl<'a> FunctionChecker<'a> {
@@ -477,6 +506,7 @@ impl<'a> FunctionChecker<'a> {
             references: References::new(shape),
             kinds: kinds::KindChecker::default(),
             type_ids_used: 0,
+            lazy_only: LazyOnlyOps::Refused,
         }
     }
 
@@ -525,6 +555,13 @@ impl<'a> FunctionChecker<'a> {
             let flags = op.flags();
             if flags.is_runtime_only() {
                 return Err(VerifyError::RuntimeOnlyOp {
+                    func,
+                    at,
+                    mnemonic: op.mnemonic(),
+                });
+            }
+            if flags.is_lazy_only() && self.lazy_only == LazyOnlyOps::Refused {
+                return Err(VerifyError::LazyOnlyOp {
                     func,
                     at,
                     mnemonic: op.mnemonic(),

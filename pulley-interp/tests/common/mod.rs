@@ -145,6 +145,35 @@ pub fn try_program(
     mut shape: EnvironmentShape,
     claims: Claims,
 ) -> Result<Program, pulley_interp::VerifyError> {
+    let (code, infos) = assemble_typed(functions, &mut shape);
+    Program::new(code, infos, shape, claims)
+}
+
+/// A lazy program with every function's code installed, as a runtime's
+/// compiler installs it: the ops that only such code may hold
+/// (`hot_count`) are allowed.
+pub fn installed_program(
+    functions: &[&FunctionBuilder],
+    mut shape: EnvironmentShape,
+) -> Arc<Program> {
+    let (code, infos) = assemble_typed(functions, &mut shape);
+    let types: Vec<u32> = infos.iter().map(|info| info.ty).collect();
+    let program = Program::lazy(&types, shape, Claims::default()).expect("a valid table");
+    for (func, info) in (0u32..).zip(&infos) {
+        let function = code[info.code_start as usize..info.code_end as usize].to_vec();
+        program
+            .install(FuncIndex(func), function, info.frame_slots)
+            .expect("test function verifies");
+    }
+    Arc::new(program)
+}
+
+/// Assembles `functions`, giving those without a type one of `shape`'s
+/// (added if missing).
+fn assemble_typed(
+    functions: &[&FunctionBuilder],
+    shape: &mut EnvironmentShape,
+) -> (Vec<u8>, Vec<FunctionInfo>) {
     let (code, mut infos) = assemble(functions);
     for info in infos.iter_mut().filter(|info| info.ty == u32::MAX) {
         let wanted = Signature::numbers(info.params as usize, info.results as usize);
@@ -156,7 +185,7 @@ pub fn try_program(
             }
         };
     }
-    Program::new(code, infos, shape, claims)
+    (code, infos)
 }
 
 /// `count` mutable number globals.

@@ -64,13 +64,35 @@ enum Command {
         /// Pulley flavour).
         #[arg(long)]
         target: Option<Target>,
-        /// When functions are compiled (see `run --compilation`).
-        #[arg(long, value_enum, default_value_t = Compilation::LazyTranslation)]
-        compilation: Compilation,
-        /// The compiler of lazily compiled functions (see `run --first-tier`).
-        #[arg(long, value_enum, default_value_t = Tier::Optimizing)]
-        first_tier: Tier,
+        #[command(flatten)]
+        compiling: Compiling,
     },
+}
+
+/// How functions are compiled (`run` and `wast`).
+#[derive(clap::Args, Copy, Clone)]
+struct Compiling {
+    /// When functions are compiled to bytecode. Native code is always
+    /// compiled eagerly.
+    #[arg(long, value_enum, default_value_t = Compilation::LazyTranslation)]
+    compilation: Compilation,
+    /// The compiler that functions compiled at their first call go through
+    /// (in the lazy compilation modes).
+    #[arg(long, value_enum, default_value_t = Tier::Optimizing)]
+    first_tier: Tier,
+    /// With `--first-tier baseline`: calls plus loop iterations after which
+    /// a function is compiled again with the optimizing tier (0: never).
+    #[arg(long, value_name = "COUNT", default_value_t = pulley::DEFAULT_TIER_UP_THRESHOLD)]
+    tier_up_threshold: u32,
+}
+
+impl Compiling {
+    /// Eager compilation, as `compile` and `disas` need.
+    const EAGER: Compiling = Compiling {
+        compilation: Compilation::Eager,
+        first_tier: Tier::Optimizing,
+        tier_up_threshold: 0,
+    };
 }
 
 /// The compiler of lazily compiled functions: `pulley::FirstTier`.
@@ -126,14 +148,8 @@ struct RunArgs {
     /// or `native` (host machine code, with the `native` feature).
     #[arg(long)]
     target: Option<Target>,
-    /// When functions are compiled to bytecode. Native code is always
-    /// compiled eagerly.
-    #[arg(long, value_enum, default_value_t = Compilation::LazyTranslation)]
-    compilation: Compilation,
-    /// The compiler that functions compiled at their first call go through
-    /// (in the lazy compilation modes).
-    #[arg(long, value_enum, default_value_t = Tier::Optimizing)]
-    first_tier: Tier,
+    #[command(flatten)]
+    compiling: Compiling,
     /// Grant access to a host directory, as HOST or HOST::GUEST (the path
     /// the program sees; default: the host path).
     #[arg(long = "dir", value_name = "HOST[::GUEST]")]
@@ -203,9 +219,8 @@ fn main() -> ExitCode {
         Command::Wast {
             files,
             target,
-            compilation,
-            first_tier,
-        } => wast(&files, target, compilation, first_tier),
+            compiling,
+        } => wast(&files, target, compiling),
     };
     match result {
         Ok(code) => code,
@@ -289,25 +304,18 @@ impl std::str::FromStr for Target {
 /// The engine of `compile` and `disas`, which show or save all the code.
 fn engine(target: Option<Flavour>, fuel: bool) -> Engine {
     Engine::new(
-        &config(
-            target.map(Target::Pulley),
-            fuel,
-            Compilation::Eager,
-            Tier::Optimizing,
-        )
-        .expect("a Pulley target"),
+        &config(target.map(Target::Pulley), fuel, Compiling::EAGER).expect("a Pulley target"),
     )
 }
 
-fn config(
-    target: Option<Target>,
-    fuel: bool,
-    compilation: Compilation,
-    first_tier: Tier,
-) -> Result<Config> {
+fn config(target: Option<Target>, fuel: bool, compiling: Compiling) -> Result<Config> {
     let mut config = Config::new();
-    config.compilation_mode(compilation.into());
-    config.first_tier(first_tier.into());
+    config
+        .compilation_mode(compiling.compilation.into())
+        .first_tier(compiling.first_tier.into())
+        .tier_up_threshold(
+            (compiling.tier_up_threshold > 0).then_some(compiling.tier_up_threshold),
+        );
     match target {
         None => {}
         Some(Target::Pulley(flavour)) => {
@@ -372,12 +380,7 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
 const ENTRY_POINTS: [&str; 2] = ["_start", ""];
 
 fn run(args: RunArgs) -> Result<ExitCode> {
-    let engine = Engine::new(&config(
-        args.target,
-        args.fuel.is_some(),
-        args.compilation,
-        args.first_tier,
-    )?);
+    let engine = Engine::new(&config(args.target, args.fuel.is_some(), args.compiling)?);
     let module = load(&engine, args.file())?;
     let wasi = wasi_context(&args)?;
     let mut store = Store::new(&engine, Host { wasi });
@@ -449,8 +452,9 @@ fn print_compile_stats(module: &Module) {
         return;
     };
     for (tier, stats) in [
-        ("baseline", &stats.baseline),
-        ("optimizing", &stats.optimizing),
+        ("the baseline tier", &stats.baseline),
+        ("the optimizing tier", &stats.optimizing),
+        ("the optimizing tier, tiering up", &stats.tiered_up),
     ] {
         let slowest = match stats.slowest {
             Some((func, time)) => format!(
@@ -464,7 +468,7 @@ fn print_compile_stats(module: &Module) {
             None => String::new(),
         };
         eprintln!(
-            "compiled by the {tier} tier: {} functions in {:.3} ms{slowest}",
+            "compiled by {tier}: {} functions in {:.3} ms{slowest}",
             stats.functions,
             stats.time.as_secs_f64() * 1e3
         );
@@ -648,13 +652,8 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
     Ok(ExitCode::SUCCESS)
 }
 
-fn wast(
-    files: &[PathBuf],
-    target: Option<Target>,
-    compilation: Compilation,
-    first_tier: Tier,
-) -> Result<ExitCode> {
-    let config = config(target, false, compilation, first_tier)?;
+fn wast(files: &[PathBuf], target: Option<Target>, compiling: Compiling) -> Result<ExitCode> {
+    let config = config(target, false, compiling)?;
     let (mut passed, mut failed) = (0, 0);
     for file in files {
         let text = String::from_utf8(read_input(file)?)

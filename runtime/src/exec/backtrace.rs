@@ -20,7 +20,8 @@ pub(super) fn frames<T>(
         .iter()
         .map(|position| {
             let func_index = info.imported_functions + position.func.0;
-            let wasm_offset = module.wasm_offset(position.func.0, position.code_offset);
+            let wasm_offset =
+                module.wasm_offset(position.func.0, position.code_offset, position.upgraded);
             FrameInfo {
                 module_name: info.name.clone(),
                 func_index,

@@ -101,6 +101,11 @@ fn run_wasm<T>(
                 };
                 continue;
             }
+            Exit::TierUp(func) => {
+                tier_up(store, instance, func);
+                exit = store.inner.interpreter.finish_tier_up()?;
+                continue;
+            }
             exit => serve(store, instance, exit),
         };
         exit = match results {
@@ -148,7 +153,7 @@ fn serve<T>(store: &mut Store<T>, instance: u32, exit: Exit) -> Result<Vec<u64>>
             builtins::perform(store, instance, builtin.0, &args)
         }
         Exit::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
-        Exit::Returned | Exit::Trap(_) | Exit::FirstCall(_) => {
+        Exit::Returned | Exit::Trap(_) | Exit::FirstCall(_) | Exit::TierUp(_) => {
             Err(pulley_interp::CallError::NotSuspended {
                 expected: "an exit to serve",
             }
@@ -167,6 +172,22 @@ fn ready<T>(store: &Store<T>, instance: u32, func: FuncIndex) -> Result<()> {
         return lazy.ensure_compiled(&module.program, func.0);
     }
     Ok(module.program.verify_pending(func)?)
+}
+
+/// Compiles defined function `func` of `instance`'s module with the
+/// optimizing tier, once it counted as hot, unless that was done; code that
+/// counts is only ever the baseline tier's, of a lazy module. A function the
+/// optimizing tier refuses keeps its baseline code.
+fn tier_up<T>(store: &Store<T>, instance: u32, func: FuncIndex) {
+    #[cfg(feature = "compiler")]
+    {
+        let module = &store.inner.instances[instance].module.inner;
+        if let Some(lazy) = &module.lazy {
+            lazy.tier_up(&module.program, func.0);
+        }
+    }
+    #[cfg(not(feature = "compiler"))]
+    let _ = (store, instance, func);
 }
 
 /// Calls import `import` of `instance` (interpreted or native) with `args`.
