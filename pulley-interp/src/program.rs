@@ -316,10 +316,23 @@ impl Program {
             return Err(VerifyError::NotPending { func: func.0 });
         }
         let slot = self.pending_slot(func)?;
+        self.verify_and_publish(slot, func, code, frame_slots, LazyOnlyOps::Allowed)
+    }
+
+    /// Verifies `code` as function `func`'s and publishes it in `slot`,
+    /// unless code is there already.
+    fn verify_and_publish(
+        &self,
+        slot: &AtomicPtr<ReadyCode>,
+        func: FuncIndex,
+        code: Vec<u8>,
+        frame_slots: u32,
+        lazy_only: LazyOnlyOps,
+    ) -> Result<(), VerifyError> {
         if !slot.load(Ordering::Acquire).is_null() {
             return Ok(());
         }
-        self.verify(func, &code, frame_slots, LazyOnlyOps::Allowed)?;
+        self.verify(func, &code, frame_slots, lazy_only)?;
         let installed = code.into_boxed_slice();
         publish(
             slot,
@@ -384,21 +397,7 @@ impl Program {
         if self.ready(func).is_none() {
             return Err(VerifyError::NotPending { func: func.0 });
         }
-        if !slot.load(Ordering::Acquire).is_null() {
-            return Ok(());
-        }
-        self.verify(func, &code, frame_slots, LazyOnlyOps::Refused)?;
-        let installed = code.into_boxed_slice();
-        publish(
-            slot,
-            ReadyCode {
-                start: installed.as_ptr(),
-                len: installed.len(),
-                installed,
-                frame_slots,
-            },
-        );
-        Ok(())
+        self.verify_and_publish(slot, func, code, frame_slots, LazyOnlyOps::Refused)
     }
 
     /// Function `func`'s slot among the readied ones, if the program is lazy

@@ -20,6 +20,7 @@ pub struct Config {
     compilation: CompilationMode,
     first_tier: FirstTier,
     tier_up_threshold: Option<u32>,
+    tier_up_in_background: bool,
 }
 
 /// The default [`Config::tier_up_threshold`]: calls plus loop iterations of
@@ -81,6 +82,7 @@ impl Default for Config {
             compilation: CompilationMode::default(),
             first_tier: FirstTier::default(),
             tier_up_threshold: Some(DEFAULT_TIER_UP_THRESHOLD),
+            tier_up_in_background: true,
         }
     }
 }
@@ -208,6 +210,21 @@ impl Config {
     /// See [`Config::tier_up_threshold`].
     pub fn get_tier_up_threshold(&self) -> Option<u32> {
         self.tier_up_threshold
+    }
+
+    /// Whether a hot function is compiled again on a thread of its own while
+    /// its baseline code runs on (the default), or on the thread that found
+    /// it hot, which waits. Turn it off where creating threads is forbidden
+    /// or costly; if a thread cannot be created, the compilation happens on
+    /// the calling thread anyway.
+    pub fn tier_up_in_background(&mut self, background: bool) -> &mut Self {
+        self.tier_up_in_background = background;
+        self
+    }
+
+    /// See [`Config::tier_up_in_background`].
+    pub fn get_tier_up_in_background(&self) -> bool {
+        self.tier_up_in_background
     }
 
     /// Whether modules are compiled to host machine code.

@@ -6,7 +6,9 @@
 //! [`CompilationMode`]: crate::CompilationMode
 
 use alloc::boxed::Box;
+use alloc::vec::Vec;
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use pulley_emit::{CompileError, LazyModule, Tier};
@@ -26,6 +28,8 @@ pub(crate) struct LazyFunctions {
     /// Each defined function's compilation by the optimizing tier after it
     /// counted as hot (a tier-up), once done.
     upgraded: Box<[OnceLock<Compiled>]>,
+    /// Whether each defined function's tier-up was asked for already.
+    tier_up_requested: Box<[AtomicBool]>,
 }
 
 /// A function's compilation, or why it failed.
@@ -108,6 +112,7 @@ impl LazyFunctions {
             tier,
             compiled: (0..count).map(|_| OnceLock::new()).collect(),
             upgraded: (0..count).map(|_| OnceLock::new()).collect(),
+            tier_up_requested: (0..count).map(|_| AtomicBool::new(false)).collect(),
         }
     }
 
@@ -118,24 +123,22 @@ impl LazyFunctions {
             .get(defined as usize)
             .ok_or(crate::UsageError::NoSuchFunction)?;
         let compiled = cell.get_or_init(|| {
-            let start = Instant::now();
-            let function = self
-                .compiler
-                .compile_function(defined, self.tier)
-                .map_err(Failure::Compile)?;
-            program
-                .install(FuncIndex(defined), function.code, function.frame_slots)
-                .map_err(Failure::Verify)?;
-            Ok(CompiledFunction {
-                address_map: function.address_map.into_boxed_slice(),
-                tier: function.tier,
-                time: start.elapsed(),
+            self.compile(defined, self.tier, |code, frame_slots| {
+                program.install(FuncIndex(defined), code, frame_slots)
             })
         });
         match compiled {
             Ok(_) => Ok(()),
             Err(failure) => Err(failure.clone().into()),
         }
+    }
+
+    /// Whether this is the first request to tier defined function `defined`
+    /// up (the caller then does it, or has it done).
+    pub(crate) fn request_tier_up(&self, defined: u32) -> bool {
+        self.tier_up_requested
+            .get(defined as usize)
+            .is_some_and(|requested| !requested.swap(true, Ordering::AcqRel))
     }
 
     /// Compiles defined function `defined` with the optimizing tier and
@@ -147,20 +150,31 @@ impl LazyFunctions {
             return;
         };
         cell.get_or_init(|| {
-            let start = Instant::now();
-            let function = self
-                .compiler
-                .compile_function(defined, Tier::Optimizing)
-                .map_err(Failure::Compile)?;
-            program
-                .upgrade(FuncIndex(defined), function.code, function.frame_slots)
-                .map_err(Failure::Verify)?;
-            Ok(CompiledFunction {
-                address_map: function.address_map.into_boxed_slice(),
-                tier: function.tier,
-                time: start.elapsed(),
+            self.compile(defined, Tier::Optimizing, |code, frame_slots| {
+                program.upgrade(FuncIndex(defined), code, frame_slots)
             })
         });
+    }
+
+    /// Compiles defined function `defined` with `tier` and hands its code
+    /// and frame size to `install`, timing both.
+    fn compile(
+        &self,
+        defined: u32,
+        tier: Tier,
+        install: impl FnOnce(Vec<u8>, u32) -> Result<(), VerifyError>,
+    ) -> Compiled {
+        let start = Instant::now();
+        let function = self
+            .compiler
+            .compile_function(defined, tier)
+            .map_err(Failure::Compile)?;
+        install(function.code, function.frame_slots).map_err(Failure::Verify)?;
+        Ok(CompiledFunction {
+            address_map: function.address_map.into_boxed_slice(),
+            tier: function.tier,
+            time: start.elapsed(),
+        })
     }
 
     /// The wasm offset of `code_offset` in defined function `defined`'s

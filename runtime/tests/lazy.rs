@@ -48,12 +48,14 @@ fn engine(mode: CompilationMode) -> Engine {
     Engine::new(&config)
 }
 
-/// The baseline tier first, tiering up after `threshold` counts.
+/// The baseline tier first, tiering up after `threshold` counts on the
+/// thread that counted (so that tests know when).
 fn baseline(threshold: Option<u32>) -> Engine {
     let mut config = Config::new();
     config
         .first_tier(FirstTier::Baseline)
-        .tier_up_threshold(threshold);
+        .tier_up_threshold(threshold)
+        .tier_up_in_background(false);
     Engine::new(&config)
 }
 
@@ -388,4 +390,33 @@ fn modules_are_shared_and_stores_move_between_threads() {
     shared::<Module>();
     shared::<Engine>();
     movable::<Store<()>>();
+}
+
+#[test]
+fn tiering_up_in_the_background_lets_baseline_code_run_on() {
+    let mut config = Config::new();
+    config
+        .first_tier(FirstTier::Baseline)
+        .tier_up_threshold(Some(10));
+    assert!(config.get_tier_up_in_background());
+    let module = Module::new(&Engine::new(&config), PATHS).unwrap();
+    let mut store = Store::new(module.engine(), ());
+    let instance = instantiate(&mut store, &module);
+    // Calls go on in baseline code until the compile thread is done, then
+    // enter the upgraded code; every one gives the same result.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut calls = 0;
+    while module.compilation_stats().unwrap().tiered_up.functions < 2 {
+        assert_eq!(call(&mut store, instance, "direct", &[calls]), 3 * calls);
+        calls += 1;
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no tier-up after {calls} calls"
+        );
+    }
+    for x in 0..100 {
+        assert_eq!(call(&mut store, instance, "direct", &[x]), 3 * x);
+    }
+    // `direct` and `$callee`, each compiled again once.
+    assert_eq!(module.compilation_stats().unwrap().tiered_up.functions, 2);
 }

@@ -119,7 +119,8 @@ fn spec_testsuite_2_0_from_the_crate_baseline_tier() {
     let mut config = Config::new();
     config
         .first_tier(FirstTier::Baseline)
-        .tier_up_threshold(Some(1));
+        .tier_up_threshold(Some(1))
+        .tier_up_in_background(false);
     let (files, passed) = check(&config, crate_scripts());
     assert!(files >= 80, "only {files} scripts");
     eprintln!("{files} scripts, {passed} directives passed");

@@ -49,9 +49,11 @@ impl Engine for Pulley {
             .native(self.native)
             .compilation_mode(self.compilation);
         if let Some(threshold) = self.baseline {
+            // On this thread: a case must replay the same way.
             config
                 .first_tier(FirstTier::Baseline)
-                .tier_up_threshold(Some(threshold));
+                .tier_up_threshold(Some(threshold))
+                .tier_up_in_background(false);
         }
         let engine = pulley::Engine::new(&config);
         let module = Module::from_binary(&engine, wasm).map_err(|e| format!("compile: {e}"))?;

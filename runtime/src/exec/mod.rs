@@ -175,16 +175,36 @@ fn ready<T>(store: &Store<T>, instance: u32, func: FuncIndex) -> Result<()> {
 }
 
 /// Compiles defined function `func` of `instance`'s module with the
-/// optimizing tier, once it counted as hot, unless that was done; code that
-/// counts is only ever the baseline tier's, of a lazy module. A function the
-/// optimizing tier refuses keeps its baseline code.
+/// optimizing tier, once it counted as hot, unless that was done or is
+/// under way: on a thread of its own if the engine says so (the baseline
+/// code runs on meanwhile, and enters the new code once it is there), else
+/// here. Code that counts is only ever the baseline tier's, of a lazy
+/// module. A function the optimizing tier refuses keeps its baseline code.
 fn tier_up<T>(store: &Store<T>, instance: u32, func: FuncIndex) {
     #[cfg(feature = "compiler")]
     {
-        let module = &store.inner.instances[instance].module.inner;
-        if let Some(lazy) = &module.lazy {
-            lazy.tier_up(&module.program, func.0);
+        let module = &store.inner.instances[instance].module;
+        let Some(lazy) = &module.inner.lazy else {
+            return;
+        };
+        if !lazy.request_tier_up(func.0) {
+            return;
         }
+        if module.inner.engine.config().get_tier_up_in_background() {
+            let background = module.clone();
+            let spawned = std::thread::Builder::new()
+                .name("pulley tier-up".into())
+                .spawn(move || {
+                    let inner = &background.inner;
+                    if let Some(lazy) = &inner.lazy {
+                        lazy.tier_up(&inner.program, func.0);
+                    }
+                });
+            if spawned.is_ok() {
+                return;
+            }
+        }
+        lazy.tier_up(&module.inner.program, func.0);
     }
     #[cfg(not(feature = "compiler"))]
     let _ = (store, instance, func);
