@@ -7,7 +7,7 @@
 use std::time::Instant;
 
 use pulley::wasi::{self, WasiCtx, WasiCtxBuilder};
-use pulley::{Caller, CompilationMode, Config, Engine, Linker, Module, Store, TrapKind};
+use pulley::{Caller, CompilationMode, Config, Engine, FirstTier, Linker, Module, Store, TrapKind};
 
 use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_points};
 
@@ -16,6 +16,8 @@ use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_p
 pub enum Target {
     /// Bytecode for the interpreter, compiled when the mode says.
     Bytecode(CompilationMode),
+    /// Bytecode compiled lazily by the baseline tier first, tiering up.
+    Baseline,
     /// Host machine code (the runtime's `native` feature), always compiled
     /// when the module is made.
     Native,
@@ -32,6 +34,7 @@ pub fn run(bytes: &[u8], invocation: &Invocation, target: Target) -> Result<Meas
     let mut config = Config::new();
     match target {
         Target::Bytecode(mode) => config.compilation_mode(mode),
+        Target::Baseline => config.first_tier(FirstTier::Baseline),
         Target::Native => config.native(true),
     };
     let engine = Engine::new(&config);

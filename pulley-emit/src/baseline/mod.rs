@@ -23,6 +23,7 @@
 //! `operators` translates each operator (`simd` the SIMD ones); this module
 //! holds the state they share.
 
+mod fusion;
 mod operators;
 mod simd;
 
@@ -215,6 +216,8 @@ pub(crate) struct Baseline<'e, 'c> {
     reachable: bool,
     /// Operators since fuel was last charged.
     pending_fuel: u32,
+    /// The op emitted last, until a label is bound after it (`fusion`).
+    last: Option<fusion::LastOp>,
 }
 
 impl<'e> Baseline<'e, '_> {
@@ -236,6 +239,7 @@ impl<'e> Baseline<'e, '_> {
             fixups: Vec::new(),
             reachable: true,
             pending_fuel: 0,
+            last: None,
         };
         let label = compiler.new_label();
         compiler.control.push(Frame {
@@ -287,9 +291,11 @@ impl<'e> Baseline<'e, '_> {
     fn emit(&mut self, op: OwnedOp) -> Result<usize> {
         let start = self.out.len();
         op.encode(&mut self.out)?;
-        if op.flags().records_position() {
+        let recorded = op.flags().records_position();
+        if recorded {
             self.address_map.push((start as u32, self.offset));
         }
+        self.last = Some(fusion::LastOp::new(start, op, recorded));
         Ok(start)
     }
 
@@ -313,6 +319,8 @@ impl<'e> Baseline<'e, '_> {
 
     fn bind(&mut self, label: Label) {
         self.labels[label.0] = Some(self.out.len());
+        // Code may jump here: the op before is no longer the only way in.
+        self.last = None;
     }
 
     fn jump(&mut self, label: Label) -> Result<()> {

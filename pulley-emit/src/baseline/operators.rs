@@ -12,7 +12,7 @@ use pulley_isa::{
 use pulley_module::{Builtin, ValType};
 use wasmparser::{BrTable, MemArg, Operator};
 
-use super::{Baseline, Entry, FrameKind, Operand, Refusal, Result};
+use super::{Baseline, Entry, FrameKind, Label, Operand, Refusal, Result};
 
 /// An op of three slots (`dst`, `a`, `b`).
 type Binary = fn(Slot, Slot, Slot) -> OwnedOp;
@@ -105,17 +105,11 @@ impl Baseline<'_, '_> {
             }
             O::If { blockty } => {
                 self.charge_fuel()?;
-                let cond = self.pop_slot()?;
+                let cond = self.pop()?;
                 let else_label = self.new_label();
                 let label = self.new_label();
                 self.open(FrameKind::If { else_label }, blockty, label)?;
-                self.emit_branch(
-                    OwnedOp::BrIfNot32 {
-                        cond,
-                        target: PcRel(0),
-                    },
-                    else_label,
-                )
+                self.branch_on(cond, false, else_label)
             }
             O::Else => self.else_(),
             O::End => self.end(),
@@ -718,6 +712,14 @@ impl Baseline<'_, '_> {
         if frame.kind == FrameKind::Dead {
             return Ok(());
         }
+        if frame.kind == FrameKind::Function && self.reachable && !frame.branched {
+            // Nothing jumps to the end: return the values where they are.
+            self.charge_fuel()?;
+            let values = self.pop_slots(frame.results.len())?;
+            self.emit(OwnedOp::Ret { values })?;
+            self.reachable = false;
+            return Ok(());
+        }
         if self.reachable {
             self.materialize_from(frame.base)?;
             if self.stack.len() != frame.base + frame.results.len() {
@@ -751,29 +753,37 @@ impl Baseline<'_, '_> {
     }
 
     fn br_if(&mut self, depth: u32) -> Result<()> {
-        let cond = self.pop_slot()?;
+        let cond = self.pop()?;
         let (label, arity, base) = self.branch_target(depth)?;
         if !self.branch_moves(arity, base) {
-            return self.emit_branch(
-                OwnedOp::BrIf32 {
-                    cond,
-                    target: PcRel(0),
-                },
-                label,
-            );
+            return self.branch_on(cond, true, label);
         }
         let skip = self.new_label();
-        self.emit_branch(
-            OwnedOp::BrIfNot32 {
-                cond,
-                target: PcRel(0),
-            },
-            skip,
-        )?;
+        self.branch_on(cond, false, skip)?;
         self.move_branch_values(arity, base)?;
         self.jump(label)?;
         self.bind(skip);
         Ok(())
+    }
+
+    /// Branches to `label` when the condition `cond` (just popped) is
+    /// nonzero, or, unless `when`, when it is zero: with the comparison
+    /// that computed it turned into the branch where it can be (`fusion`).
+    fn branch_on(&mut self, cond: Entry, when: bool, label: Label) -> Result<()> {
+        if cond.operand == Operand::Home
+            && !cond.wide
+            && let Some(branch) = self.fuse_compare(Slot(cond.home), !when)
+        {
+            return self.emit_branch(branch, label);
+        }
+        let cond = self.slot_of(cond)?;
+        let target = PcRel(0);
+        let branch = if when {
+            OwnedOp::BrIf32 { cond, target }
+        } else {
+            OwnedOp::BrIfNot32 { cond, target }
+        };
+        self.emit_branch(branch, label)
     }
 
     fn br_table(&mut self, table: &BrTable<'_>) -> Result<()> {
@@ -936,6 +946,14 @@ impl Baseline<'_, '_> {
     /// operands that still read the local.
     fn set_local(&mut self, local: u16, value: Entry) -> Result<()> {
         self.preserve_local(local)?;
+        // The op that just computed a scalar writes it to the local instead
+        // (its home is dead once popped).
+        if value.operand == Operand::Home
+            && !value.wide
+            && self.retarget_last(Slot(value.home), Slot(local))
+        {
+            return Ok(());
+        }
         self.copy_to(Slot(local), value)
     }
 

@@ -30,12 +30,11 @@
 ;; 0x002a: xadd32_imm r2, r2, 100
 ;; 0x0031: ret [r2]
 ;; function 1: 4 slots, 2 for parameters, 1 for results
-;; 0x0000: xslt64 r2, r1, r0
-;; 0x0004: br_if_not32 r2, 0x0012
-;; 0x000a: mov r2, r0
-;; 0x000d: jump 0x0015
-;; 0x0012: mov r2, r1
-;; 0x0015: ret [r2]
+;; 0x0000: br_if_xsle64 r0, r1, 0x000f
+;; 0x0007: mov r2, r0
+;; 0x000a: jump 0x0012
+;; 0x000f: mov r2, r1
+;; 0x0012: ret [r2]
 ;; function 2: 4 slots, 1 for parameters, 2 for results
 ;; 0x0000: mov r1, r0
 ;; 0x0003: br_if_not32 r0, 0x0011

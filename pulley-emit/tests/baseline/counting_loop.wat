@@ -13,11 +13,7 @@
 ;; function 0: 5 slots, 1 for parameters, 1 for results
 ;; 0x0000: xconst8 r1, 0
 ;; 0x0003: xconst8 r2, 0
-;; 0x0006: xadd32 r3, r2, r1
-;; 0x000a: mov r2, r3
-;; 0x000d: xadd32_imm r3, r1, 1
-;; 0x0014: mov r1, r3
-;; 0x0017: xult32 r3, r1, r0
-;; 0x001b: br_if32 r3, 0x0006
-;; 0x0021: mov r3, r2
-;; 0x0024: ret [r3]
+;; 0x0006: xadd32 r2, r2, r1
+;; 0x000a: xadd32_imm r1, r1, 1
+;; 0x0011: br_if_xult32 r1, r0, 0x0006
+;; 0x0018: ret [r2]
