@@ -3,7 +3,8 @@
 # time, and writes docs/conformance.md with the result of every file: every
 # script of the 2.0 suite (SIMD included), then the relaxed-SIMD scripts of
 # the 3.0 suite when it is present; then the whole 2.0 suite's totals in each
-# compilation mode.
+# compilation mode, and with the baseline tier first (tiering up after every
+# count, and never).
 # Usage: scripts/conformance.sh [SUITE_DIR [SUITE_3_0_DIR]]
 # (defaults: ../shared/wasm-testsuite-2.0 and ../shared/wasm-testsuite)
 set -euo pipefail
@@ -49,6 +50,11 @@ for mode in eager lazy-translation lazy; do
     summary=$("$pulley" wast --compilation "$mode" "$suite"/*.wast 2>&1 | tail -n 1 || true)
     modes+="| \`$mode\` | $summary |"$'\n'
 done
+for threshold in 1 0; do
+    summary=$("$pulley" wast --first-tier baseline --tier-up-threshold "$threshold" \
+        "$suite"/*.wast 2>&1 | tail -n 1 || true)
+    modes+="| \`lazy-translation\`, \`--first-tier baseline --tier-up-threshold $threshold\` | $summary |"$'\n'
+done
 
 {
     echo "# Spec conformance"
@@ -71,7 +77,9 @@ done
     echo "The rows are the default compilation mode's (\`lazy-translation\`). The"
     echo "2.0 suite in each mode (\`pulley wast --compilation MODE $suite/*.wast\`;"
     echo "in \`lazy\`, a body is validated when its function compiles, so a module"
-    echo "the script expects to be invalid must fail once all its functions compile):"
+    echo "the script expects to be invalid must fail once all its functions compile),"
+    echo "and with the baseline tier first: every function tiering up at its first"
+    echo "count (threshold 1), and never (0):"
     echo
     echo "| mode | $(basename "$suite") |"
     echo "|---|---|"
