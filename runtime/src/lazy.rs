@@ -44,6 +44,8 @@ struct CompiledFunction {
     tier: Tier,
     /// How long compiling and installing it took.
     time: Duration,
+    /// The size of its bytecode.
+    code_bytes: usize,
 }
 
 /// What a lazy module compiled so far ([`Module::compilation_stats`]).
@@ -59,6 +61,10 @@ pub struct CompilationStats {
     /// Functions the optimizing tier compiled again once their baseline
     /// code counted them as hot.
     pub tiered_up: TierStats,
+    /// Bytecode that tiering up superseded and that stays until the module
+    /// is dropped (frames may still run it): the first code of the functions
+    /// in `tiered_up`.
+    pub superseded_code_bytes: usize,
 }
 
 /// The functions one tier compiled.
@@ -71,12 +77,16 @@ pub struct TierStats {
     /// The one that took longest: its index among all functions, and its
     /// time.
     pub slowest: Option<(u32, Duration)>,
+    /// The size of their bytecode.
+    pub code_bytes: usize,
 }
 
 impl TierStats {
-    fn add(&mut self, func: u32, time: Duration) {
+    fn add(&mut self, func: u32, compiled: &CompiledFunction) {
+        let time = compiled.time;
         self.functions += 1;
         self.time += time;
+        self.code_bytes += compiled.code_bytes;
         if self.slowest.is_none_or(|(_, slowest)| time > slowest) {
             self.slowest = Some((func, time));
         }
@@ -169,11 +179,13 @@ impl LazyFunctions {
             .compiler
             .compile_function(defined, tier)
             .map_err(Failure::Compile)?;
+        let code_bytes = function.code.len();
         install(function.code, function.frame_slots).map_err(Failure::Verify)?;
         Ok(CompiledFunction {
             address_map: function.address_map.into_boxed_slice(),
             tier: function.tier,
             time: start.elapsed(),
+            code_bytes,
         })
     }
 
@@ -217,12 +229,15 @@ impl LazyFunctions {
                     Tier::Baseline => &mut stats.baseline,
                     Tier::Optimizing => &mut stats.optimizing,
                 };
-                tier.add(imported + defined, compiled.time);
+                tier.add(imported + defined, compiled);
             }
         }
         for (defined, cell) in (0u32..).zip(&self.upgraded) {
             if let Some(Ok(compiled)) = cell.get() {
-                stats.tiered_up.add(imported + defined, compiled.time);
+                stats.tiered_up.add(imported + defined, compiled);
+                if let Some(Ok(first)) = self.compiled[defined as usize].get() {
+                    stats.superseded_code_bytes += first.code_bytes;
+                }
             }
         }
         stats

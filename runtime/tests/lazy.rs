@@ -323,6 +323,12 @@ fn hot_baseline_code_tiers_up_once_per_module() {
     // Their first code, and the start function's.
     assert_eq!(stats.baseline.functions, 6, "{stats:?}");
     assert_eq!(stats.optimizing.functions, 0, "{stats:?}");
+    // The first code of the four stays, and only theirs.
+    assert!(stats.superseded_code_bytes > 0, "{stats:?}");
+    assert!(
+        stats.superseded_code_bytes < stats.baseline.code_bytes,
+        "{stats:?}"
+    );
 }
 
 #[test]

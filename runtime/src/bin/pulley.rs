@@ -468,11 +468,16 @@ fn print_compile_stats(module: &Module) {
             None => String::new(),
         };
         eprintln!(
-            "compiled by {tier}: {} functions in {:.3} ms{slowest}",
+            "compiled by {tier}: {} functions, {} bytes of bytecode, in {:.3} ms{slowest}",
             stats.functions,
+            stats.code_bytes,
             stats.time.as_secs_f64() * 1e3
         );
     }
+    eprintln!(
+        "superseded by tiering up, kept while the module lives: {} bytes of bytecode",
+        stats.superseded_code_bytes
+    );
 }
 
 /// Writes the op counts, then the op-pair counts, most frequent first.
