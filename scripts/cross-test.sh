@@ -19,7 +19,8 @@
 #
 # --subset (CI) runs a fixed part on the two hosts the design names, armv7
 # (32-bit little-endian) and s390x (64-bit big-endian), unless targets are
-# given: the pulley-isa and pulley-interp tests, one copy of the spec suite,
+# given: the pulley-isa and pulley-interp tests, one copy of the spec suite
+# (and the crate's copy again with the baseline tier first),
 # the artifact checks, and the optimized torture test where optimized builds
 # dispatch by tail calls (armv7). i686 and powerpc (pulley32be's only host)
 # run in the full run: each costs about 7 minutes, mostly building, and CI
@@ -419,12 +420,17 @@ test_target() {
     if [[ $subset == 1 ]]; then
         # One copy of the spec suite: the official snapshot when it is here
         # (SIMD included), with the relaxed-SIMD scripts of the 3.0 one.
+        # And the crate's copy with the baseline tier first, tiering up at
+        # once: the code that tier writes runs on the host's byte order and
+        # pointer width too.
         runtime_tests=(--test spec)
         if [[ -d "$root/../shared/wasm-testsuite-2.0" ]]; then
             runtime_args+=(--exact spec_testsuite_2_0_official_snapshot
-                relaxed_simd_scripts_of_the_3_0_snapshot)
+                relaxed_simd_scripts_of_the_3_0_snapshot
+                spec_testsuite_2_0_from_the_crate_baseline_tier)
         else
-            runtime_args+=(--exact spec_testsuite_2_0_from_the_crate)
+            runtime_args+=(--exact spec_testsuite_2_0_from_the_crate
+                spec_testsuite_2_0_from_the_crate_baseline_tier)
         fi
     else
         runtime_tests=(--lib)
