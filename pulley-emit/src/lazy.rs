@@ -31,8 +31,8 @@ pub enum BodyValidation {
 pub enum Tier {
     /// The single-pass translator from wasm operators to bytecode (see the
     /// `baseline` module): fast to compile, slower code. A function it
-    /// cannot translate (SIMD, more than 256 slots, ...) goes through the
-    /// optimizing pipeline instead.
+    /// cannot translate (the relaxed dot products, more than 256 slots, a
+    /// second memory) goes through the optimizing pipeline instead.
     Baseline,
     /// Cranelift's IR, its optimizer and our lowering with regalloc2.
     #[default]
@@ -147,12 +147,12 @@ impl LazyModule {
     /// functions, after its imports) with `tier`, or with the optimizing
     /// tier if the baseline tier cannot translate it.
     pub fn compile_function(&self, defined: u32, tier: Tier) -> Result<FunctionCode, CompileError> {
-        let body = self.body(defined)?;
+        let mut body = self.body(defined)?;
         let func = self.info.imported_functions + defined;
         if tier == Tier::Baseline {
-            // (A body the baseline refuses is validated again on the way
-            // through the optimizing tier; that is rare.)
-            if let Some(validator) = self.validator(defined) {
+            // Validated here, once: a body the baseline tier refuses goes on
+            // to the optimizing tier without its validator.
+            if let Some(validator) = body.validator.take() {
                 validator
                     .into_validator(Default::default())
                     .validate(&body.body)?;
@@ -207,20 +207,15 @@ impl LazyModule {
             range.start as u64,
             self.config.features,
         );
-        Ok(BodyToCompile {
-            body: FunctionBody::new(reader),
-            validator: self.validator(defined),
-        })
-    }
-
-    /// Defined function `defined`'s validator, unless bodies were validated
-    /// up front.
-    fn validator(&self, defined: u32) -> Option<FuncToValidate<ValidatorResources>> {
-        self.validation.as_ref().map(|validation| FuncToValidate {
+        let validator = self.validation.as_ref().map(|validation| FuncToValidate {
             resources: validation.resources.clone(),
             index: self.info.imported_functions + defined,
             ty: validation.types[defined as usize],
             features: self.config.features,
+        });
+        Ok(BodyToCompile {
+            body: FunctionBody::new(reader),
+            validator,
         })
     }
 }

@@ -373,8 +373,7 @@ impl Interpreter {
         let Some(StopReason::Hot(func)) = top.waiting else {
             return Err(not_suspended);
         };
-        if top.program.is_upgraded(FuncIndex(func))
-            && let Some(entry) = top.program.ready_entry(FuncIndex(func))
+        if let Some(entry) = top.program.upgraded_entry(FuncIndex(func))
             && let Some(table) = self.lazy_entries.get(&Arc::as_ptr(&top.program).addr())
         {
             table.entries[func as usize].set(entry);

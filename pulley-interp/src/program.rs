@@ -239,11 +239,9 @@ impl Program {
         shape: EnvironmentShape,
         claims: Claims,
     ) -> Program {
-        let (pending, entries, readied) = pending_entries(&functions);
-        let upgraded = functions
-            .iter()
-            .map(|_| AtomicPtr::new(core::ptr::null_mut()))
-            .collect();
+        let (pending, entries) = pending_entries(&functions);
+        let readied = unpublished(functions.len());
+        let upgraded = unpublished(functions.len());
         Program {
             code,
             functions: functions.into_boxed_slice(),
@@ -469,19 +467,26 @@ impl Program {
     /// The entry of a lazy program's function `func` once it is readied:
     /// its upgraded code if it has some.
     pub(crate) fn ready_entry(&self, func: FuncIndex) -> Option<FunctionEntry> {
-        let (ready, hotness) = match self.upgraded(func) {
-            // Frames still running the first code count no more.
-            Some(upgraded) => (upgraded, NEVER),
-            None => (self.ready(func)?, self.tier_up_threshold),
-        };
+        self.upgraded_entry(func)
+            .or_else(|| Some(self.entry(func, self.ready(func)?, self.tier_up_threshold)))
+    }
+
+    /// The entry of a lazy program's function `func` once it is upgraded.
+    /// Frames still running its first code count no more.
+    pub(crate) fn upgraded_entry(&self, func: FuncIndex) -> Option<FunctionEntry> {
+        Some(self.entry(func, self.upgraded(func)?, NEVER))
+    }
+
+    /// The entry of function `func` for `code`, counting from `hotness`.
+    fn entry(&self, func: FuncIndex, code: &ReadyCode, hotness: u32) -> FunctionEntry {
         let info = &self.functions[func.index()];
-        Some(FunctionEntry {
-            code: ready.start,
-            frame_slots: ready.frame_slots,
+        FunctionEntry {
+            code: code.start,
+            frame_slots: code.frame_slots,
             params: info.params,
             results: info.results,
             hotness,
-        })
+        }
     }
 
     /// The program's code (empty for one made by [`Program::lazy`]).
@@ -601,12 +606,9 @@ fn verify_layout(
     crate::verify::verify_code_ranges(code, functions)
 }
 
-/// A lazy program's pending entries: the `first_call` ops, each function's
-/// entry pointing at its own, and the empty slots for readied code.
-#[allow(clippy::type_complexity)]
-fn pending_entries(
-    functions: &[FunctionInfo],
-) -> (Box<[u8]>, Box<[FunctionEntry]>, Box<[AtomicPtr<ReadyCode>]>) {
+/// A lazy program's pending entries: the `first_call` ops, and each
+/// function's entry pointing at its own.
+fn pending_entries(functions: &[FunctionInfo]) -> (Box<[u8]>, Box<[FunctionEntry]>) {
     let mut pending = Vec::with_capacity(functions.len() * PENDING_ENTRY_LEN);
     for func in 0..count(functions.len()) {
         OwnedOp::FirstCall {
@@ -629,11 +631,14 @@ fn pending_entries(
             hotness: NEVER,
         })
         .collect();
-    let readied = functions
-        .iter()
+    (pending, entries)
+}
+
+/// `len` slots for code not published yet.
+fn unpublished(len: usize) -> Box<[AtomicPtr<ReadyCode>]> {
+    (0..len)
         .map(|_| AtomicPtr::new(core::ptr::null_mut()))
-        .collect();
-    (pending, entries, readied)
+        .collect()
 }
 
 /// Each function's entry, for functions whose code lies in `code`.

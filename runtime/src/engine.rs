@@ -57,8 +57,8 @@ pub enum FirstTier {
     Optimizing,
     /// One pass from wasm operators to bytecode, without Cranelift: compiles
     /// many times faster, and runs slower. Functions it cannot translate
-    /// (those with SIMD, or needing more than 256 slots) go through the
-    /// optimizing compiler. A function whose baseline code runs hot is
+    /// (the relaxed dot products, more than 256 slots, a second memory) go
+    /// through the optimizing compiler. A function whose baseline code runs hot is
     /// compiled again with the optimizing tier ([`Config::tier_up_threshold`]);
     /// its calls from then on run the optimized code, but a call already
     /// running stays in the baseline code (there is no on-stack replacement

@@ -190,22 +190,17 @@ fn calls_into_another_instance_compile_its_functions() {
     assert_eq!(user.compiled_functions(), 2);
 }
 
-#[test]
-fn threads_sharing_a_module_compile_each_function_once() {
-    let module = Arc::new(Module::new(&engine(CompilationMode::LazyTranslation), PATHS).unwrap());
+/// Runs `calls` 50 times in each of 4 threads, each with its own store and
+/// instance of `module`, with a different argument each time.
+fn from_threads(module: &Arc<Module>, calls: fn(&mut Store<()>, Instance, i32)) {
     let threads: Vec<_> = (0..4)
         .map(|thread| {
-            let module = Arc::clone(&module);
+            let module = Arc::clone(module);
             std::thread::spawn(move || {
                 let mut store = Store::new(module.engine(), ());
                 let instance = instantiate(&mut store, &module);
                 for round in 0..50 {
-                    let x = thread * 100 + round;
-                    assert_eq!(call(&mut store, instance, "direct", &[x]), 3 * x);
-                    assert_eq!(call(&mut store, instance, "indirect", &[x, 0]), x - 5);
-                    assert_eq!(call(&mut store, instance, "tail", &[x]), x << 2);
-                    assert_eq!(call(&mut store, instance, "tail_indirect", &[x]), x ^ 255);
-                    assert_eq!(call(&mut store, instance, "reenter", &[x]), 2 * x);
+                    calls(&mut store, instance, thread * 100 + round);
                 }
             })
         })
@@ -213,6 +208,18 @@ fn threads_sharing_a_module_compile_each_function_once() {
     for thread in threads {
         thread.join().unwrap();
     }
+}
+
+#[test]
+fn threads_sharing_a_module_compile_each_function_once() {
+    let module = Arc::new(Module::new(&engine(CompilationMode::LazyTranslation), PATHS).unwrap());
+    from_threads(&module, |store, instance, x| {
+        assert_eq!(call(store, instance, "direct", &[x]), 3 * x);
+        assert_eq!(call(store, instance, "indirect", &[x, 0]), x - 5);
+        assert_eq!(call(store, instance, "tail", &[x]), x << 2);
+        assert_eq!(call(store, instance, "tail_indirect", &[x]), x ^ 255);
+        assert_eq!(call(store, instance, "reenter", &[x]), 2 * x);
+    });
     // All but `started`, `$from_host`, `divide`, `$divider` and `$never`.
     assert_eq!(module.compiled_functions(), DEFINED - 5);
 }
@@ -299,23 +306,10 @@ fn traps_in_lazy_code_have_the_eager_backtrace() {
 #[test]
 fn hot_baseline_code_tiers_up_once_per_module() {
     let module = Arc::new(Module::new(&baseline(Some(20)), PATHS).unwrap());
-    let threads: Vec<_> = (0..4)
-        .map(|thread| {
-            let module = Arc::clone(&module);
-            std::thread::spawn(move || {
-                let mut store = Store::new(module.engine(), ());
-                let instance = instantiate(&mut store, &module);
-                for round in 0..50 {
-                    let x = thread * 100 + round;
-                    assert_eq!(call(&mut store, instance, "direct", &[x]), 3 * x);
-                    assert_eq!(call(&mut store, instance, "indirect", &[x, 0]), x - 5);
-                }
-            })
-        })
-        .collect();
-    for thread in threads {
-        thread.join().unwrap();
-    }
+    from_threads(&module, |store, instance, x| {
+        assert_eq!(call(store, instance, "direct", &[x]), 3 * x);
+        assert_eq!(call(store, instance, "indirect", &[x, 0]), x - 5);
+    });
     let stats = module.compilation_stats().unwrap();
     // `direct`, `$callee`, `indirect` and `$via_table`, each counted in each
     // store 50 times: every one hot, each compiled again once.

@@ -3,8 +3,9 @@
 //!
 //! The ISA is a register machine whose frames are windows of slots, so the
 //! wasm operand stack maps onto slots the way wasmi's translator maps it
-//! onto registers: parameters and locals take the first slots, and the
-//! value at operand-stack height `i` lives in slot `locals + i` (its *home*).
+//! onto registers: parameters and locals take the first slots, and each
+//! operand has a *home* right above the homes of those below it (one slot,
+//! two for a `v128`).
 //! An operand is not always in its home yet ([`Operand`]): `local.get`
 //! pushes a reference to the local's slot and constants stay constants, so
 //! that an op reads them where they are (or as an immediate). Before a block
@@ -90,8 +91,6 @@ pub(crate) fn compile(
     compiler.control[0].base_slot = compiler.locals_end;
     compiler.count_hot()?;
     let mut reader = body.get_operators_reader()?;
-    compiler.code_start = body.range().start as usize;
-    compiler.code = body.as_bytes();
     while !reader.eof() {
         compiler.offset = reader.original_position() as u32;
         let op = reader.read()?;
@@ -186,7 +185,7 @@ struct Frame {
 }
 
 /// The state of one function's translation.
-pub(crate) struct Baseline<'e, 'c> {
+pub(crate) struct Baseline<'e> {
     env: &'e ModuleEnvironment<'e>,
     /// The function's index among all functions.
     func: u32,
@@ -196,10 +195,6 @@ pub(crate) struct Baseline<'e, 'c> {
     address_map: Vec<(u32, u32)>,
     /// The wasm offset of the operator being translated.
     offset: u32,
-    /// The body's bytes and their offset in the module (for the 2.0
-    /// encoding check of `memory.size` and `memory.grow`).
-    code: &'c [u8],
-    code_start: usize,
     /// The first slot of each local (parameters first), and whether it is a
     /// `v128`.
     locals: Vec<(u16, bool)>,
@@ -220,7 +215,7 @@ pub(crate) struct Baseline<'e, 'c> {
     last: Option<fusion::LastOp>,
 }
 
-impl<'e> Baseline<'e, '_> {
+impl<'e> Baseline<'e> {
     fn new(env: &'e ModuleEnvironment<'e>, func: u32, results: Vec<bool>) -> Self {
         let mut compiler = Baseline {
             env,
@@ -228,8 +223,6 @@ impl<'e> Baseline<'e, '_> {
             out: Vec::new(),
             address_map: Vec::new(),
             offset: 0,
-            code: &[],
-            code_start: 0,
             locals: Vec::new(),
             locals_end: 0,
             stack: Vec::new(),

@@ -72,7 +72,7 @@ impl Width {
     }
 }
 
-impl Baseline<'_, '_> {
+impl Baseline<'_> {
     /// Translates one operator.
     pub(super) fn operator(&mut self, op: Operator<'_>) -> Result<()> {
         if !self.reachable {
@@ -288,7 +288,6 @@ impl Baseline<'_, '_> {
             }
             O::MemorySize { mem } => {
                 self.memory_zero(mem)?;
-                self.check_memory_index_byte()?;
                 let dst = self.push_home()?;
                 self.emit(OwnedOp::MemoryLen { dst })?;
                 self.emit(OwnedOp::Xshr64UImm { dst, a: dst, b: 16 })?;
@@ -296,7 +295,6 @@ impl Baseline<'_, '_> {
             }
             O::MemoryGrow { mem } => {
                 self.memory_zero(mem)?;
-                self.check_memory_index_byte()?;
                 self.builtin(Builtin::MemoryGrow, &[mem], 1)
             }
             O::MemoryCopy { dst_mem, src_mem } => {
@@ -978,14 +976,6 @@ impl Baseline<'_, '_> {
         } else {
             Err(Refusal("a memory other than memory 0"))
         }
-    }
-
-    /// 2.0 encodes the memory index of `memory.size` and `memory.grow` as
-    /// one zero byte, which the validator does not check.
-    fn check_memory_index_byte(&self) -> Result<()> {
-        let at = self.offset as usize - self.code_start;
-        crate::encoding::check_memory_index_byte(&self.code[at..], self.offset as usize)
-            .map_err(|_| Refusal("a malformed memory index (the optimizing tier reports it)"))
     }
 
     /// The static offset of `memarg`, for memory 0.

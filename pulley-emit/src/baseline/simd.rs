@@ -115,7 +115,7 @@ macro_rules! splat {
     };
 }
 
-impl Baseline<'_, '_> {
+impl Baseline<'_> {
     /// Translates a SIMD operator, or refuses it.
     pub(super) fn simd_operator(&mut self, op: Operator<'_>) -> Result<()> {
         use Operator as O;
