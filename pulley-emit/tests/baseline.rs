@@ -117,3 +117,25 @@ fn an_invalid_body_is_an_error_in_the_baseline_tier_too() {
         Err(CompileError::Invalid { .. })
     ));
 }
+
+#[test]
+fn a_long_memory_index_is_malformed_in_the_baseline_tier_too() {
+    // `memory.size` with its memory index as the two bytes `80 00`: 2.0
+    // requires one zero byte. Validating the body (the `Lazy` mode does it
+    // on the way to the baseline tier) refuses it.
+    let wasm: Vec<u8> = [
+        &b"\0asm\x01\0\0\0"[..],
+        b"\x01\x04\x01\x60\x00\x00",                 // type: [] -> []
+        b"\x03\x02\x01\x00",                         // function 0 of type 0
+        b"\x05\x03\x01\x00\x00",                     // memory 0
+        b"\x0a\x08\x01\x06\x00\x3f\x80\x00\x1a\x0b", // memory.size 80 00, drop
+    ]
+    .concat();
+    let config = Config {
+        flavour: Flavour::Pulley64,
+        ..Config::default()
+    };
+    let module = LazyModule::new(wasm, &config, BodyValidation::WhenCompiled).unwrap();
+    let error = module.compile_function(0, Tier::Baseline).unwrap_err();
+    assert!(error.to_string().contains("zero byte expected"), "{error}");
+}
