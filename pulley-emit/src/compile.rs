@@ -70,16 +70,19 @@ impl FunctionCompiler {
         })
     }
 
-    /// Translates and optimizes function `func`, leaving the IR in the context.
+    /// Translates and optimizes function `func` (its on-stack entry at the
+    /// loop header at wasm offset `on_stack_header`, if given), leaving the
+    /// IR in the context.
     fn translate(
         &mut self,
         env: &ModuleEnvironment<'_>,
         body: BodyToCompile<'_>,
         func: u32,
+        on_stack_header: Option<u32>,
     ) -> Result<(), CompileError> {
         self.context.clear();
         self.scratch
-            .translate(env, func, body, &mut self.context.func)?;
+            .translate(env, func, body, on_stack_header, &mut self.context.func)?;
         self.context
             .optimize(&*self.isa, &mut ControlPlane::default())
             .map_err(|error| {
@@ -98,14 +101,16 @@ impl FunctionCompiler {
         Ok(())
     }
 
-    /// Compiles function `func` down to bytecode.
+    /// Compiles function `func` (its on-stack entry at the loop header at
+    /// wasm offset `on_stack_header`, if given) down to bytecode.
     pub(crate) fn compile(
         &mut self,
         env: &ModuleEnvironment<'_>,
         body: BodyToCompile<'_>,
         func: u32,
+        on_stack_header: Option<u32>,
     ) -> Result<lower::LoweredFunction, CompileError> {
-        self.translate(env, body, func)?;
+        self.translate(env, body, func, on_stack_header)?;
         self.lowering.lower(env, &self.context.func, func)
     }
 }
@@ -135,7 +140,7 @@ pub(crate) fn compile_bodies(
     let lowered = map_functions(
         functions,
         || FunctionCompiler::new(config.flavour, config.optimize),
-        |compiler, func, body| compiler.compile(env, body, func),
+        |compiler, func, body| compiler.compile(env, body, func, None),
     )?;
     let mut module = lower::ModuleEmitter::new(env);
     for function in lowered {
@@ -207,6 +212,6 @@ pub fn compile_function_to_ir(
             CompileError::Internal(format!("function {func} is not defined by the module"))
         })?;
     let mut compiler = FunctionCompiler::new(config.flavour, config.optimize)?;
-    compiler.translate(&env, body, func)?;
+    compiler.translate(&env, body, func, None)?;
     Ok(compiler.context.func.clone())
 }

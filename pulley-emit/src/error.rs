@@ -27,6 +27,15 @@ pub enum CompileError {
         /// Where in the binary.
         offset: u64,
     },
+    /// An on-stack entry was asked for at a loop header the function does
+    /// not have (or has only in unreachable code).
+    #[error("function {func} has no reachable loop header at offset {header:#x}")]
+    NoLoopHeader {
+        /// The wasm function index.
+        func: u32,
+        /// The wasm offset asked for.
+        header: u32,
+    },
     /// A function is too large for the bytecode format.
     #[error("function {func} is too large: {what}")]
     TooLarge {

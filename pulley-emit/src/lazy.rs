@@ -161,11 +161,39 @@ impl LazyModule {
                 return Ok(code);
             }
         }
+        self.optimize(body, func, None)
+    }
+
+    /// Compiles defined function `defined`'s on-stack entry at the loop
+    /// operator at wasm offset `header`, with the optimizing tier: code that
+    /// a frame of the function's baseline code moves into at that loop's
+    /// header (on-stack replacement), whose parameters are that frame's
+    /// slots there, the locals' and then the operands'. The result's
+    /// `params` counts those slots.
+    pub fn compile_on_stack_entry(
+        &self,
+        defined: u32,
+        header: u32,
+    ) -> Result<FunctionCode, CompileError> {
+        let body = self.body(defined)?;
+        let func = self.info.imported_functions + defined;
+        self.optimize(body, func, Some(header))
+    }
+
+    /// Compiles `body`, function `func`'s (its on-stack entry at
+    /// `on_stack_header`, if given), with the optimizing tier, on an idle
+    /// compiler.
+    fn optimize(
+        &self,
+        body: BodyToCompile<'_>,
+        func: u32,
+        on_stack_header: Option<u32>,
+    ) -> Result<FunctionCode, CompileError> {
         let mut compiler = match self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
             Some(compiler) => compiler,
             None => FunctionCompiler::new(self.config.flavour, self.config.optimize)?,
         };
-        let compiled = compiler.compile(&self.environment(), body, func);
+        let compiled = compiler.compile(&self.environment(), body, func, on_stack_header);
         // A compiler's buffers grow to the largest function it compiled and
         // stay so: one that compiled an outlier is dropped, not kept.
         let outlier = compiled

@@ -14,12 +14,12 @@ use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::cell::Cell;
 
-use pulley_isa::{BuiltinIndex, FuncIndex, ImportIndex, TrapCode};
+use pulley_isa::{BuiltinIndex, FuncIndex, ImportIndex, Opcode, TrapCode};
 
 use crate::dispatch;
 use crate::environment::{Environment, EnvironmentRef};
 use crate::machine::{Frame, RegList, RegisterStack, State, StopReason, Window};
-use crate::program::{FunctionEntry, Program};
+use crate::program::{CodeVersion, FunctionEntry, Program};
 
 /// Sizes of the interpreter's stacks.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -73,10 +73,18 @@ pub enum Exit {
     /// [`abort`](Interpreter::abort).
     FirstCall(FuncIndex),
     /// Code installed into a lazy program counted a function as hot
-    /// (`hot_count`): the embedder may compile it again and
+    /// (`hot_count`, `hot_loop`): the embedder may compile it again and
     /// [upgrade](Program::upgrade) it, now or on another thread, and then
     /// [`finish_tier_up`](Interpreter::finish_tier_up) goes on.
-    TierUp(FuncIndex),
+    TierUp {
+        /// The function.
+        func: FuncIndex,
+        /// Where it counted: the wasm offset of the loop header the frame
+        /// is at (`hot_loop`), for which the embedder may also install an
+        /// [on-stack entry](Program::install_on_stack_entry) for the frame
+        /// to move into; `None` at the function's entry.
+        at_loop: Option<u32>,
+    },
 }
 
 /// A position in a backtrace: a function and a code offset inside it (the
@@ -87,9 +95,8 @@ pub struct FramePosition {
     pub func: FuncIndex,
     /// Offset in the function's code.
     pub code_offset: usize,
-    /// Whether that code is the function's upgraded code
-    /// ([`Program::upgrade`]) rather than its first.
-    pub upgraded: bool,
+    /// Which of the function's code that is.
+    pub code: CodeVersion,
 }
 
 /// Misuse of the interpreter by the embedder.
@@ -348,41 +355,62 @@ impl Interpreter {
             .get(&Arc::as_ptr(&top.program).addr())
             .ok_or(not_suspended)?;
         table.entries[func as usize].set(entry);
+        Ok(self.run_in_top_frame(entry.code, entry.frame_slots))
+    }
+
+    /// Runs verified `code` in the suspended top frame, its window resized
+    /// to `frame_slots` (its slots stay where they are: the code's
+    /// parameters are the first of them); traps with `stack_overflow` if
+    /// the window does not fit.
+    fn run_in_top_frame(&mut self, code: *const u8, frame_slots: u32) -> Exit {
+        let top = self.activations.last().expect("a suspended activation");
         let regs = top.window.regs();
-        let Some(window) = self.stack.window(regs, entry.frame_slots as usize) else {
-            let top = self.activations.last().expect("checked above");
+        let Some(window) = self.stack.window(regs, frame_slots as usize) else {
             self.trap_backtrace =
                 self.positions(top, top.stop_pc, &self.state.frames[top.frame_floor..]);
             self.pop_activation();
-            return Ok(Exit::Trap(TrapCode::StackOverflow));
+            return Exit::Trap(TrapCode::StackOverflow);
         };
         self.activations.last_mut().expect("checked above").window = window;
         self.wake_top();
-        Ok(self.run(entry.code, regs))
+        self.run(code, regs)
     }
 
-    /// Continues after [`Exit::TierUp`], after the op that stopped: from
-    /// now on this interpreter's calls of the function enter its upgraded
-    /// code, if [`Program::upgrade`] gave it some; if not, the function
-    /// counts on and asks again later.
+    /// Continues after [`Exit::TierUp`]. From now on this interpreter's
+    /// calls of the function enter its upgraded code, if
+    /// [`Program::upgrade`] gave it some. At a loop header that has an
+    /// [on-stack entry](Program::install_on_stack_entry), the frame moves
+    /// into it; at a header whose entry is not there yet, the function
+    /// keeps its first code for calls too (until a call of it asks), so
+    /// that the frame asks again later. Otherwise execution goes on after the op that stopped, and a
+    /// function without upgraded code counts on and asks again later.
     pub fn finish_tier_up(&mut self) -> Result<Exit, CallError> {
         let not_suspended = CallError::NotSuspended {
             expected: "a tier-up",
         };
         let top = self.activations.last().ok_or(not_suspended.clone())?;
-        let Some(StopReason::Hot(func)) = top.waiting else {
-            return Err(not_suspended);
+        let (func, at_loop, opcode) = match top.waiting {
+            Some(StopReason::Hot(func)) => (FuncIndex(func), None, Opcode::HotCount),
+            Some(StopReason::HotLoop { func, header }) => {
+                (FuncIndex(func), Some(header), Opcode::HotLoop)
+            }
+            _ => return Err(not_suspended),
         };
-        if let Some(entry) = top.program.upgraded_entry(FuncIndex(func))
+        let on_stack = at_loop.and_then(|header| top.program.on_stack_entry(func, header));
+        // A frame at a header without its entry keeps the first code for
+        // calls: with upgraded code there, its count would not run out
+        // again, and it could not ask for the entry once it is compiled.
+        if (at_loop.is_none() || on_stack.is_some())
+            && let Some(entry) = top.program.upgraded_entry(func)
             && let Some(table) = self.lazy_entries.get(&Arc::as_ptr(&top.program).addr())
         {
-            table.entries[func as usize].set(entry);
+            table.entries[func.index()].set(entry);
         }
         let (pc, regs) = (top.stop_pc, top.window.regs());
-        // `hot_count` is an op of fixed size.
-        let len = pulley_isa::Opcode::HotCount
-            .fixed_size()
-            .expect("hot_count has no lists");
+        if let Some(target) = on_stack {
+            return Ok(self.run_in_top_frame(target.code, target.frame_slots));
+        }
+        let len = opcode.fixed_size().expect("hot counts have no lists");
         self.wake_top();
         Ok(self.run(pc.wrapping_add(len), regs))
     }
@@ -543,7 +571,14 @@ impl Interpreter {
             StopReason::ExternalCall(handle) => Exit::ExternalCall { handle },
             StopReason::OutOfFuel => Exit::OutOfFuel,
             StopReason::FirstCall(func) => Exit::FirstCall(FuncIndex(func)),
-            StopReason::Hot(func) => Exit::TierUp(FuncIndex(func)),
+            StopReason::Hot(func) => Exit::TierUp {
+                func: FuncIndex(func),
+                at_loop: None,
+            },
+            StopReason::HotLoop { func, header } => Exit::TierUp {
+                func: FuncIndex(func),
+                at_loop: Some(header),
+            },
         };
         let stop_call = self.state.stop_call.take();
         let window = self
@@ -597,13 +632,13 @@ impl Interpreter {
     ) -> Vec<FramePosition> {
         let locator = activation.program.locator();
         let position = |at: usize| {
-            locator.locate(core::ptr::without_provenance(at)).map(
-                |(func, code_offset, upgraded)| FramePosition {
+            locator
+                .locate(core::ptr::without_provenance(at))
+                .map(|(func, code_offset, code)| FramePosition {
                     func,
                     code_offset,
-                    upgraded,
-                },
-            )
+                    code,
+                })
         };
         let mut positions: Vec<FramePosition> = position(pc.addr()).into_iter().collect();
         positions.extend(

@@ -75,7 +75,7 @@ pub use environment::{Environment, EnvironmentRef, FuncRefTarget, TableView};
 pub use interpreter::{CallError, Config, Exit, FramePosition, Interpreter};
 #[cfg(feature = "profile")]
 pub use profile::Profile;
-pub use program::{Program, ProgramCode, Verification};
+pub use program::{CodeVersion, Program, ProgramCode, Verification};
 pub use shape::{
     Claims, EnvironmentShape, FunctionInfo, GlobalShape, MAX_FRAME_SLOTS, Signature, SlotKind,
 };

@@ -12,7 +12,8 @@ use pulley_isa::{FuncIndex, OwnedOp};
 
 use crate::shape::{Claims, EnvironmentShape, FunctionInfo};
 use crate::verify::{
-    LazyOnlyOps, VerifyError, verify_function, verify_function_table, verify_program,
+    LazyOnlyOps, VerifyError, verify_function, verify_function_table, verify_on_stack_entry,
+    verify_program,
 };
 
 /// Bytecode that passed the verifier, with its function table.
@@ -74,6 +75,22 @@ use crate::verify::{
 /// upgraded code. The first code stays, for the frames that run it, until
 /// the program is dropped: what tiering up costs in memory is at most the
 /// first code of every function.
+///
+/// # On-stack replacement
+///
+/// A frame that runs a long loop of first code, in a function called only
+/// once, would never reach upgraded code through calls. Its loop headers
+/// count with `hot_loop`, which stops with the header's wasm offset; the
+/// embedder may then compile an *on-stack entry* for that header, code
+/// whose parameters are the frame's slots at the header (the locals, then
+/// the operands), and hand it to [`Program::install_on_stack_entry`].
+/// [`Interpreter::finish_tier_up`](crate::Interpreter::finish_tier_up)
+/// then moves the frame into it: the window is resized to the entry's
+/// frame and execution goes on at its first op, with the slots as they
+/// are. Entries are verified like functions, except that no parameter is
+/// taken to hold a reference (the frame's slots carry no types), so an
+/// entry that would use one as a reference is refused; they stay until
+/// the program is dropped.
 #[derive(Debug)]
 pub struct Program {
     /// The code of the functions: all of it, except for a program whose
@@ -92,6 +109,9 @@ pub struct Program {
     /// A lazy program's upgraded functions ([`Program::upgrade`]), null
     /// until then.
     upgraded: Box<[AtomicPtr<ReadyCode>]>,
+    /// A lazy program's on-stack entries of each function
+    /// ([`Program::install_on_stack_entry`]): a list, newest first.
+    on_stack: Box<[AtomicPtr<OnStackEntry>]>,
     /// Where each interpreter's count toward upgrading a function starts.
     tier_up_threshold: u32,
     shape: EnvironmentShape,
@@ -188,6 +208,39 @@ struct ReadyCode {
     frame_slots: u32,
 }
 
+/// An on-stack entry of a function: verified code entered at the loop
+/// header at wasm offset `header`.
+#[derive(Debug)]
+struct OnStackEntry {
+    header: u32,
+    code: ReadyCode,
+    /// The function's entry installed before this one, or null.
+    next: *mut OnStackEntry,
+}
+
+/// Where a frame moves at a loop header ([`Program::on_stack_entry`]): made
+/// only by [`Program`], from verified code.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct OnStackTarget {
+    pub(crate) code: *const u8,
+    pub(crate) frame_slots: u32,
+}
+
+/// Which of a function's code a position is in.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum CodeVersion {
+    /// Its first code.
+    First,
+    /// Its upgraded code ([`Program::upgrade`]).
+    Upgraded,
+    /// Its on-stack entry at the loop header at this wasm offset
+    /// ([`Program::install_on_stack_entry`]).
+    OnStack {
+        /// The header's wasm offset.
+        header: u32,
+    },
+}
+
 /// The length of a pending entry: a `first_call` op.
 const PENDING_ENTRY_LEN: usize = 7;
 
@@ -223,6 +276,7 @@ impl Program {
             pending: Box::default(),
             readied: Box::default(),
             upgraded: Box::default(),
+            on_stack: Box::default(),
             tier_up_threshold: NEVER,
             shape,
             claims,
@@ -242,6 +296,7 @@ impl Program {
         let (pending, entries) = pending_entries(&functions);
         let readied = unpublished(functions.len());
         let upgraded = unpublished(functions.len());
+        let on_stack = unpublished(functions.len());
         Program {
             code,
             functions: functions.into_boxed_slice(),
@@ -249,6 +304,7 @@ impl Program {
             entries,
             readied,
             upgraded,
+            on_stack,
             tier_up_threshold: NEVER,
             type_ids_used: count(shape.types.len()),
             shape,
@@ -398,6 +454,95 @@ impl Program {
         self.verify_and_publish(slot, func, code, frame_slots, LazyOnlyOps::Refused)
     }
 
+    /// Verifies `code`, an entry into function `func`'s code at the loop
+    /// header at wasm offset `header` whose parameters are the frame's
+    /// first `params` slots there, with a frame of `frame_slots`; frames
+    /// of the function's first code that stop at that header's `hot_loop`
+    /// move into it from now on (see [on-stack
+    /// replacement](Program#on-stack-replacement)). Like upgraded code, it
+    /// may not count. If the header has an entry already, that one stays.
+    pub fn install_on_stack_entry(
+        &self,
+        func: FuncIndex,
+        header: u32,
+        code: Vec<u8>,
+        frame_slots: u32,
+        params: u32,
+    ) -> Result<(), VerifyError> {
+        let list = self
+            .on_stack
+            .get(func.index())
+            .ok_or(VerifyError::NotPending { func: func.0 })?;
+        if self.ready(func).is_none() {
+            return Err(VerifyError::NotPending { func: func.0 });
+        }
+        if self.on_stack_entry(func, header).is_some() {
+            return Ok(());
+        }
+        verify_on_stack_entry(
+            &code,
+            func.0,
+            frame_slots,
+            params,
+            &self.functions,
+            &self.shape,
+            self.claims,
+        )?;
+        let installed = code.into_boxed_slice();
+        let entry = Box::into_raw(Box::new(OnStackEntry {
+            header,
+            code: ReadyCode {
+                start: installed.as_ptr(),
+                len: installed.len(),
+                installed,
+                frame_slots,
+            },
+            next: core::ptr::null_mut(),
+        }));
+        let mut head = list.load(Ordering::Acquire);
+        loop {
+            // SAFETY: `entry` came from `Box::into_raw` above and is not
+            // published until the exchange below succeeds.
+            unsafe { (*entry).next = head };
+            match list.compare_exchange_weak(head, entry, Ordering::AcqRel, Ordering::Acquire) {
+                Ok(_) => return Ok(()),
+                Err(now) => head = now,
+            }
+        }
+    }
+
+    /// Function `func`'s on-stack entries, newest first.
+    fn on_stack_entries(&self, func: FuncIndex) -> impl Iterator<Item = &OnStackEntry> {
+        let head = self
+            .on_stack
+            .get(func.index())
+            .map_or(core::ptr::null_mut(), |list| list.load(Ordering::Acquire));
+        // SAFETY: entries are published by `install_on_stack_entry` from
+        // live boxes with their `next` set before publication, and freed
+        // only when the program is dropped.
+        core::iter::successors(unsafe { head.as_ref() }, |entry| unsafe {
+            entry.next.as_ref()
+        })
+    }
+
+    /// Where a frame of function `func` at the loop header at wasm offset
+    /// `header` moves, if the header has an on-stack entry.
+    pub(crate) fn on_stack_entry(&self, func: FuncIndex, header: u32) -> Option<OnStackTarget> {
+        let entry = self
+            .on_stack_entries(func)
+            .find(|entry| entry.header == header)?;
+        Some(OnStackTarget {
+            code: entry.code.start,
+            frame_slots: entry.code.frame_slots,
+        })
+    }
+
+    /// Whether function `func` has an on-stack entry at the loop header at
+    /// wasm offset `header`.
+    pub fn has_on_stack_entry(&self, func: FuncIndex, header: u32) -> bool {
+        self.on_stack_entry(func, header).is_some()
+    }
+
     /// Function `func`'s slot among the readied ones, if the program is lazy
     /// and has that function.
     fn pending_slot(&self, func: FuncIndex) -> Result<&AtomicPtr<ReadyCode>, VerifyError> {
@@ -472,9 +617,11 @@ impl Program {
     }
 
     /// The entry of a lazy program's function `func` once it is upgraded.
-    /// Frames still running its first code count no more.
+    /// Upgraded code does not count, but frames still running the first
+    /// code do, on the entry's count, toward moving into an on-stack entry
+    /// at a loop header.
     pub(crate) fn upgraded_entry(&self, func: FuncIndex) -> Option<FunctionEntry> {
-        Some(self.entry(func, self.upgraded(func)?, NEVER))
+        Some(self.entry(func, self.upgraded(func)?, self.tier_up_threshold))
     }
 
     /// The entry of function `func` for `code`, counting from `hotness`.
@@ -520,21 +667,27 @@ impl Program {
     /// made once per backtrace (for a program made by [`Program::lazy`] it
     /// sorts the installed functions).
     pub(crate) fn locator(&self) -> Locator<'_> {
-        let mut installed: Vec<(usize, usize, u32, bool)> = Vec::new();
+        let mut installed: Vec<(usize, usize, u32, CodeVersion)> = Vec::new();
         for func in (0u32..).take(self.readied.len()) {
             let versions = [
-                (self.ready(FuncIndex(func)), false),
-                (self.upgraded(FuncIndex(func)), true),
+                (self.ready(FuncIndex(func)), CodeVersion::First),
+                (self.upgraded(FuncIndex(func)), CodeVersion::Upgraded),
             ];
-            for (ready, upgraded) in versions {
+            let on_stack = self.on_stack_entries(FuncIndex(func)).map(|entry| {
+                let version = CodeVersion::OnStack {
+                    header: entry.header,
+                };
+                (Some(&entry.code), version)
+            });
+            for (ready, version) in versions.into_iter().chain(on_stack) {
                 if let Some(ready) = ready
                     && !ready.installed.is_empty()
                 {
-                    installed.push((ready.start.addr(), ready.len, func, upgraded));
+                    installed.push((ready.start.addr(), ready.len, func, version));
                 }
             }
         }
-        installed.sort_unstable();
+        installed.sort_unstable_by_key(|&(start, ..)| start);
         Locator {
             program: self,
             installed,
@@ -560,6 +713,16 @@ impl Drop for Program {
                 // SAFETY: published by `publish` from `Box::into_raw`, and
                 // dropped only here, once.
                 drop(unsafe { Box::from_raw(pointer) });
+            }
+        }
+        for list in self.on_stack.iter_mut() {
+            let mut pointer = *list.get_mut();
+            while !pointer.is_null() {
+                // SAFETY: published by `install_on_stack_entry` from
+                // `Box::into_raw`, reachable from one list only, and
+                // dropped only here, once.
+                let entry = unsafe { Box::from_raw(pointer) };
+                pointer = entry.next;
             }
         }
     }
@@ -635,7 +798,7 @@ fn pending_entries(functions: &[FunctionInfo]) -> (Box<[u8]>, Box<[FunctionEntry
 }
 
 /// `len` slots for code not published yet.
-fn unpublished(len: usize) -> Box<[AtomicPtr<ReadyCode>]> {
+fn unpublished<T>(len: usize) -> Box<[AtomicPtr<T>]> {
     (0..len)
         .map(|_| AtomicPtr::new(core::ptr::null_mut()))
         .collect()
@@ -658,15 +821,15 @@ fn entries(code: &[u8], functions: &[FunctionInfo]) -> Box<[FunctionEntry]> {
 /// Finds the function a code pointer is in ([`Program::locator`]).
 pub(crate) struct Locator<'p> {
     program: &'p Program,
-    /// Installed code: (start address, length, function, whether upgraded
+    /// Installed code: (start address, length, function, which of its
     /// code), by address.
-    installed: Vec<(usize, usize, u32, bool)>,
+    installed: Vec<(usize, usize, u32, CodeVersion)>,
 }
 
 impl Locator<'_> {
     /// The function `pc` is in, its offset in that function's code, and
-    /// whether that code is the upgraded one.
-    pub(crate) fn locate(&self, pc: *const u8) -> Option<(FuncIndex, usize, bool)> {
+    /// which of its code that is.
+    pub(crate) fn locate(&self, pc: *const u8) -> Option<(FuncIndex, usize, CodeVersion)> {
         let program = self.program;
         let offset_in = |bytes: &[u8]| {
             let offset = pc.addr().wrapping_sub(bytes.as_ptr().addr());
@@ -675,17 +838,21 @@ impl Locator<'_> {
         if let Some(offset) = offset_in(&program.code) {
             let func = program.function_at(offset)?;
             let start = program.functions[func.index()].code_start as usize;
-            return Some((func, offset - start, false));
+            return Some((func, offset - start, CodeVersion::First));
         }
         if let Some(offset) = offset_in(&program.pending) {
             let func = offset / PENDING_ENTRY_LEN;
-            return Some((FuncIndex(count(func)), offset % PENDING_ENTRY_LEN, false));
+            return Some((
+                FuncIndex(count(func)),
+                offset % PENDING_ENTRY_LEN,
+                CodeVersion::First,
+            ));
         }
         let position = self
             .installed
             .partition_point(|&(start, ..)| start <= pc.addr());
-        let (start, len, func, upgraded) = *self.installed.get(position.checked_sub(1)?)?;
+        let (start, len, func, version) = *self.installed.get(position.checked_sub(1)?)?;
         let offset = pc.addr() - start;
-        (offset < len).then_some((FuncIndex(func), offset, upgraded))
+        (offset < len).then_some((FuncIndex(func), offset, version))
     }
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use common::{FunctionBuilder, TestEnv, assemble, number_types, run};
 use pulley_interp::{
-    CallError, Claims, Config, EnvironmentShape, Exit, Interpreter, Program, ProgramCode,
-    Verification, VerifyError,
+    CallError, Claims, CodeVersion, Config, EnvironmentShape, Exit, Interpreter, Program,
+    ProgramCode, Signature, SlotKind, Verification, VerifyError,
 };
 use pulley_isa::{FuncIndex, OwnedOp, Slot, TrapCode};
 
@@ -403,7 +403,13 @@ fn hot_code_stops_to_tier_up_and_later_calls_enter_the_upgrade() {
         );
     }
     let (exit, _) = run(&mut interp, &program, &mut env, 1, &[4]);
-    assert_eq!(exit, Exit::TierUp(FuncIndex(1)));
+    assert_eq!(
+        exit,
+        Exit::TierUp {
+            func: FuncIndex(1),
+            at_loop: None
+        }
+    );
     let (code, frame_slots) = compiled(1);
     program.upgrade(FuncIndex(1), code, frame_slots).unwrap();
     assert!(program.is_upgraded(FuncIndex(1)));
@@ -430,12 +436,15 @@ fn hot_code_stops_to_tier_up_and_later_calls_enter_the_upgrade() {
     // A trap in the upgraded code says so in its backtrace.
     let (exit, _) = run(&mut interp, &program, &mut env, 0, &[0]);
     assert_eq!(exit, Exit::Trap(TrapCode::IntegerDivisionByZero));
-    let frames: Vec<(u32, bool)> = interp
+    let frames: Vec<(u32, CodeVersion)> = interp
         .trap_backtrace()
         .iter()
-        .map(|p| (p.func.0, p.upgraded))
+        .map(|p| (p.func.0, p.code))
         .collect();
-    assert_eq!(frames, [(1, true), (0, false)]);
+    assert_eq!(
+        frames,
+        [(1, CodeVersion::Upgraded), (0, CodeVersion::First)]
+    );
 }
 
 #[test]
@@ -448,7 +457,13 @@ fn a_tier_up_without_an_upgrade_goes_on_counting() {
         (Exit::Returned, vec![8])
     );
     let (exit, _) = run(&mut interp, &program, &mut env, 1, &[4]);
-    assert_eq!(exit, Exit::TierUp(FuncIndex(1)));
+    assert_eq!(
+        exit,
+        Exit::TierUp {
+            func: FuncIndex(1),
+            at_loop: None
+        }
+    );
     // The embedder declines (its compiler failed, or works elsewhere).
     assert_eq!(interp.finish_tier_up(), Ok(Exit::Returned));
     assert_eq!(interp.results(), [8]);
@@ -504,5 +519,148 @@ fn counting_ops_are_refused_outside_code_installed_lazily() {
     assert!(matches!(
         program.upgrade(FuncIndex(1), code, frame_slots),
         Err(VerifyError::NotPending { func: 1 })
+    ));
+}
+
+// --- On-stack replacement ---------------------------------------------------
+
+/// The wasm offset the loop of `summing` stands for.
+const HEADER: u32 = 0x42;
+
+/// Function 1's first code: sums `n + (n - 1) + ... + 1` in a loop whose
+/// header counts (`hot_loop`); the sum in slot 1.
+fn summing() -> (Vec<u8>, u32) {
+    let mut f = FunctionBuilder::new(2, 1, 1);
+    f.typed(0)
+        .op(OwnedOp::Xconst8 { dst: r(1), imm: 0 })
+        .label("header")
+        .op(OwnedOp::HotLoop {
+            func: FuncIndex(1),
+            header: HEADER,
+        });
+    sum_loop(&mut f)
+}
+
+/// The rest of `summing`'s loop from its header on, and its return; the
+/// function's code and frame size.
+fn sum_loop(f: &mut FunctionBuilder) -> (Vec<u8>, u32) {
+    f.op(OwnedOp::Xadd64 {
+        dst: r(1),
+        a: r(1),
+        b: r(0),
+    })
+    .op(OwnedOp::Xadd64Imm {
+        dst: r(0),
+        a: r(0),
+        b: -1,
+    })
+    .branch("header", |target| OwnedOp::BrIf64 { cond: r(0), target })
+    .op(OwnedOp::Ret { values: vec![r(1)] });
+    let (code, infos) = assemble(&[f]);
+    (code, infos[0].frame_slots)
+}
+
+/// An on-stack entry at `summing`'s header, with the frame's two slots as
+/// parameters: the same loop, adding 1000 once on entry (so that a result
+/// shows the frame moved), with a frame of 3 slots.
+fn summing_entry() -> (Vec<u8>, u32) {
+    let mut f = FunctionBuilder::new(3, 2, 1);
+    f.typed(0)
+        .op(OwnedOp::Xadd64Imm {
+            dst: r(1),
+            a: r(1),
+            b: 1000,
+        })
+        .label("header");
+    sum_loop(&mut f)
+}
+
+#[test]
+fn a_frame_at_a_hot_loop_header_moves_into_its_on_stack_entry() {
+    let mut program = Program::lazy(&[0, 0], shape(), Claims::default()).unwrap();
+    program.set_tier_up_threshold(5);
+    let (code, frame_slots) = compiled(0);
+    program.install(FuncIndex(0), code, frame_slots).unwrap();
+    let (code, frame_slots) = summing();
+    program.install(FuncIndex(1), code, frame_slots).unwrap();
+    let program = Arc::new(program);
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    // The fifth iteration's count runs out at the header.
+    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[10]);
+    let hot = Exit::TierUp {
+        func: FuncIndex(1),
+        at_loop: Some(HEADER),
+    };
+    assert_eq!(exit, hot);
+    // Without an entry, the frame goes on in its first code.
+    assert_eq!(interp.finish_tier_up(), Ok(Exit::Returned));
+    assert_eq!(interp.results(), [55]);
+    // With one, it moves: 10 + 9 + 8 + 7 in the first code, then 1000 and
+    // the rest in the entry, whose frame is larger. (Another interpreter:
+    // this one's count restarted much higher.)
+    let mut interp = Interpreter::default();
+    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[10]);
+    assert_eq!(exit, hot);
+    let (code, frame_slots) = summing_entry();
+    program
+        .install_on_stack_entry(FuncIndex(1), HEADER, code, frame_slots, 2)
+        .unwrap();
+    assert!(program.has_on_stack_entry(FuncIndex(1), HEADER));
+    assert_eq!(interp.finish_tier_up(), Ok(Exit::Returned));
+    assert_eq!(interp.results(), [1055]);
+    // A second entry for the header is dropped; the first stays.
+    let (code, frame_slots) = compiled(1);
+    program
+        .install_on_stack_entry(FuncIndex(1), HEADER, code, frame_slots, 1)
+        .unwrap();
+    let mut interp = Interpreter::default();
+    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[10]);
+    assert_eq!(exit, hot);
+    assert_eq!(interp.finish_tier_up(), Ok(Exit::Returned));
+    assert_eq!(interp.results(), [1055]);
+}
+
+#[test]
+fn on_stack_entries_are_verified_with_untyped_parameters() {
+    let program = counting_program(10);
+    // Its parameters must fit its frame.
+    let (code, _) = summing_entry();
+    assert!(matches!(
+        program.install_on_stack_entry(FuncIndex(1), HEADER, code, 3, 4),
+        Err(VerifyError::BadFrame { func: 1, .. })
+    ));
+    // It may not count.
+    let (code, frame_slots) = counting(1);
+    assert!(matches!(
+        program.install_on_stack_entry(FuncIndex(1), HEADER, code, frame_slots, 1),
+        Err(VerifyError::LazyOnlyOp { .. })
+    ));
+    // Only functions that have their first code get entries.
+    let (code, frame_slots) = summing_entry();
+    assert!(matches!(
+        lazy_program().install_on_stack_entry(FuncIndex(1), HEADER, code, frame_slots, 2),
+        Err(VerifyError::NotPending { func: 1 })
+    ));
+    // No parameter holds a reference: an entry that returns one as a
+    // function reference is refused, though a function whose type takes
+    // a reference could return its parameter.
+    let shape = EnvironmentShape {
+        types: vec![Signature {
+            params: vec![SlotKind::FuncRef],
+            results: vec![SlotKind::FuncRef],
+        }],
+        ..EnvironmentShape::default()
+    };
+    let program = Program::lazy(&[0], shape, Claims::default()).unwrap();
+    let mut identity = FunctionBuilder::new(1, 1, 1);
+    identity.typed(0).op(OwnedOp::Ret { values: vec![r(0)] });
+    let (code, infos) = assemble(&[&identity]);
+    program
+        .install(FuncIndex(0), code.clone(), infos[0].frame_slots)
+        .unwrap();
+    assert!(matches!(
+        program.install_on_stack_entry(FuncIndex(0), HEADER, code, 1, 1),
+        Err(VerifyError::KindMismatch { .. })
     ));
 }

@@ -369,7 +369,7 @@ fn host_calls_exit_and_resume_with_results() {
         vec![FramePosition {
             func: FuncIndex(0),
             code_offset: 3,
-            upgraded: false,
+            code: pulley_interp::CodeVersion::First,
         }]
     );
     // Wrong number of results is an error, and leaves the call suspended.

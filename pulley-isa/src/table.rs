@@ -589,6 +589,13 @@ macro_rules! for_each_op {
                 /// out, stops for the embedder, and execution then goes on
                 /// after it.
                 HotCount = hot_count { func: FuncIndex } [lazy_only];
+                /// `hot_count` at the header of a loop, the one at wasm
+                /// offset `header`: when the count runs out, the embedder
+                /// may also compile an entry into the optimized code at
+                /// that header, and execution then moves into it, with the
+                /// frame's values (on-stack replacement); otherwise it goes
+                /// on after this op.
+                HotLoop = hot_loop { func: FuncIndex, header: U32 } [lazy_only];
             }
             extended {
                 /// `dst = src` for slots beyond 255.

@@ -58,11 +58,11 @@ pub enum FirstTier {
     /// One pass from wasm operators to bytecode, without Cranelift: compiles
     /// many times faster, and runs slower. Functions it cannot translate
     /// (the relaxed dot products, more than 256 slots, a second memory) go
-    /// through the optimizing compiler. A function whose baseline code runs hot is
-    /// compiled again with the optimizing tier ([`Config::tier_up_threshold`]);
-    /// its calls from then on run the optimized code, but a call already
-    /// running stays in the baseline code (there is no on-stack replacement
-    /// yet), so this is not the default.
+    /// through the optimizing compiler. A function whose baseline code runs
+    /// hot is compiled again with the optimizing tier
+    /// ([`Config::tier_up_threshold`]); its calls from then on run the
+    /// optimized code, and a call already running a hot loop moves into
+    /// optimized code at that loop's header (on-stack replacement).
     Baseline,
 }
 
@@ -199,9 +199,11 @@ impl Config {
     /// With the baseline tier first: how many calls plus loop iterations of
     /// a function's baseline code, counted in each store, make it hot, so
     /// that it is compiled again with the optimizing tier, once per
-    /// [`Module`](crate::Module), for the calls that follow (default:
-    /// [`DEFAULT_TIER_UP_THRESHOLD`]); `None`: never, and baseline code
-    /// does not count.
+    /// [`Module`](crate::Module), for the calls that follow; a frame whose
+    /// count ran out at a loop header also gets an entry into optimized
+    /// code at that header, once per module and header, and moves into it
+    /// (default: [`DEFAULT_TIER_UP_THRESHOLD`]); `None`: never, and
+    /// baseline code does not count.
     pub fn tier_up_threshold(&mut self, threshold: Option<u32>) -> &mut Self {
         self.tier_up_threshold = threshold;
         self
@@ -212,11 +214,13 @@ impl Config {
         self.tier_up_threshold
     }
 
-    /// Whether a hot function is compiled again on a thread of its own while
+    /// Whether a hot function is compiled again in the background while
     /// its baseline code runs on (the default), or on the thread that found
-    /// it hot, which waits. Turn it off where creating threads is forbidden
-    /// or costly; if a thread cannot be created, the compilation happens on
-    /// the calling thread anyway.
+    /// it hot, which waits. In the background, one thread per engine
+    /// compiles hot functions one at a time, in the order they got hot.
+    /// Turn it off where creating threads is forbidden or costly; if the
+    /// thread cannot be created, the compilation happens on the calling
+    /// thread anyway.
     pub fn tier_up_in_background(&mut self, background: bool) -> &mut Self {
         self.tier_up_in_background = background;
         self
@@ -280,6 +284,9 @@ impl Config {
 #[derive(Clone, Debug)]
 pub struct Engine {
     config: Arc<Config>,
+    /// Where hot functions are compiled again in the background.
+    #[cfg(feature = "compiler")]
+    tier_up: Arc<crate::tier_up::TierUpWorker>,
 }
 
 impl Default for Engine {
@@ -293,11 +300,19 @@ impl Engine {
     pub fn new(config: &Config) -> Engine {
         Engine {
             config: Arc::new(config.clone()),
+            #[cfg(feature = "compiler")]
+            tier_up: Arc::default(),
         }
     }
 
     /// The engine's configuration.
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// The engine's background tier-up worker.
+    #[cfg(feature = "compiler")]
+    pub(crate) fn tier_up_worker(&self) -> &crate::tier_up::TierUpWorker {
+        &self.tier_up
     }
 }

@@ -469,6 +469,24 @@ pub struct FrameInfo {
     pub func_name: Option<String>,
     /// The offset in the wasm binary of the instruction executing.
     pub wasm_offset: Option<u32>,
+    /// Which of the function's code the frame was running.
+    pub code: FrameCode,
+}
+
+/// Which of a function's code a frame runs: with the baseline tier first,
+/// a function has up to three.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FrameCode {
+    /// The function's first code: its only one, unless it tiered up.
+    First,
+    /// The code the optimizing tier compiled once the function was hot.
+    TieredUp,
+    /// Optimized code entered at a loop header by a frame that was running
+    /// the loop in first code (on-stack replacement).
+    OnStackEntry {
+        /// The wasm offset of the loop.
+        header: u32,
+    },
 }
 
 /// `0x29 - module!name`, as Wasmtime prints a frame: the wasm offset (when

@@ -6,13 +6,13 @@
 //! [`CompilationMode`]: crate::CompilationMode
 
 use alloc::boxed::Box;
-use alloc::vec::Vec;
-use std::sync::OnceLock;
+use alloc::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use pulley_emit::{CompileError, LazyModule, Tier};
-use pulley_interp::{Program, VerifyError};
+use pulley_emit::{CompileError, FunctionCode, LazyModule, Tier};
+use pulley_interp::{CodeVersion, Program, VerifyError};
 use pulley_isa::FuncIndex;
 use pulley_module::CompiledModule;
 
@@ -30,6 +30,9 @@ pub(crate) struct LazyFunctions {
     upgraded: Box<[OnceLock<Compiled>]>,
     /// Whether each defined function's tier-up was asked for already.
     tier_up_requested: Box<[AtomicBool]>,
+    /// The on-stack entries asked for, by defined function and loop header:
+    /// each one's compilation, once done.
+    on_stack: Mutex<BTreeMap<(u32, u32), Option<Compiled>>>,
 }
 
 /// A function's compilation, or why it failed.
@@ -61,6 +64,10 @@ pub struct CompilationStats {
     /// Functions the optimizing tier compiled again once their baseline
     /// code counted them as hot.
     pub tiered_up: TierStats,
+    /// On-stack entries the optimizing tier compiled for frames of baseline
+    /// code that ran a loop long enough to count as hot (one per loop
+    /// header that asked; the `functions` counted are entries).
+    pub on_stack: TierStats,
     /// Bytecode that tiering up superseded and that stays until the module
     /// is dropped (frames may still run it): the first code of the functions
     /// in `tiered_up`.
@@ -79,6 +86,16 @@ pub struct TierStats {
     pub slowest: Option<(u32, Duration)>,
     /// The size of their bytecode.
     pub code_bytes: usize,
+}
+
+impl CompiledFunction {
+    /// The wasm offset of `code_offset` in its code: that of the last op at
+    /// or before it that can trap or call.
+    fn wasm_offset(&self, code_offset: usize) -> Option<u32> {
+        let map = &self.address_map;
+        let position = map.partition_point(|&(offset, _)| offset as usize <= code_offset);
+        Some(map.get(position.checked_sub(1)?)?.1)
+    }
 }
 
 impl TierStats {
@@ -123,6 +140,7 @@ impl LazyFunctions {
             compiled: (0..count).map(|_| OnceLock::new()).collect(),
             upgraded: (0..count).map(|_| OnceLock::new()).collect(),
             tier_up_requested: (0..count).map(|_| AtomicBool::new(false)).collect(),
+            on_stack: Mutex::default(),
         }
     }
 
@@ -133,9 +151,10 @@ impl LazyFunctions {
             .get(defined as usize)
             .ok_or(crate::UsageError::NoSuchFunction)?;
         let compiled = cell.get_or_init(|| {
-            self.compile(defined, self.tier, |code, frame_slots| {
-                program.install(FuncIndex(defined), code, frame_slots)
-            })
+            self.compile(
+                |compiler| compiler.compile_function(defined, self.tier),
+                |function| program.install(FuncIndex(defined), function.code, function.frame_slots),
+            )
         });
         match compiled {
             Ok(_) => Ok(()),
@@ -160,55 +179,101 @@ impl LazyFunctions {
             return;
         };
         cell.get_or_init(|| {
-            self.compile(defined, Tier::Optimizing, |code, frame_slots| {
-                program.upgrade(FuncIndex(defined), code, frame_slots)
-            })
+            self.compile(
+                |compiler| compiler.compile_function(defined, Tier::Optimizing),
+                |function| program.upgrade(FuncIndex(defined), function.code, function.frame_slots),
+            )
         });
     }
 
-    /// Compiles defined function `defined` with `tier` and hands its code
-    /// and frame size to `install`, timing both.
+    /// Whether this is the first request for defined function `defined`'s
+    /// on-stack entry at the loop header at wasm offset `header` (the
+    /// caller then compiles it, or has it compiled).
+    pub(crate) fn request_on_stack_entry(&self, defined: u32, header: u32) -> bool {
+        let mut entries = self.on_stack.lock().unwrap_or_else(PoisonError::into_inner);
+        let first = !entries.contains_key(&(defined, header));
+        entries.entry((defined, header)).or_insert(None);
+        first
+    }
+
+    /// Compiles defined function `defined`'s on-stack entry at the loop
+    /// header at wasm offset `header` and installs it into `program`, for
+    /// frames of its baseline code at that header to move into. If that
+    /// fails, those frames run on in the baseline code.
+    pub(crate) fn compile_on_stack_entry(&self, program: &Program, defined: u32, header: u32) {
+        let compiled = self.compile(
+            |compiler| compiler.compile_on_stack_entry(defined, header),
+            |function| {
+                program.install_on_stack_entry(
+                    FuncIndex(defined),
+                    header,
+                    function.code,
+                    function.frame_slots,
+                    function.params,
+                )
+            },
+        );
+        self.on_stack
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((defined, header), Some(compiled));
+    }
+
+    /// Compiles a function with `compile` and hands its code to `install`,
+    /// timing both.
     fn compile(
         &self,
-        defined: u32,
-        tier: Tier,
-        install: impl FnOnce(Vec<u8>, u32) -> Result<(), VerifyError>,
+        compile: impl FnOnce(&LazyModule) -> Result<FunctionCode, CompileError>,
+        install: impl FnOnce(FunctionCode) -> Result<(), VerifyError>,
     ) -> Compiled {
         let start = Instant::now();
-        let function = self
-            .compiler
-            .compile_function(defined, tier)
-            .map_err(Failure::Compile)?;
-        let code_bytes = function.code.len();
-        install(function.code, function.frame_slots).map_err(Failure::Verify)?;
+        let mut function = compile(&self.compiler).map_err(Failure::Compile)?;
+        let address_map = core::mem::take(&mut function.address_map).into_boxed_slice();
+        let (tier, code_bytes) = (function.tier, function.code.len());
+        install(function).map_err(Failure::Verify)?;
         Ok(CompiledFunction {
-            address_map: function.address_map.into_boxed_slice(),
-            tier: function.tier,
+            address_map,
+            tier,
             time: start.elapsed(),
             code_bytes,
         })
     }
 
     /// The wasm offset of `code_offset` in defined function `defined`'s
-    /// code (its upgraded code if `upgraded`), if it was compiled: that of
-    /// the last op at or before it that can trap or call.
+    /// code `version`, if it was compiled: that of the last op at or
+    /// before it that can trap or call.
     pub(crate) fn wasm_offset(
         &self,
         defined: u32,
         code_offset: usize,
-        upgraded: bool,
+        version: CodeVersion,
     ) -> Option<u32> {
-        let cells = if upgraded {
-            &self.upgraded
-        } else {
-            &self.compiled
-        };
-        let Some(Ok(compiled)) = cells.get(defined as usize)?.get() else {
-            return None;
-        };
-        let map = &compiled.address_map;
-        let position = map.partition_point(|&(offset, _)| offset as usize <= code_offset);
-        Some(map.get(position.checked_sub(1)?)?.1)
+        let lookup = |compiled: &CompiledFunction| compiled.wasm_offset(code_offset);
+        match version {
+            CodeVersion::First => self
+                .compiled
+                .get(defined as usize)?
+                .get()?
+                .as_ref()
+                .ok()
+                .and_then(lookup),
+            CodeVersion::Upgraded => self
+                .upgraded
+                .get(defined as usize)?
+                .get()?
+                .as_ref()
+                .ok()
+                .and_then(lookup),
+            CodeVersion::OnStack { header } => {
+                let entries = self.on_stack.lock().unwrap_or_else(PoisonError::into_inner);
+                entries
+                    .get(&(defined, header))?
+                    .as_ref()?
+                    .as_ref()
+                    .ok()
+                    .and_then(lookup)
+            }
+        }
     }
 
     /// How many functions are compiled so far.
@@ -230,6 +295,12 @@ impl LazyFunctions {
                     Tier::Optimizing => &mut stats.optimizing,
                 };
                 tier.add(imported + defined, compiled);
+            }
+        }
+        let entries = self.on_stack.lock().unwrap_or_else(PoisonError::into_inner);
+        for (&(defined, _), compiled) in entries.iter() {
+            if let Some(Ok(compiled)) = compiled {
+                stats.on_stack.add(imported + defined, compiled);
             }
         }
         for (defined, cell) in (0u32..).zip(&self.upgraded) {

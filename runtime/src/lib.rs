@@ -65,6 +65,8 @@ mod native;
 mod stack;
 mod store;
 mod table;
+#[cfg(feature = "compiler")]
+mod tier_up;
 mod values;
 #[cfg(feature = "wasi")]
 pub mod wasi;
@@ -75,8 +77,8 @@ pub use engine::{CompilationMode, Config, DEFAULT_TIER_UP_THRESHOLD, Engine, Fir
 #[cfg(feature = "native")]
 pub use error::NativeError;
 pub use error::{
-    Error, FrameInfo, ImportMismatch, IncompatibleArtifact, LimitError, LinkError, Result, Trap,
-    TrapKind, UsageError,
+    Error, FrameCode, FrameInfo, ImportMismatch, IncompatibleArtifact, LimitError, LinkError,
+    Result, Trap, TrapKind, UsageError,
 };
 pub use func::{HostResult, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy, WithCaller};
 pub use global::Global;

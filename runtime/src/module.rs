@@ -413,18 +413,19 @@ impl Module {
     }
 
     /// The wasm offset of `code_offset` in defined function `defined`'s
-    /// code (its upgraded code if `upgraded`): that of the last op at or
-    /// before it that can trap or call.
+    /// code `version`: that of the last op at or before it that can trap or
+    /// call.
     pub(crate) fn wasm_offset(
         &self,
         defined: u32,
         code_offset: usize,
-        upgraded: bool,
+        version: pulley_interp::CodeVersion,
     ) -> Option<u32> {
         #[cfg(feature = "compiler")]
         if let Some(lazy) = &self.inner.lazy {
-            return lazy.wasm_offset(defined, code_offset, upgraded);
+            return lazy.wasm_offset(defined, code_offset, version);
         }
+        let _ = version;
         let compiled = &self.inner.compiled;
         let function = compiled.functions.get(defined as usize)?;
         let offset = (function.code_start as usize).checked_add(code_offset)?;

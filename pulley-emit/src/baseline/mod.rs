@@ -621,16 +621,39 @@ impl<'e> Baseline<'e> {
         self.jump(label)
     }
 
-    /// Counts toward tiering the function up (at its entry and at each loop
-    /// header), if asked to.
+    /// Counts toward tiering the function up at its entry, if asked to.
     fn count_hot(&mut self) -> Result<()> {
         if self.env.config.tier_up_counters {
-            let defined = self.func - self.env.info.imported_functions;
             self.emit(OwnedOp::HotCount {
-                func: pulley_isa::FuncIndex(defined),
+                func: self.defined(),
             })?;
         }
         Ok(())
+    }
+
+    /// Counts toward tiering the function up at the header of the loop
+    /// being opened (the operator at `offset`), if asked to. There the
+    /// frame's values are its slots from 0 up, the locals' then the
+    /// operands' (all in their homes): the parameters of an on-stack entry
+    /// at this header (see `crate::translate`'s `OnStackEntry`).
+    fn count_hot_loop(&mut self) -> Result<()> {
+        if self.env.config.tier_up_counters {
+            debug_assert!(
+                self.stack
+                    .iter()
+                    .all(|entry| entry.operand == Operand::Home)
+            );
+            self.emit(OwnedOp::HotLoop {
+                func: self.defined(),
+                header: self.offset,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The function's index among the module's own functions.
+    fn defined(&self) -> pulley_isa::FuncIndex {
+        pulley_isa::FuncIndex(self.func - self.env.info.imported_functions)
     }
 
     /// Charges the fuel of the operators since the last charge, if fuel is

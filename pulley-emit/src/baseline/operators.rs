@@ -101,7 +101,7 @@ impl Baseline<'_> {
                 let label = self.new_label();
                 self.open(FrameKind::Loop, blockty, label)?;
                 self.bind(label);
-                self.count_hot()
+                self.count_hot_loop()
             }
             O::If { blockty } => {
                 self.charge_fuel()?;

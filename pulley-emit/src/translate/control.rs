@@ -7,6 +7,7 @@ use wasmparser::{BlockType, BrTable};
 
 use super::FuncTranslator;
 use crate::CompileError;
+use crate::flavour::FlavourExt;
 use crate::intrinsics::{self, Intrinsic};
 use crate::traps;
 
@@ -26,6 +27,9 @@ pub(crate) enum ControlFrame {
         params: usize,
         results: usize,
         stack_base: usize,
+        /// Whether branches to the header carry the operands below the
+        /// loop too (the header of an on-stack entry).
+        carries_below: bool,
     },
     /// An `if`: the condition chose `then` (current) or `else_block`.
     If {
@@ -136,13 +140,25 @@ impl FuncTranslator<'_, '_> {
         let Some((params, results)) = self.open_block(blockty)? else {
             return Ok(());
         };
-        let header = self.block_with_params(&params);
-        let next = self.block_with_params(&results);
         let stack_base = self.stack.len() - params.len();
+        let carries_below = self
+            .on_stack
+            .as_ref()
+            .is_some_and(|on_stack| on_stack.header == self.offset);
+        let carried = if carries_below { stack_base } else { 0 };
+        let header_params: Vec<ir::Type> = self.stack[stack_base - carried..]
+            .iter()
+            .map(|&value| self.builder.func.dfg.value_type(value))
+            .collect();
+        let header = self.block_with_params(&header_params);
+        let next = self.block_with_params(&results);
         self.charge_fuel();
-        let args = block_args(self.peek(params.len()));
+        let args = block_args(self.peek(header_params.len()));
         self.builder.ins().jump(header, &args);
-        self.stack.truncate(stack_base);
+        self.stack.truncate(stack_base - carried);
+        if carries_below {
+            self.enter_on_stack(header, &header_params)?;
+        }
         self.builder.switch_to_block(header);
         self.stack
             .extend_from_slice(self.builder.block_params(header));
@@ -152,7 +168,45 @@ impl FuncTranslator<'_, '_> {
             params: params.len(),
             results: results.len(),
             stack_base,
+            carries_below,
         });
+        Ok(())
+    }
+
+    /// Fills the on-stack entry's block, at its loop's `header`, whose
+    /// parameters are of `operands`' types: it takes the locals and those
+    /// operands and jumps to the header; the function's signature becomes
+    /// the entry's.
+    fn enter_on_stack(&mut self, header: Block, operands: &[ir::Type]) -> Result<(), CompileError> {
+        let on_stack = self.on_stack.as_mut().expect("an on-stack entry");
+        on_stack.placed = true;
+        let entry = on_stack.entry;
+        self.builder.switch_to_block(entry);
+        for (&variable, &ty) in self.locals.iter().zip(&self.local_types) {
+            let value = self.builder.append_block_param(entry, ty);
+            self.builder.def_var(variable, value);
+        }
+        let args: Vec<Value> = operands
+            .iter()
+            .map(|&ty| self.builder.append_block_param(entry, ty))
+            .collect();
+        self.builder.ins().jump(header, &block_args(&args));
+        self.builder.seal_block(entry);
+        let params: Vec<ir::Type> = self.local_types.iter().chain(operands).copied().collect();
+        let returns: Vec<ir::Type> = self
+            .builder
+            .func
+            .signature
+            .returns
+            .iter()
+            .map(|abi| abi.value_type)
+            .collect();
+        self.builder.func.signature = intrinsics::signature(
+            self.env.call_conv(),
+            self.env.flavour.pointer_type(),
+            &params,
+            &returns,
+        );
         Ok(())
     }
 
@@ -216,8 +270,7 @@ impl FuncTranslator<'_, '_> {
 
     pub(super) fn visit_br(&mut self, relative_depth: u32) -> Result<(), CompileError> {
         self.charge_fuel();
-        let (target, arity) = self.branch_target(relative_depth);
-        let args = block_args(self.peek(arity));
+        let (target, args) = self.branch_target(relative_depth);
         self.builder.ins().jump(target, &args);
         self.reachable = false;
         Ok(())
@@ -226,8 +279,7 @@ impl FuncTranslator<'_, '_> {
     pub(super) fn visit_br_if(&mut self, relative_depth: u32) -> Result<(), CompileError> {
         self.charge_fuel();
         let condition = self.pop();
-        let (target, arity) = self.branch_target(relative_depth);
-        let args = block_args(self.peek(arity));
+        let (target, args) = self.branch_target(relative_depth);
         let continuation = self.builder.create_block();
         self.builder
             .ins()
@@ -244,13 +296,12 @@ impl FuncTranslator<'_, '_> {
         for depth in targets.targets() {
             depths.push(depth?);
         }
-        let (default, arity) = self.branch_target(targets.default());
-        let args = block_args(self.peek(arity));
+        let (default, args) = self.branch_target(targets.default());
         let pool = &mut self.builder.func.dfg.value_lists;
         let default_call = ir::BlockCall::new(default, args.iter().copied(), pool);
         let mut entries = Vec::with_capacity(depths.len());
         for depth in depths {
-            let (block, _) = self.branch_target(depth);
+            let (block, args) = self.branch_target(depth);
             let pool = &mut self.builder.func.dfg.value_lists;
             entries.push(ir::BlockCall::new(block, args.iter().copied(), pool));
         }
@@ -435,11 +486,11 @@ impl FuncTranslator<'_, '_> {
         }
     }
 
-    /// The block a branch to `depth` jumps to and how many values it takes;
+    /// The block a branch to `depth` jumps to and the values it passes;
     /// marks the target as reached.
-    fn branch_target(&mut self, depth: u32) -> (Block, usize) {
+    fn branch_target(&mut self, depth: u32) -> (Block, Vec<BlockArg>) {
         let index = self.control.len() - 1 - depth as usize;
-        match &mut self.control[index] {
+        let (block, arity, below) = match &mut self.control[index] {
             ControlFrame::Block {
                 next,
                 results,
@@ -453,13 +504,26 @@ impl FuncTranslator<'_, '_> {
                 ..
             } => {
                 *next_reached = true;
-                (*next, *results)
+                (*next, *results, 0)
             }
-            ControlFrame::Loop { header, params, .. } => (*header, *params),
+            ControlFrame::Loop {
+                header,
+                params,
+                stack_base,
+                carries_below,
+                ..
+            } => (
+                *header,
+                *params,
+                if *carries_below { *stack_base } else { 0 },
+            ),
             ControlFrame::Unreachable => {
                 unreachable!("branches in unreachable code are not translated")
             }
-        }
+        };
+        let mut args = block_args(&self.stack[..below]);
+        args.extend(block_args(self.peek(arity)));
+        (block, args)
     }
 
     fn function_result_count(&self) -> usize {

@@ -124,12 +124,41 @@ impl ModuleEnvironment<'_> {
     }
 }
 
+/// An on-stack entry being translated: the function's code entered at a
+/// loop header from a frame of the baseline tier that is running the loop
+/// (on-stack replacement).
+///
+/// The IR's entry block takes the vmctx, then the frame's values at the
+/// header: every local, then every operand (those below the loop and the
+/// loop's parameters), which is how the baseline tier lays out its slots
+/// there. It jumps to the loop's header, defining the locals. The
+/// function's own entry becomes a block nothing jumps to, so that the code
+/// before the header is dead unless a loop around the header reaches it
+/// again, and Cranelift removes the rest. The header takes every operand
+/// as a parameter, not only the loop's; branches back to it carry those
+/// below the loop too, unchanged, so that the values below the loop come
+/// from the entry on every path.
+struct OnStackEntry {
+    /// The wasm offset of the loop operator.
+    header: u32,
+    /// The IR's entry block; parameters are added at the header.
+    entry: ir::Block,
+    /// Whether the header was reached.
+    placed: bool,
+}
+
 /// Translates one function.
 pub(crate) struct FuncTranslator<'a, 'f> {
     env: &'a ModuleEnvironment<'a>,
     builder: FunctionBuilder<'f>,
     vmctx: Value,
     locals: Vec<Variable>,
+    /// Each local's type.
+    local_types: Vec<ir::Type>,
+    /// The wasm offset of the operator being translated.
+    offset: u32,
+    /// The on-stack entry being translated instead of the function's entry.
+    on_stack: Option<OnStackEntry>,
     /// The wasm operand stack.
     stack: Vec<Value>,
     control: Vec<ControlFrame>,
@@ -151,12 +180,14 @@ pub(crate) struct TranslationScratch {
 impl TranslationScratch {
     /// Translates wasm function `func` (an index into all functions) with
     /// body `body` into `function`, validating the body first unless it was
-    /// validated already.
+    /// validated already; with `on_stack_header`, its on-stack entry at the
+    /// loop operator at that wasm offset (see [`OnStackEntry`]).
     pub(crate) fn translate(
         &mut self,
         env: &ModuleEnvironment<'_>,
         func: u32,
         body: BodyToCompile<'_>,
+        on_stack_header: Option<u32>,
         function: &mut ir::Function,
     ) -> Result<(), CompileError> {
         let translated = match body.validator {
@@ -165,6 +196,7 @@ impl TranslationScratch {
                 func,
                 &body.body,
                 None,
+                on_stack_header,
                 function,
                 &mut self.builder_context,
             ),
@@ -176,6 +208,7 @@ impl TranslationScratch {
                     func,
                     &body.body,
                     Some(&mut validator),
+                    on_stack_header,
                     function,
                     &mut self.builder_context,
                 );
@@ -207,12 +240,14 @@ impl TranslationScratch {
 }
 
 /// Translates wasm function `func` (an index into all functions) with body
-/// `body` into `function`, validating the body with `validator` if given.
+/// `body` into `function`, validating the body with `validator` if given;
+/// with `on_stack_header`, its on-stack entry at that loop header.
 fn translate_function(
     env: &ModuleEnvironment<'_>,
     func: u32,
     body: &FunctionBody<'_>,
     mut validator: Option<&mut FuncValidator<ValidatorResources>>,
+    on_stack_header: Option<u32>,
     function: &mut ir::Function,
     builder_context: &mut FunctionBuilderContext,
 ) -> Result<(), CompileError> {
@@ -225,18 +260,45 @@ fn translate_function(
     function.name = UserFuncName::user(intrinsics::DEFINED_FUNCTION, defined);
 
     let mut builder = FunctionBuilder::new(function, builder_context);
-    let entry = builder.create_block();
-    builder.append_block_params_for_function_params(entry);
-    builder.switch_to_block(entry);
-    builder.seal_block(entry);
-    let vmctx = builder.block_params(entry)[0];
-    let params: Vec<Value> = builder.block_params(entry)[1..].to_vec();
+    let (vmctx, params, on_stack) = match on_stack_header {
+        None => {
+            let entry = builder.create_block();
+            builder.append_block_params_for_function_params(entry);
+            builder.switch_to_block(entry);
+            builder.seal_block(entry);
+            let vmctx = builder.block_params(entry)[0];
+            (vmctx, builder.block_params(entry)[1..].to_vec(), None)
+        }
+        Some(header) => {
+            // The entry comes first in the layout; it is filled at the
+            // header.
+            let entry = builder.create_block();
+            builder.func.layout.append_block(entry);
+            let vmctx = builder.append_block_param(entry, env.flavour.pointer_type());
+            let own_entry = builder.create_block();
+            for &param in &ty.params {
+                builder.append_block_param(own_entry, env.clif_type(param)?);
+            }
+            builder.switch_to_block(own_entry);
+            builder.seal_block(own_entry);
+            let params = builder.block_params(own_entry).to_vec();
+            let on_stack = OnStackEntry {
+                header,
+                entry,
+                placed: false,
+            };
+            (vmctx, params, Some(on_stack))
+        }
+    };
 
     let mut translator = FuncTranslator {
         env,
         builder,
         vmctx,
         locals: Vec::new(),
+        local_types: Vec::new(),
+        offset: 0,
+        on_stack,
         stack: Vec::new(),
         control: Vec::new(),
         reachable: true,
@@ -244,9 +306,11 @@ fn translate_function(
         pending_fuel: 0,
     };
     for (&ty, value) in ty.params.iter().zip(params) {
-        let variable = translator.builder.declare_var(env.clif_type(ty)?);
+        let clif = env.clif_type(ty)?;
+        let variable = translator.builder.declare_var(clif);
         translator.builder.def_var(variable, value);
         translator.locals.push(variable);
+        translator.local_types.push(clif);
     }
     let mut locals = body.get_locals_reader()?;
     for _ in 0..locals.get_count() {
@@ -280,6 +344,14 @@ fn translate_function(
     }
     reader.finish()?;
     debug_assert!(translator.control.is_empty());
+    if let Some(on_stack) = &translator.on_stack
+        && !on_stack.placed
+    {
+        return Err(CompileError::NoLoopHeader {
+            func,
+            header: on_stack.header,
+        });
+    }
     let frontend_config = TargetFrontendConfig {
         default_call_conv: env.call_conv(),
         pointer_width: if env.flavour.pointer_bytes() == 4 {
@@ -306,6 +378,7 @@ impl FuncTranslator<'_, '_> {
             let variable = self.builder.declare_var(clif);
             self.builder.def_var(variable, zero);
             self.locals.push(variable);
+            self.local_types.push(clif);
         }
         Ok(())
     }

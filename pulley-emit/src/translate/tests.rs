@@ -85,7 +85,7 @@ fn translate_all(wasm: &[u8], config: &Config, validate: bool) -> Vec<String> {
                 body.validator = None;
             }
             scratch
-                .translate(&env, func, body, &mut function)
+                .translate(&env, func, body, None, &mut function)
                 .expect("translates");
             function.display().to_string()
         })

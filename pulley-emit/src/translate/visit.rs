@@ -83,9 +83,10 @@ impl OperatorVisitor<'_, '_, '_, '_> {
     /// whether to translate it, counting it for fuel if it is reachable.
     fn enter(&mut self, reach: Reach) -> bool {
         let translator = &mut *self.translator;
+        translator.offset = self.offset as u32;
         translator
             .builder
-            .set_srcloc(SourceLoc::new(self.offset as u32));
+            .set_srcloc(SourceLoc::new(translator.offset));
         if translator.reachable {
             translator.pending_fuel += 1;
             true

@@ -32,6 +32,9 @@ pub(crate) enum StopReason {
     FirstCall(u32),
     /// `hot_count`: a function's count toward tiering up ran out.
     Hot(u32),
+    /// `hot_loop`: the same, at the header of the loop at wasm offset
+    /// `header`.
+    HotLoop { func: u32, header: u32 },
 }
 
 /// Proof that a handler recorded why execution stops (in `State::stop`).

@@ -238,6 +238,22 @@ pub(crate) fn hot_count(m: &mut Machine<'_>, func: FuncIndex) -> Step {
     }
 }
 
+/// Counts toward tiering function `func` up at the loop header at wasm
+/// offset `header`: stops for the embedder when its count runs out
+/// (`Interpreter::finish_tier_up` then moves into the function's entry at
+/// that header, if it was given one, or goes on after the op).
+#[inline(always)]
+pub(crate) fn hot_loop(m: &mut Machine<'_>, func: FuncIndex, header: u32) -> Step {
+    if m.count_hot(func) {
+        Ok(())
+    } else {
+        Err(m.stop(StopReason::HotLoop {
+            func: func.0,
+            header,
+        }))
+    }
+}
+
 /// The entry of a function that has no verified code yet: stops for the
 /// embedder to compile or verify it (`Interpreter::finish_first_call` goes
 /// on in this frame).

@@ -169,8 +169,10 @@ impl KindChecker {
         }
         let entry = &mut self.entries[0];
         entry.0.clear();
-        for (slot, &kind) in (0..).zip(&own_type.params) {
-            entry.set(Slot(slot), Kind::of(kind));
+        if function.typed_params {
+            for (slot, &kind) in (0..).zip(&own_type.params) {
+                entry.set(Slot(slot), Kind::of(kind));
+            }
         }
         self.reached[0] = true;
         self.enqueue(0);
@@ -216,7 +218,7 @@ impl KindChecker {
         for op in 0..function.graph.len() {
             if self.block_of[op as usize] != NOT_A_LEADER {
                 kinds.0.clear();
-                if op == 0 {
+                if op == 0 && function.typed_params {
                     for (slot, &kind) in (0..).zip(&ops.own_type.params) {
                         kinds.set(Slot(slot), Kind::of(kind));
                     }

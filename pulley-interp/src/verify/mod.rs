@@ -410,6 +410,53 @@ pub(crate) fn verify_function(
     checker.verify(func, info, claims)
 }
 
+/// Verifies an on-stack entry into function `func`'s code
+/// ([`Program::install_on_stack_entry`](crate::Program::install_on_stack_entry)):
+/// as [`verify_function`] does, except that its parameters are the first
+/// `params` slots of a frame of `frame_slots`, none holding a reference.
+pub(crate) fn verify_on_stack_entry(
+    code: &[u8],
+    func: u32,
+    frame_slots: u32,
+    params: u32,
+    functions: &[FunctionInfo],
+    shape: &EnvironmentShape,
+    claims: Claims,
+) -> Result<(), VerifyError> {
+    let listed = functions
+        .get(func as usize)
+        .ok_or(VerifyError::NoSuchFunction { func })?;
+    let code_end = u32::try_from(code.len()).map_err(|_| VerifyError::FunctionOutOfCode {
+        func,
+        start: 0,
+        end: u32::MAX,
+        code_len: code.len(),
+    })?;
+    if code.is_empty() {
+        return Err(VerifyError::EmptyFunction { func });
+    }
+    // The function's own entry is checked against its type; the on-stack
+    // entry's parameters against its frame.
+    check_function_info(func, listed, shape)?;
+    if frame_slots > MAX_FRAME_SLOTS || params > frame_slots {
+        return Err(VerifyError::BadFrame {
+            func,
+            frame_slots,
+            params,
+        });
+    }
+    let info = FunctionInfo {
+        code_start: 0,
+        code_end,
+        frame_slots,
+        params,
+        ..*listed
+    };
+    let mut checker = FunctionChecker::new(code, functions, shape);
+    checker.typed_params = false;
+    checker.verify(func, info, claims)
+}
+
 /// Checks that the shape's own type indices name types.
 fn check_shape(shape: &EnvironmentShape) -> Result<(), VerifyError> {
     let types = shape.types.len();
@@ -427,6 +474,9 @@ fn check_shape(shape: &EnvironmentShape) -> Result<(), VerifyError> {
 /// A function that passed the structural checks, for the semantic ones.
 pub(super) struct Function<'f, 'a> {
     index: u32,
+    /// Whether the parameters hold references as the function's type says
+    /// (else none does).
+    typed_params: bool,
     info: &'f FunctionInfo,
     graph: &'f OpGraph,
     /// Its ops, decoded, by number.
@@ -479,6 +529,9 @@ struct FunctionChecker<'a> {
     type_ids_used: u32,
     /// Whether the code may hold `lazy_only` ops.
     lazy_only: LazyOnlyOps,
+    /// Whether the parameters hold references as the function's type
+    /// says (false for an on-stack entry: none does).
+    typed_params: bool,
 }
 
 impl<'a> FunctionChecker<'a> {
@@ -507,6 +560,7 @@ impl<'a> FunctionChecker<'a> {
             kinds: kinds::KindChecker::default(),
             type_ids_used: 0,
             lazy_only: LazyOnlyOps::Refused,
+            typed_params: true,
         }
     }
 
@@ -517,6 +571,7 @@ impl<'a> FunctionChecker<'a> {
         self.check()?;
         let function = Function {
             index: func,
+            typed_params: self.typed_params,
             info: &info,
             graph: &self.graph,
             ops: &self.ops,

@@ -451,10 +451,19 @@ fn print_compile_stats(module: &Module) {
         eprintln!("compiled: every function, before the program started (eager compilation)");
         return;
     };
-    for (tier, stats) in [
-        ("the baseline tier", &stats.baseline),
-        ("the optimizing tier", &stats.optimizing),
-        ("the optimizing tier, tiering up", &stats.tiered_up),
+    for (tier, what, stats) in [
+        ("the baseline tier", "functions", &stats.baseline),
+        ("the optimizing tier", "functions", &stats.optimizing),
+        (
+            "the optimizing tier, tiering up",
+            "functions",
+            &stats.tiered_up,
+        ),
+        (
+            "the optimizing tier, on-stack replacement",
+            "loop entries",
+            &stats.on_stack,
+        ),
     ] {
         let slowest = match stats.slowest {
             Some((func, time)) => format!(
@@ -468,7 +477,7 @@ fn print_compile_stats(module: &Module) {
             None => String::new(),
         };
         eprintln!(
-            "compiled by {tier}: {} functions, {} bytes of bytecode, in {:.3} ms{slowest}",
+            "compiled by {tier}: {} {what}, {} bytes of bytecode, in {:.3} ms{slowest}",
             stats.functions,
             stats.code_bytes,
             stats.time.as_secs_f64() * 1e3

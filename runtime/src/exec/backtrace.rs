@@ -3,9 +3,9 @@
 
 use alloc::vec::Vec;
 
-use pulley_interp::FramePosition;
+use pulley_interp::{CodeVersion, FramePosition};
 
-use crate::error::{FrameInfo, Trap};
+use crate::error::{FrameCode, FrameInfo, Trap};
 use crate::store::Store;
 
 /// Backtrace frames of `instance` for interpreter positions.
@@ -21,8 +21,14 @@ pub(super) fn frames<T>(
         .map(|position| {
             let func_index = info.imported_functions + position.func.0;
             let wasm_offset =
-                module.wasm_offset(position.func.0, position.code_offset, position.upgraded);
+                module.wasm_offset(position.func.0, position.code_offset, position.code);
+            let code = match position.code {
+                CodeVersion::First => FrameCode::First,
+                CodeVersion::Upgraded => FrameCode::TieredUp,
+                CodeVersion::OnStack { header } => FrameCode::OnStackEntry { header },
+            };
             FrameInfo {
+                code,
                 module_name: info.name.clone(),
                 func_index,
                 func_name: info.function_name(func_index).map(Into::into),

@@ -101,8 +101,8 @@ fn run_wasm<T>(
                 };
                 continue;
             }
-            Exit::TierUp(func) => {
-                tier_up(store, instance, func);
+            Exit::TierUp { func, at_loop } => {
+                tier_up(store, instance, func, at_loop);
                 exit = store.inner.interpreter.finish_tier_up()?;
                 continue;
             }
@@ -153,7 +153,7 @@ fn serve<T>(store: &mut Store<T>, instance: u32, exit: Exit) -> Result<Vec<u64>>
             builtins::perform(store, instance, builtin.0, &args)
         }
         Exit::OutOfFuel => Err(Trap::new(TrapKind::OutOfFuel).into()),
-        Exit::Returned | Exit::Trap(_) | Exit::FirstCall(_) | Exit::TierUp(_) => {
+        Exit::Returned | Exit::Trap(_) | Exit::FirstCall(_) | Exit::TierUp { .. } => {
             Err(pulley_interp::CallError::NotSuspended {
                 expected: "an exit to serve",
             }
@@ -176,38 +176,50 @@ fn ready<T>(store: &Store<T>, instance: u32, func: FuncIndex) -> Result<()> {
 
 /// Compiles defined function `func` of `instance`'s module with the
 /// optimizing tier, once it counted as hot, unless that was done or is
-/// under way: on a thread of its own if the engine says so (the baseline
-/// code runs on meanwhile, and enters the new code once it is there), else
-/// here. Code that counts is only ever the baseline tier's, of a lazy
-/// module. A function the optimizing tier refuses keeps its baseline code.
-fn tier_up<T>(store: &Store<T>, instance: u32, func: FuncIndex) {
+/// under way; at a loop header (`at_loop`), its on-stack entry there
+/// first, for the frame that asked to move into. In the background if the
+/// engine says so (the baseline code runs on meanwhile: calls enter the
+/// new code once it is there, and the frame moves once it asks again), on
+/// the engine's tier-up worker; else here. Code that counts is only ever
+/// the baseline tier's, of a lazy module. A function or entry the
+/// optimizing tier refuses keeps the baseline code running.
+fn tier_up<T>(store: &Store<T>, instance: u32, func: FuncIndex, at_loop: Option<u32>) {
     #[cfg(feature = "compiler")]
     {
         let module = &store.inner.instances[instance].module;
         let Some(lazy) = &module.inner.lazy else {
             return;
         };
-        if !lazy.request_tier_up(func.0) {
-            return;
-        }
-        if module.inner.engine.config().get_tier_up_in_background() {
-            let background = module.clone();
-            let spawned = std::thread::Builder::new()
-                .name("pulley tier-up".into())
-                .spawn(move || {
-                    let inner = &background.inner;
-                    if let Some(lazy) = &inner.lazy {
-                        lazy.tier_up(&inner.program, func.0);
+        let on_stack = at_loop.filter(|&header| lazy.request_on_stack_entry(func.0, header));
+        let upgrade = lazy.request_tier_up(func.0);
+        let background = module.inner.engine.config().get_tier_up_in_background();
+        for header in on_stack
+            .map(Some)
+            .into_iter()
+            .chain(upgrade.then_some(None))
+        {
+            let work = move |module: &crate::Module| {
+                let inner = &module.inner;
+                if let Some(lazy) = &inner.lazy {
+                    match header {
+                        Some(header) => lazy.compile_on_stack_entry(&inner.program, func.0, header),
+                        None => lazy.tier_up(&inner.program, func.0),
                     }
-                });
-            if spawned.is_ok() {
-                return;
+                }
+            };
+            if background {
+                let queued = module.clone();
+                let job = alloc::boxed::Box::new(move || work(&queued));
+                if let Err(job) = module.inner.engine.tier_up_worker().queue(job) {
+                    job();
+                }
+            } else {
+                work(module);
             }
         }
-        lazy.tier_up(&module.inner.program, func.0);
     }
     #[cfg(not(feature = "compiler"))]
-    let _ = (store, instance, func);
+    let _ = (store, instance, func, at_loop);
 }
 
 /// Calls import `import` of `instance` (interpreted or native) with `args`.
