@@ -1,8 +1,9 @@
 //! The per-module and per-function pipeline.
 
-use cranelift_codegen::Context;
 use cranelift_codegen::control::ControlPlane;
+use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::isa::OwnedTargetIsa;
+use cranelift_codegen::{Context, ir};
 use pulley_module::CompiledModule;
 use wasmparser::WasmFeatures;
 
@@ -98,6 +99,15 @@ impl FunctionCompiler {
                 &self.context.loop_analysis,
             );
         }
+        if on_stack_header.is_some() {
+            // An on-stack entry runs code laid out before its header (an
+            // enclosing loop's) after code laid out behind it; the lowering
+            // wants every value defined before it is used in layout order,
+            // as translated functions have it.
+            self.context.compute_cfg();
+            self.context.compute_domtree();
+            lay_out_in_reverse_postorder(&mut self.context.func, &self.context.domtree);
+        }
         Ok(())
     }
 
@@ -112,6 +122,24 @@ impl FunctionCompiler {
     ) -> Result<lower::LoweredFunction, CompileError> {
         self.translate(env, body, func, on_stack_header)?;
         self.lowering.lower(env, &self.context.func, func)
+    }
+}
+
+/// Lays `func`'s blocks out in reverse postorder of its control flow, so
+/// that each block comes after its dominators (and every value's definition
+/// before its uses). `func` has no unreachable blocks.
+fn lay_out_in_reverse_postorder(func: &mut ir::Function, domtree: &DominatorTree) {
+    let order: Vec<ir::Block> = domtree.cfg_rpo().copied().collect();
+    for block in order {
+        let insts: Vec<ir::Inst> = func.layout.block_insts(block).collect();
+        for &inst in &insts {
+            func.layout.remove_inst(inst);
+        }
+        func.layout.remove_block(block);
+        func.layout.append_block(block);
+        for inst in insts {
+            func.layout.append_inst(inst, block);
+        }
     }
 }
 

@@ -36,6 +36,14 @@ pub enum CompileError {
         /// The wasm offset asked for.
         header: u32,
     },
+    /// An on-stack entry was asked for at a loop with operands below it
+    /// (only loops with none get entries: every path to code after such a
+    /// loop would need those values from the entry).
+    #[error("the loop at offset {header:#x} has operands below it: no on-stack entry")]
+    OperandsBelowLoop {
+        /// The wasm offset of the loop.
+        header: u32,
+    },
     /// A function is too large for the bytecode format.
     #[error("function {func} is too large: {what}")]
     TooLarge {

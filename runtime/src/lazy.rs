@@ -72,6 +72,12 @@ pub struct CompilationStats {
     /// is dropped (frames may still run it): the first code of the functions
     /// in `tiered_up`.
     pub superseded_code_bytes: usize,
+    /// Tier-ups and on-stack entries that failed where they should not
+    /// have: an internal compiler error, or optimized code the verifier
+    /// refused (other than an entry that would use a frame value as a
+    /// reference). A bug in Pulley, which the differential fuzzer looks
+    /// for; the code that asked ran on in its first code.
+    pub tier_up_bugs: usize,
 }
 
 /// The functions one tier compiled.
@@ -116,6 +122,18 @@ impl TierStats {
 enum Failure {
     Compile(CompileError),
     Verify(VerifyError),
+}
+
+impl Failure {
+    /// Whether the failure of a tier-up (`on_stack`: of an on-stack entry)
+    /// is a bug (see [`CompilationStats::tier_up_bugs`]).
+    fn is_bug(&self, on_stack: bool) -> bool {
+        match self {
+            Failure::Compile(error) => matches!(error, CompileError::Internal(_)),
+            Failure::Verify(VerifyError::KindMismatch { .. }) => !on_stack,
+            Failure::Verify(_) => true,
+        }
+    }
 }
 
 impl From<Failure> for Error {
@@ -299,16 +317,22 @@ impl LazyFunctions {
         }
         let entries = self.on_stack.lock().unwrap_or_else(PoisonError::into_inner);
         for (&(defined, _), compiled) in entries.iter() {
-            if let Some(Ok(compiled)) = compiled {
-                stats.on_stack.add(imported + defined, compiled);
+            match compiled {
+                Some(Ok(compiled)) => stats.on_stack.add(imported + defined, compiled),
+                Some(Err(failure)) => stats.tier_up_bugs += usize::from(failure.is_bug(true)),
+                None => {}
             }
         }
         for (defined, cell) in (0u32..).zip(&self.upgraded) {
-            if let Some(Ok(compiled)) = cell.get() {
-                stats.tiered_up.add(imported + defined, compiled);
-                if let Some(Ok(first)) = self.compiled[defined as usize].get() {
-                    stats.superseded_code_bytes += first.code_bytes;
+            match cell.get() {
+                Some(Ok(compiled)) => {
+                    stats.tiered_up.add(imported + defined, compiled);
+                    if let Some(Ok(first)) = self.compiled[defined as usize].get() {
+                        stats.superseded_code_bytes += first.code_bytes;
+                    }
                 }
+                Some(Err(failure)) => stats.tier_up_bugs += usize::from(failure.is_bug(false)),
+                None => {}
             }
         }
         stats

@@ -1,7 +1,7 @@
 //! On-stack replacement: a frame of baseline code that runs a loop long
 //! enough moves into optimized code at the loop's header, with every value
-//! of the frame (locals of each type, operands below the loop, the loop's
-//! parameters), and finishes there with the result, the fuel and the trap
+//! of the frame (locals of each type, the loop's parameters), and finishes
+//! there with the result, the fuel and the trap
 //! backtrace that the optimized code alone would give.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -116,21 +116,19 @@ fn a_loop_that_starts_in_baseline_code_finishes_in_optimized_code() {
 }
 
 /// Every kind of value a frame holds at a loop header: locals of each
-/// type, operands below the loop and the loop's own parameters, an outer
-/// loop around the hot one (whose code before the inner header runs again
-/// in the on-stack entry), and a trap after both.
+/// type and the loop's own parameters, an outer loop around the hot one
+/// (whose code before the inner header runs again in the on-stack entry,
+/// laid out before the header but run after it), and a trap after both.
 const FRAME: &str = r#"(module
   (memory 1)
   (func (export "frame") (param $n i32) (param $seed i64) (result i64 f64 i32)
     (local $f f32) (local $d f64) (local $v v128) (local $outer i32) (local $i i32)
-    (local $pf f32) (local $pq i64)
+    (local $pf f32) (local $pq i64) (local $acc i64)
     (local.set $d (f64.const 0.5))
     (local.set $v (v128.const i32x4 1 2 3 4))
-    (i64.const 1000)                       ;; below both loops
-    (local.get $seed)
-    (loop $outer_loop (param i64) (result i64)
+    (local.set $acc (i64.const 1000))
+    (loop $outer_loop
       (local.set $i (i32.const 0))
-      (i32.const 17)                       ;; below the hot loop too
       (f32.const 1.5)
       (local.get $seed)
       (loop $hot (param f32 i64) (result f32 i64)
@@ -147,10 +145,10 @@ const FRAME: &str = r#"(module
         (br_if $hot (i32.lt_u (local.get $i) (local.get $n))))
       (local.set $pq)
       (local.set $f (f32.add (local.get $f)))
-      (local.set $outer (i32.add (local.get $outer)))
-      (i64.add (local.get $pq))
+      (local.set $outer (i32.add (local.get $outer) (i32.const 17)))
+      (local.set $acc (i64.add (local.get $acc) (local.get $pq)))
       (br_if $outer_loop (i32.lt_u (local.get $outer) (i32.const 60))))
-    (i64.add)                              ;; with the 1000 below both
+    (local.get $acc)
     (i64.add (i64.extend_i32_u (i32.load (i32.const 8))))
     (i64.add (i64.extend_i32_u (i32x4.extract_lane 3 (local.get $v))))
     (f64.add (local.get $d) (f64.promote_f32 (local.get $f)))
@@ -175,6 +173,27 @@ fn on_stack_entries_carry_every_value_of_the_frame() {
             }
         }
     }
+}
+
+#[test]
+fn a_loop_with_operands_below_it_runs_on_in_baseline_code() {
+    // No entry for such a loop (see `OnStackEntry` in pulley-emit); the
+    // function tiers up for later calls.
+    let wat = r#"(module
+      (func (export "sum") (param $n i32) (result i32) (local $s i32)
+        (i32.const 1000)
+        (loop $next
+          (local.set $s (i32.add (local.get $s) (local.get $n)))
+          (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+        (i32.add (local.get $s))))"#;
+    let (module, mut store, instance) = instantiate(&baseline(10, false), wat);
+    let sum = call(&mut store, instance, "sum", &[Val::I32(100)], 1).unwrap();
+    assert_eq!(sum[0].i32(), Some(6050));
+    let stats = module.compilation_stats().unwrap();
+    assert_eq!(
+        (stats.on_stack.functions, stats.tiered_up.functions),
+        (0, 1)
+    );
 }
 
 #[test]

@@ -24,6 +24,8 @@ pub struct Pulley {
 struct PulleySession {
     store: Store<()>,
     instance: Instance,
+    /// For its compilation stats.
+    module: Module,
 }
 
 impl Engine for Pulley {
@@ -60,7 +62,11 @@ impl Engine for Pulley {
         let mut store = Store::new(&engine, ());
         Ok(
             match Linker::new(&engine).instantiate(&mut store, &module) {
-                Ok(instance) => Ok(Box::new(PulleySession { store, instance })),
+                Ok(instance) => Ok(Box::new(PulleySession {
+                    store,
+                    instance,
+                    module,
+                })),
                 Err(error) => Err(outcome(&error)?),
             },
         )
@@ -94,7 +100,17 @@ impl Session for PulleySession {
         let ty = func.ty(&self.store);
         let args: Vec<Val> = args.iter().map(to_val).collect();
         let mut results: Vec<Val> = ty.results.iter().map(|&t| Val::default_for(t)).collect();
-        match func.call(&mut self.store, &args, &mut results) {
+        let called = func.call(&mut self.store, &args, &mut results);
+        // A tier-up or on-stack entry that failed for a bug runs on in
+        // baseline code, unseen by the comparison: say so.
+        let stats = self.module.compilation_stats();
+        if let Some(stats) = stats.filter(|stats| stats.tier_up_bugs > 0) {
+            return Err(format!(
+                "{} tier-ups failed with a compiler bug",
+                stats.tier_up_bugs
+            ));
+        }
+        match called {
             Ok(()) => Ok(Outcome::Returned(results.iter().map(from_val).collect())),
             Err(error) => outcome(&error),
         }

@@ -632,22 +632,31 @@ impl<'e> Baseline<'e> {
     }
 
     /// Counts toward tiering the function up at the header of the loop
-    /// being opened (the operator at `offset`), if asked to. There the
-    /// frame's values are its slots from 0 up, the locals' then the
-    /// operands' (all in their homes): the parameters of an on-stack entry
-    /// at this header (see `crate::translate`'s `OnStackEntry`).
+    /// being opened (the operator at `offset`), if asked to. At a loop with
+    /// no operands below it (what compilers emit), `hot_loop` also asks for
+    /// an on-stack entry there: the frame's values are then its slots from
+    /// 0 up, the locals' and then the loop parameters' (in their homes),
+    /// the entry's parameters (see `crate::translate`'s `OnStackEntry`).
     fn count_hot_loop(&mut self) -> Result<()> {
-        if self.env.config.tier_up_counters {
-            debug_assert!(
-                self.stack
-                    .iter()
-                    .all(|entry| entry.operand == Operand::Home)
-            );
-            self.emit(OwnedOp::HotLoop {
-                func: self.defined(),
-                header: self.offset,
-            })?;
+        if !self.env.config.tier_up_counters {
+            return Ok(());
         }
+        let frame = self
+            .control
+            .last()
+            .ok_or(Refusal("a loop outside the body"))?;
+        if frame.base > 0 {
+            return self.count_hot();
+        }
+        debug_assert!(
+            self.stack
+                .iter()
+                .all(|entry| entry.operand == Operand::Home)
+        );
+        self.emit(OwnedOp::HotLoop {
+            func: self.defined(),
+            header: self.offset,
+        })?;
         Ok(())
     }
 

@@ -180,7 +180,7 @@ impl NativeCompiler {
     ) -> Result<CompiledFunction, CompileError> {
         self.context.clear();
         self.scratch
-            .translate(env, func, body, &mut self.context.func)?;
+            .translate(env, func, body, None, &mut self.context.func)?;
         let host_call_conv = self.host_call_conv();
         legalize::legalize(
             &mut self.context.func,

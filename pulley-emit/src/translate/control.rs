@@ -27,9 +27,6 @@ pub(crate) enum ControlFrame {
         params: usize,
         results: usize,
         stack_base: usize,
-        /// Whether branches to the header carry the operands below the
-        /// loop too (the header of an on-stack entry).
-        carries_below: bool,
     },
     /// An `if`: the condition chose `then` (current) or `else_block`.
     If {
@@ -140,24 +137,22 @@ impl FuncTranslator<'_, '_> {
         let Some((params, results)) = self.open_block(blockty)? else {
             return Ok(());
         };
-        let stack_base = self.stack.len() - params.len();
-        let carries_below = self
-            .on_stack
-            .as_ref()
-            .is_some_and(|on_stack| on_stack.header == self.offset);
-        let carried = if carries_below { stack_base } else { 0 };
-        let header_params: Vec<ir::Type> = self.stack[stack_base - carried..]
-            .iter()
-            .map(|&value| self.builder.func.dfg.value_type(value))
-            .collect();
-        let header = self.block_with_params(&header_params);
+        let header = self.block_with_params(&params);
         let next = self.block_with_params(&results);
+        let stack_base = self.stack.len() - params.len();
         self.charge_fuel();
-        let args = block_args(self.peek(header_params.len()));
+        let args = block_args(self.peek(params.len()));
         self.builder.ins().jump(header, &args);
-        self.stack.truncate(stack_base - carried);
-        if carries_below {
-            self.enter_on_stack(header, &header_params)?;
+        self.stack.truncate(stack_base);
+        if let Some(on_stack) = &self.on_stack
+            && on_stack.header == self.offset
+        {
+            if stack_base > 0 {
+                return Err(CompileError::OperandsBelowLoop {
+                    header: on_stack.header,
+                });
+            }
+            self.enter_on_stack(header, &params);
         }
         self.builder.switch_to_block(header);
         self.stack
@@ -168,16 +163,15 @@ impl FuncTranslator<'_, '_> {
             params: params.len(),
             results: results.len(),
             stack_base,
-            carries_below,
         });
         Ok(())
     }
 
-    /// Fills the on-stack entry's block, at its loop's `header`, whose
-    /// parameters are of `operands`' types: it takes the locals and those
-    /// operands and jumps to the header; the function's signature becomes
-    /// the entry's.
-    fn enter_on_stack(&mut self, header: Block, operands: &[ir::Type]) -> Result<(), CompileError> {
+    /// Fills the on-stack entry's block, at its loop's `header` (with no
+    /// operands below the loop), whose parameters are `params`: it takes
+    /// the locals and the loop's parameters and jumps to the header; the
+    /// function's signature becomes the entry's.
+    fn enter_on_stack(&mut self, header: Block, params: &[ir::Type]) {
         let on_stack = self.on_stack.as_mut().expect("an on-stack entry");
         on_stack.placed = true;
         let entry = on_stack.entry;
@@ -186,13 +180,13 @@ impl FuncTranslator<'_, '_> {
             let value = self.builder.append_block_param(entry, ty);
             self.builder.def_var(variable, value);
         }
-        let args: Vec<Value> = operands
+        let args: Vec<Value> = params
             .iter()
             .map(|&ty| self.builder.append_block_param(entry, ty))
             .collect();
         self.builder.ins().jump(header, &block_args(&args));
         self.builder.seal_block(entry);
-        let params: Vec<ir::Type> = self.local_types.iter().chain(operands).copied().collect();
+        let entry_params: Vec<ir::Type> = self.local_types.iter().chain(params).copied().collect();
         let returns: Vec<ir::Type> = self
             .builder
             .func
@@ -204,10 +198,9 @@ impl FuncTranslator<'_, '_> {
         self.builder.func.signature = intrinsics::signature(
             self.env.call_conv(),
             self.env.flavour.pointer_type(),
-            &params,
+            &entry_params,
             &returns,
         );
-        Ok(())
     }
 
     pub(super) fn visit_if(&mut self, blockty: BlockType) -> Result<(), CompileError> {
@@ -270,7 +263,8 @@ impl FuncTranslator<'_, '_> {
 
     pub(super) fn visit_br(&mut self, relative_depth: u32) -> Result<(), CompileError> {
         self.charge_fuel();
-        let (target, args) = self.branch_target(relative_depth);
+        let (target, arity) = self.branch_target(relative_depth);
+        let args = block_args(self.peek(arity));
         self.builder.ins().jump(target, &args);
         self.reachable = false;
         Ok(())
@@ -279,7 +273,8 @@ impl FuncTranslator<'_, '_> {
     pub(super) fn visit_br_if(&mut self, relative_depth: u32) -> Result<(), CompileError> {
         self.charge_fuel();
         let condition = self.pop();
-        let (target, args) = self.branch_target(relative_depth);
+        let (target, arity) = self.branch_target(relative_depth);
+        let args = block_args(self.peek(arity));
         let continuation = self.builder.create_block();
         self.builder
             .ins()
@@ -296,12 +291,13 @@ impl FuncTranslator<'_, '_> {
         for depth in targets.targets() {
             depths.push(depth?);
         }
-        let (default, args) = self.branch_target(targets.default());
+        let (default, arity) = self.branch_target(targets.default());
+        let args = block_args(self.peek(arity));
         let pool = &mut self.builder.func.dfg.value_lists;
         let default_call = ir::BlockCall::new(default, args.iter().copied(), pool);
         let mut entries = Vec::with_capacity(depths.len());
         for depth in depths {
-            let (block, args) = self.branch_target(depth);
+            let (block, _) = self.branch_target(depth);
             let pool = &mut self.builder.func.dfg.value_lists;
             entries.push(ir::BlockCall::new(block, args.iter().copied(), pool));
         }
@@ -486,11 +482,11 @@ impl FuncTranslator<'_, '_> {
         }
     }
 
-    /// The block a branch to `depth` jumps to and the values it passes;
+    /// The block a branch to `depth` jumps to and how many values it takes;
     /// marks the target as reached.
-    fn branch_target(&mut self, depth: u32) -> (Block, Vec<BlockArg>) {
+    fn branch_target(&mut self, depth: u32) -> (Block, usize) {
         let index = self.control.len() - 1 - depth as usize;
-        let (block, arity, below) = match &mut self.control[index] {
+        match &mut self.control[index] {
             ControlFrame::Block {
                 next,
                 results,
@@ -504,26 +500,13 @@ impl FuncTranslator<'_, '_> {
                 ..
             } => {
                 *next_reached = true;
-                (*next, *results, 0)
+                (*next, *results)
             }
-            ControlFrame::Loop {
-                header,
-                params,
-                stack_base,
-                carries_below,
-                ..
-            } => (
-                *header,
-                *params,
-                if *carries_below { *stack_base } else { 0 },
-            ),
+            ControlFrame::Loop { header, params, .. } => (*header, *params),
             ControlFrame::Unreachable => {
                 unreachable!("branches in unreachable code are not translated")
             }
-        };
-        let mut args = block_args(&self.stack[..below]);
-        args.extend(block_args(self.peek(arity)));
-        (block, args)
+        }
     }
 
     fn function_result_count(&self) -> usize {

@@ -129,15 +129,18 @@ impl ModuleEnvironment<'_> {
 /// (on-stack replacement).
 ///
 /// The IR's entry block takes the vmctx, then the frame's values at the
-/// header: every local, then every operand (those below the loop and the
-/// loop's parameters), which is how the baseline tier lays out its slots
-/// there. It jumps to the loop's header, defining the locals. The
-/// function's own entry becomes a block nothing jumps to, so that the code
-/// before the header is dead unless a loop around the header reaches it
-/// again, and Cranelift removes the rest. The header takes every operand
-/// as a parameter, not only the loop's; branches back to it carry those
-/// below the loop too, unchanged, so that the values below the loop come
-/// from the entry on every path.
+/// header: every local, then the loop's parameters, which is how the
+/// baseline tier lays out its slots there. It defines the locals and jumps
+/// to the loop's header. The function's own entry becomes a block nothing
+/// jumps to, so that the code before the header is dead unless a loop
+/// around the header reaches it again, and Cranelift removes the rest.
+///
+/// Only a loop with no operands below it gets an entry: code after it
+/// could be reached both through the entry and, by a branch out of an
+/// enclosing loop, without passing the header, so such operands would need
+/// a definition on every path (the locals get theirs from the SSA builder).
+/// Compilers keep values in locals across loops; the baseline tier asks
+/// for entries only at such loops.
 struct OnStackEntry {
     /// The wasm offset of the loop operator.
     header: u32,
