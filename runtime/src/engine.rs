@@ -53,7 +53,6 @@ pub enum CompilationMode {
 pub enum FirstTier {
     /// Cranelift's optimizer and our lowering with register allocation:
     /// the fastest code, and the most compile time per function.
-    #[default]
     Optimizing,
     /// One pass from wasm operators to bytecode, without Cranelift: compiles
     /// many times faster, and runs slower. Functions it cannot translate
@@ -62,7 +61,10 @@ pub enum FirstTier {
     /// hot is compiled again with the optimizing tier
     /// ([`Config::tier_up_threshold`]); its calls from then on run the
     /// optimized code, and a call already running a hot loop moves into
-    /// optimized code at that loop's header (on-stack replacement).
+    /// optimized code at that loop's header (on-stack replacement). The
+    /// default: start-up costs what validation costs, and hot code runs
+    /// optimized.
+    #[default]
     Baseline,
 }
 
@@ -184,7 +186,7 @@ impl Config {
     }
 
     /// The compiler that lazily compiled functions go through (default:
-    /// [`FirstTier::Optimizing`]). Applies only in the lazy compilation
+    /// [`FirstTier::Baseline`]). Applies only in the lazy compilation
     /// modes: eager compilation and artifacts always optimize.
     pub fn first_tier(&mut self, tier: FirstTier) -> &mut Self {
         self.first_tier = tier;

@@ -94,9 +94,19 @@ fn shared_scripts(
     }))
 }
 
+/// The default: lazy translation, baseline tier first.
 #[test]
 fn spec_testsuite_2_0_from_the_crate() {
     let (files, passed) = check(&Config::new(), crate_scripts());
+    assert!(files >= 80, "only {files} scripts");
+    eprintln!("{files} scripts, {passed} directives passed");
+}
+
+#[test]
+fn spec_testsuite_2_0_from_the_crate_optimizing_tier_first() {
+    let mut config = Config::new();
+    config.first_tier(FirstTier::Optimizing);
+    let (files, passed) = check(&config, crate_scripts());
     assert!(files >= 80, "only {files} scripts");
     eprintln!("{files} scripts, {passed} directives passed");
 }
@@ -108,6 +118,7 @@ fn spec_testsuite_2_0_from_the_crate_charging_fuel() {
     let mut config = Config::new();
     config
         .consume_fuel(true)
+        .first_tier(FirstTier::Optimizing)
         .compilation_mode(CompilationMode::Lazy);
     let (files, passed) = check(&config, crate_scripts());
     assert!(files >= 80, "only {files} scripts");

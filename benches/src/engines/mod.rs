@@ -26,9 +26,9 @@ pub enum Engine {
     /// Our interpreter validating and compiling each function at its first
     /// call (`CompilationMode::Lazy`).
     PulleyLazy,
-    /// Our interpreter in the default mode with the baseline tier first
-    /// (`FirstTier::Baseline`), hot functions tiering up.
-    PulleyBaseline,
+    /// Our interpreter in the default mode with the optimizing tier first
+    /// (`FirstTier::Optimizing`): no tiers.
+    PulleyOptimizing,
     /// The same IR compiled to host machine code (the runtime's `native`
     /// feature, docs/native.md).
     PulleyNative,
@@ -51,7 +51,7 @@ impl Engine {
         Engine::Pulley,
         Engine::PulleyEager,
         Engine::PulleyLazy,
-        Engine::PulleyBaseline,
+        Engine::PulleyOptimizing,
         Engine::PulleyNative,
         Engine::Wasmtime,
         Engine::WasmtimePulley,
@@ -65,7 +65,7 @@ impl Engine {
             Engine::Pulley => "pulley",
             Engine::PulleyEager => "pulley-eager",
             Engine::PulleyLazy => "pulley-lazy",
-            Engine::PulleyBaseline => "pulley-baseline",
+            Engine::PulleyOptimizing => "pulley-optimizing",
             Engine::PulleyNative => "pulley-native",
             Engine::Wasmtime => "wasmtime",
             Engine::WasmtimePulley => "wasmtime-pulley",
@@ -81,16 +81,18 @@ impl Engine {
             Engine::Pulley => {
                 "Pulley's interpreter (this repository, `pulley` crate API), in its default \
                  mode: lazy translation (module validated up front, each function compiled at \
-                 its first call)"
+                 its first call) with the baseline tier first (one pass from wasm to bytecode); \
+                 a function tiers up to the optimizing compiler after 10,000 calls and loop \
+                 iterations, and a frame running a hot loop moves into optimized code, \
+                 compiled on another thread"
             }
             Engine::PulleyEager => "Pulley's interpreter, every function compiled up front",
             Engine::PulleyLazy => {
                 "Pulley's interpreter, each function validated and compiled at its first call"
             }
-            Engine::PulleyBaseline => {
-                "Pulley's interpreter, lazy translation with the baseline tier first (one pass \
-                 from wasm to bytecode); a function tiers up to the optimizing compiler after \
-                 10,000 calls and loop iterations, compiled on another thread"
+            Engine::PulleyOptimizing => {
+                "Pulley's interpreter, lazy translation with the optimizing compiler first (no \
+                 tiers)"
             }
             Engine::PulleyNative => "Pulley's native mode: the same IR, Cranelift to host code",
             Engine::Wasmtime => "Wasmtime 48, Cranelift to native code",
@@ -199,7 +201,7 @@ pub fn run(engine: Engine, invocation: &Invocation) -> Result<Measurement, Faile
         ),
         Engine::PulleyEager => pulley::run(&bytes, invocation, Target::Bytecode(PulleyMode::Eager)),
         Engine::PulleyLazy => pulley::run(&bytes, invocation, Target::Bytecode(PulleyMode::Lazy)),
-        Engine::PulleyBaseline => pulley::run(&bytes, invocation, Target::Baseline),
+        Engine::PulleyOptimizing => pulley::run(&bytes, invocation, Target::OptimizingFirst),
         Engine::PulleyNative => pulley::run(&bytes, invocation, Target::Native),
         Engine::Wasmtime => wasmtime::run(&bytes, invocation, false),
         Engine::WasmtimePulley => wasmtime::run(&bytes, invocation, true),

@@ -16,8 +16,8 @@ use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_p
 pub enum Target {
     /// Bytecode for the interpreter, compiled when the mode says.
     Bytecode(CompilationMode),
-    /// Bytecode compiled lazily by the baseline tier first, tiering up.
-    Baseline,
+    /// Bytecode compiled lazily by the optimizing tier first (no tiers).
+    OptimizingFirst,
     /// Host machine code (the runtime's `native` feature), always compiled
     /// when the module is made.
     Native,
@@ -34,7 +34,7 @@ pub fn run(bytes: &[u8], invocation: &Invocation, target: Target) -> Result<Meas
     let mut config = Config::new();
     match target {
         Target::Bytecode(mode) => config.compilation_mode(mode),
-        Target::Baseline => config.first_tier(FirstTier::Baseline),
+        Target::OptimizingFirst => config.first_tier(FirstTier::Optimizing),
         Target::Native => config.native(true),
     };
     let engine = Engine::new(&config);

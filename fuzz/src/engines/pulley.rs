@@ -50,13 +50,14 @@ impl Engine for Pulley {
             .optimize(self.optimize)
             .native(self.native)
             .compilation_mode(self.compilation);
-        if let Some(threshold) = self.baseline {
+        match self.baseline {
             // On this thread: a case must replay the same way.
-            config
+            Some(threshold) => config
                 .first_tier(FirstTier::Baseline)
                 .tier_up_threshold(Some(threshold))
-                .tier_up_in_background(false);
-        }
+                .tier_up_in_background(false),
+            None => config.first_tier(FirstTier::Optimizing),
+        };
         let engine = pulley::Engine::new(&config);
         let module = Module::from_binary(&engine, wasm).map_err(|e| format!("compile: {e}"))?;
         let mut store = Store::new(&engine, ());

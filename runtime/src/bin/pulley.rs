@@ -78,10 +78,11 @@ struct Compiling {
     compilation: Compilation,
     /// The compiler that functions compiled at their first call go through
     /// (in the lazy compilation modes).
-    #[arg(long, value_enum, default_value_t = Tier::Optimizing)]
+    #[arg(long, value_enum, default_value_t = Tier::Baseline)]
     first_tier: Tier,
-    /// With `--first-tier baseline`: calls plus loop iterations after which
-    /// a function is compiled again with the optimizing tier (0: never).
+    /// With the baseline tier first: calls plus loop iterations after which
+    /// a function is compiled again with the optimizing tier, and a frame
+    /// running a loop moves into optimized code (0: never).
     #[arg(long, value_name = "COUNT", default_value_t = pulley::DEFAULT_TIER_UP_THRESHOLD)]
     tier_up_threshold: u32,
 }
@@ -100,7 +101,8 @@ impl Compiling {
 enum Tier {
     /// Cranelift's optimizer and our lowering: the fastest code.
     Optimizing,
-    /// One pass from wasm to bytecode: compiles much faster, runs slower.
+    /// One pass from wasm to bytecode: compiles much faster, runs slower;
+    /// hot code tiers up to the optimizing compiler.
     Baseline,
 }
 
