@@ -116,6 +116,20 @@ impl Module {
     /// Compiles a module from the binary format.
     #[cfg(feature = "compiler")]
     pub fn from_binary(engine: &Engine, wasm: &[u8]) -> Result<Module> {
+        Module::from_binary_bytes(engine, alloc::borrow::Cow::Borrowed(wasm))
+    }
+
+    /// As [`Module::from_binary`], taking the bytes: a lazily compiled
+    /// module keeps them (to compile functions from) without a copy, so
+    /// that they are in memory once, not twice, while the module is made.
+    #[cfg(feature = "compiler")]
+    pub fn from_binary_vec(engine: &Engine, wasm: Vec<u8>) -> Result<Module> {
+        Module::from_binary_bytes(engine, alloc::borrow::Cow::Owned(wasm))
+    }
+
+    #[cfg(feature = "compiler")]
+    fn from_binary_bytes(engine: &Engine, bytes: alloc::borrow::Cow<'_, [u8]>) -> Result<Module> {
+        let wasm: &[u8] = &bytes;
         check_size(wasm)?;
         let config = engine.config();
         #[cfg(feature = "native")]
@@ -155,7 +169,7 @@ impl Module {
                 Verification::UpFront,
             );
         };
-        let compiler = pulley_emit::LazyModule::new(wasm.to_vec(), &compile_config, bodies)?;
+        let compiler = pulley_emit::LazyModule::new(bytes.into_owned(), &compile_config, bodies)?;
         let info = compiler.info().clone();
         let shape = environment_shape(&info);
         let mut program = Program::lazy(

@@ -420,3 +420,22 @@ fn tiering_up_in_the_background_lets_baseline_code_run_on() {
     // `direct` and `$callee`, each compiled again once.
     assert_eq!(module.compilation_stats().unwrap().tiered_up.functions, 2);
 }
+
+#[test]
+fn a_module_made_from_owned_bytes_runs_as_one_made_from_borrowed_ones() {
+    let wasm = wat::parse_str(PATHS).unwrap();
+    for engine in lazy_engines() {
+        let borrowed = Module::from_binary(&engine, &wasm).unwrap();
+        let owned = Module::from_binary_vec(&engine, wasm.clone()).unwrap();
+        for module in [&borrowed, &owned] {
+            let mut store = Store::new(&engine, ());
+            let instance = instantiate(&mut store, module);
+            assert_eq!(call(&mut store, instance, "direct", &[7]), 21);
+            assert_eq!(call(&mut store, instance, "reenter", &[4]), 8);
+        }
+        assert_eq!(owned.serialize().unwrap(), borrowed.serialize().unwrap());
+    }
+    // Invalid bytes are refused the same way.
+    let engine = Engine::default();
+    assert!(Module::from_binary_vec(&engine, b"\0asm\x01\0\0\0\x05".to_vec()).is_err());
+}

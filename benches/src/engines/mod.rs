@@ -195,14 +195,14 @@ pub fn run(engine: Engine, invocation: &Invocation) -> Result<Measurement, Faile
         .in_phase(Phase::Compile)?;
     match engine {
         Engine::Pulley => pulley::run(
-            &bytes,
+            bytes,
             invocation,
             Target::Bytecode(PulleyMode::LazyTranslation),
         ),
-        Engine::PulleyEager => pulley::run(&bytes, invocation, Target::Bytecode(PulleyMode::Eager)),
-        Engine::PulleyLazy => pulley::run(&bytes, invocation, Target::Bytecode(PulleyMode::Lazy)),
-        Engine::PulleyOptimizing => pulley::run(&bytes, invocation, Target::OptimizingFirst),
-        Engine::PulleyNative => pulley::run(&bytes, invocation, Target::Native),
+        Engine::PulleyEager => pulley::run(bytes, invocation, Target::Bytecode(PulleyMode::Eager)),
+        Engine::PulleyLazy => pulley::run(bytes, invocation, Target::Bytecode(PulleyMode::Lazy)),
+        Engine::PulleyOptimizing => pulley::run(bytes, invocation, Target::OptimizingFirst),
+        Engine::PulleyNative => pulley::run(bytes, invocation, Target::Native),
         Engine::Wasmtime => wasmtime::run(&bytes, invocation, false),
         Engine::WasmtimePulley => wasmtime::run(&bytes, invocation, true),
         Engine::Wasmi => wasmi::run(&bytes, invocation, WasmiMode::Eager),

@@ -28,7 +28,10 @@ struct Host {
     clock: BenchClock,
 }
 
-pub fn run(bytes: &[u8], invocation: &Invocation, target: Target) -> Result<Measurement, Failed> {
+/// Runs `bytes`, which it takes: a lazily compiled module keeps the bytes
+/// it compiles functions from without a copy (`Module::from_binary_vec`),
+/// as the `pulley` command does.
+pub fn run(bytes: Vec<u8>, invocation: &Invocation, target: Target) -> Result<Measurement, Failed> {
     // The `pulley` command's configuration: the host's flavour (or native
     // code), optimized.
     let mut config = Config::new();
@@ -39,7 +42,7 @@ pub fn run(bytes: &[u8], invocation: &Invocation, target: Target) -> Result<Meas
     };
     let engine = Engine::new(&config);
     let started = Instant::now();
-    let module = Module::from_binary(&engine, bytes).in_phase(Phase::Compile)?;
+    let module = Module::from_binary_vec(&engine, bytes).in_phase(Phase::Compile)?;
     let compile = started.elapsed();
 
     let mut builder = WasiCtxBuilder::new();

@@ -345,6 +345,12 @@ fn load(engine: &Engine, file: &Path) -> Result<Module> {
         return Module::deserialize_static(engine, bytes)
             .with_context(|| format!("cannot load {}", file.display()));
     }
+    if bytes.starts_with(b"\0asm") {
+        // The module keeps the bytes it compiles functions from: handed
+        // over, they are in memory once.
+        return Module::from_binary_vec(engine, bytes)
+            .with_context(|| format!("cannot load {}", file.display()));
+    }
     load_bytes(engine, file, &bytes)
 }
 
