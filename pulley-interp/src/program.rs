@@ -208,6 +208,19 @@ struct ReadyCode {
     frame_slots: u32,
 }
 
+impl ReadyCode {
+    /// Verified `code`, installed, with a frame of `frame_slots`.
+    fn installed(code: Vec<u8>, frame_slots: u32) -> ReadyCode {
+        let installed = code.into_boxed_slice();
+        ReadyCode {
+            start: installed.as_ptr(),
+            len: installed.len(),
+            installed,
+            frame_slots,
+        }
+    }
+}
+
 /// An on-stack entry of a function: verified code entered at the loop
 /// header at wasm offset `header`.
 #[derive(Debug)]
@@ -387,16 +400,7 @@ impl Program {
             return Ok(());
         }
         self.verify(func, &code, frame_slots, lazy_only)?;
-        let installed = code.into_boxed_slice();
-        publish(
-            slot,
-            ReadyCode {
-                start: installed.as_ptr(),
-                len: installed.len(),
-                installed,
-                frame_slots,
-            },
-        );
+        publish(slot, ReadyCode::installed(code, frame_slots));
         Ok(())
     }
 
@@ -488,15 +492,9 @@ impl Program {
             &self.shape,
             self.claims,
         )?;
-        let installed = code.into_boxed_slice();
         let entry = Box::into_raw(Box::new(OnStackEntry {
             header,
-            code: ReadyCode {
-                start: installed.as_ptr(),
-                len: installed.len(),
-                installed,
-                frame_slots,
-            },
+            code: ReadyCode::installed(code, frame_slots),
             next: core::ptr::null_mut(),
         }));
         let mut head = list.load(Ordering::Acquire);

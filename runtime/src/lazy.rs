@@ -209,9 +209,13 @@ impl LazyFunctions {
     /// caller then compiles it, or has it compiled).
     pub(crate) fn request_on_stack_entry(&self, defined: u32, header: u32) -> bool {
         let mut entries = self.on_stack.lock().unwrap_or_else(PoisonError::into_inner);
-        let first = !entries.contains_key(&(defined, header));
-        entries.entry((defined, header)).or_insert(None);
-        first
+        match entries.entry((defined, header)) {
+            alloc::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert(None);
+                true
+            }
+            alloc::collections::btree_map::Entry::Occupied(_) => false,
+        }
     }
 
     /// Compiles defined function `defined`'s on-stack entry at the loop
