@@ -36,6 +36,7 @@ macro_rules! define_opcodes {
 
             /// The opcode for a byte, if the byte is one (the extended prefix
             /// is not).
+            #[inline]
             pub fn from_u8(byte: u8) -> Option<Opcode> {
                 Self::ALL.get(usize::from(byte)).copied()
             }
@@ -48,6 +49,7 @@ macro_rules! define_opcodes {
             }
 
             /// The op's flags in the table.
+            #[inline]
             pub const fn flags(self) -> $crate::OpFlags {
                 match self {
                     $( Opcode::$Primary => $crate::OpFlags::NONE
@@ -78,6 +80,7 @@ macro_rules! define_opcodes {
             pub const ALL: &'static [ExtOpcode] = &[$(ExtOpcode::$Extended),*];
 
             /// The extended opcode for a `u16`, if it is one.
+            #[inline]
             pub fn from_u16(value: u16) -> Option<ExtOpcode> {
                 Self::ALL.get(usize::from(value)).copied()
             }
@@ -90,6 +93,7 @@ macro_rules! define_opcodes {
             }
 
             /// The op's flags in the table.
+            #[inline]
             pub const fn flags(self) -> $crate::OpFlags {
                 match self {
                     $( ExtOpcode::$Extended => $crate::OpFlags::NONE

@@ -172,12 +172,15 @@ macro_rules! index_types {
 
         impl Immediate for $name {
             const SIZE: usize = 4;
+            #[inline]
             fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
                 reader.u32().map($name)
             }
+            #[inline]
             fn encode(&self, out: &mut impl Sink) {
                 out.put(&self.0.to_le_bytes());
             }
+            #[inline]
             unsafe fn read_unchecked(at: *const u8) -> Self {
                 // SAFETY: the caller guarantees `SIZE` readable bytes at `at`.
                 $name(u32::from_le_bytes(unsafe { at.cast::<[u8; 4]>().read_unaligned() }))
@@ -237,12 +240,15 @@ macro_rules! int_immediates {
     ($($ty:ty),*) => {$(
         impl Immediate for $ty {
             const SIZE: usize = core::mem::size_of::<$ty>();
+            #[inline]
             fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
                 reader.array().map(<$ty>::from_le_bytes)
             }
+            #[inline]
             fn encode(&self, out: &mut impl Sink) {
                 out.put(&self.to_le_bytes());
             }
+            #[inline]
             unsafe fn read_unchecked(at: *const u8) -> Self {
                 // SAFETY: the caller guarantees `SIZE` readable bytes at `at`.
                 <$ty>::from_le_bytes(unsafe { at.cast::<[u8; core::mem::size_of::<$ty>()]>().read_unaligned() })
@@ -255,14 +261,17 @@ int_immediates!(i8, i32, i64, u8, u32, u128);
 
 impl Immediate for TrapCode {
     const SIZE: usize = 1;
+    #[inline]
     fn decode(reader: &mut Reader<'_>) -> Result<Self, DecodeError> {
         let at = reader.position();
         let byte = reader.u8()?;
         TrapCode::from_u8(byte).ok_or(DecodeError::InvalidTrapCode { at, byte })
     }
+    #[inline]
     fn encode(&self, out: &mut impl Sink) {
         out.put(&[*self as u8]);
     }
+    #[inline]
     unsafe fn read_unchecked(at: *const u8) -> Self {
         // SAFETY: the caller guarantees one readable byte at `at`.
         let byte = unsafe { at.read() };
@@ -281,8 +290,14 @@ pub trait Sink {
 
 #[cfg(feature = "alloc")]
 impl Sink for alloc::vec::Vec<u8> {
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
+        // Byte by byte: operands are a few bytes of a size known where this
+        // is inlined, and `push` inlines where `extend_from_slice` did not
+        // (a call per operand, most of an op's encoding cost).
+        for &byte in bytes {
+            self.push(byte);
+        }
     }
 }
 
@@ -390,11 +405,13 @@ pub struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// A reader at `position` of `bytes`.
+    #[inline]
     pub fn new(bytes: &'a [u8], position: usize) -> Self {
         Reader { bytes, position }
     }
 
     /// The offset of the next byte to read.
+    #[inline]
     pub fn position(&self) -> usize {
         self.position
     }
@@ -405,6 +422,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes the next `len` bytes.
+    #[inline]
     pub fn take(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
         let end = self
             .position
@@ -417,6 +435,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Takes the next `N` bytes as an array.
+    #[inline]
     pub fn array<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let taken = self.take(N)?;
         let mut array = [0; N];
@@ -425,31 +444,37 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one byte.
+    #[inline]
     pub fn u8(&mut self) -> Result<u8, DecodeError> {
         self.array::<1>().map(|[b]| b)
     }
 
     /// Reads a little-endian `u16`.
+    #[inline]
     pub fn u16(&mut self) -> Result<u16, DecodeError> {
         self.array().map(u16::from_le_bytes)
     }
 
     /// Reads a little-endian `u32`.
+    #[inline]
     pub fn u32(&mut self) -> Result<u32, DecodeError> {
         self.array().map(u32::from_le_bytes)
     }
 
     /// Reads a one-byte slot (`Dst`, `Src`).
+    #[inline]
     pub fn slot8(&mut self) -> Result<Slot, DecodeError> {
         self.u8().map(|b| Slot(u16::from(b)))
     }
 
     /// Reads a two-byte slot (`DstWide`, `SrcWide`).
+    #[inline]
     pub fn slot16(&mut self) -> Result<Slot, DecodeError> {
         self.u16().map(Slot)
     }
 
     /// Reads a branch offset.
+    #[inline]
     pub fn pc_rel(&mut self) -> Result<PcRel, DecodeError> {
         self.array().map(|b| PcRel(i32::from_le_bytes(b)))
     }
@@ -478,6 +503,7 @@ impl<'a> Reader<'a> {
 }
 
 /// Appends a one-byte slot, failing if it does not fit.
+#[inline]
 pub fn encode_slot8(out: &mut impl Sink, slot: Slot) -> Result<(), crate::EncodeError> {
     let byte =
         u8::try_from(slot.0).map_err(|_| crate::EncodeError::SlotTooWide { slot: slot.0 })?;
@@ -486,11 +512,13 @@ pub fn encode_slot8(out: &mut impl Sink, slot: Slot) -> Result<(), crate::Encode
 }
 
 /// Appends a two-byte slot.
+#[inline]
 pub fn encode_slot16(out: &mut impl Sink, slot: Slot) {
     out.put(&slot.0.to_le_bytes());
 }
 
 /// Appends a branch offset.
+#[inline]
 pub fn encode_pc_rel(out: &mut impl Sink, offset: PcRel) {
     out.put(&offset.0.to_le_bytes());
 }
