@@ -4,7 +4,7 @@
 //! runtime asks for it, typically at the function's first call.
 
 use std::ops::Range;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pulley_module::{CheapCompilation, CompiledModule, ModuleInfo};
 use wasmparser::{BinaryReader, FuncToValidate, FunctionBody, ValidatorResources};
@@ -63,7 +63,7 @@ pub struct FunctionCode {
 /// ([`LazyModule::compile_function`]), from any thread.
 pub struct LazyModule {
     wasm: Box<[u8]>,
-    info: ModuleInfo,
+    info: Arc<ModuleInfo>,
     config: Config,
     layout: VmctxLayout,
     /// Each defined function's body: its bytes in `wasm`.
@@ -129,7 +129,7 @@ impl LazyModule {
         let layout = VmctxLayout::new(&info, config.flavour.pointer_bytes());
         Ok(LazyModule {
             wasm: wasm.into_boxed_slice(),
-            info,
+            info: Arc::new(info),
             config: config.clone(),
             layout,
             bodies: ranges,
@@ -141,6 +141,11 @@ impl LazyModule {
     /// The module's structure.
     pub fn info(&self) -> &ModuleInfo {
         &self.info
+    }
+
+    /// The module's structure, shared: the runtime's module holds it too.
+    pub fn shared_info(&self) -> Arc<ModuleInfo> {
+        Arc::clone(&self.info)
     }
 
     /// Compiles defined function `defined` (an index among the module's own

@@ -284,7 +284,7 @@ pub fn decode_payload_in_place(
         });
     }
     let module = CompiledModule {
-        info,
+        info: info.into(),
         code: Vec::new(),
         functions,
         address_map,

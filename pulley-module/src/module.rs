@@ -369,8 +369,9 @@ pub enum CheapCompilation {
 /// A module compiled to Pulley bytecode.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct CompiledModule {
-    /// The module's structure.
-    pub info: ModuleInfo,
+    /// The module's structure (shared with the lazy compiler that holds
+    /// it too).
+    pub info: alloc::sync::Arc<ModuleInfo>,
     /// The bytecode of all defined functions.
     pub code: Vec<u8>,
     /// The defined functions, in order (function `i` of the bytecode is wasm

@@ -170,7 +170,7 @@ impl Module {
             );
         };
         let compiler = pulley_emit::LazyModule::new(bytes.into_owned(), &compile_config, bodies)?;
-        let info = compiler.info().clone();
+        let info = compiler.shared_info();
         let shape = environment_shape(&info);
         let mut program = Program::lazy(
             &info.functions[info.imported_functions as usize..],
@@ -213,7 +213,7 @@ impl Module {
         let native = pulley_emit::native::compile_native(wasm, &compile_config)?;
         let code = crate::native::code::NativeCode::new(&native)?;
         let compiled = CompiledModule {
-            info: native.info,
+            info: native.info.into(),
             code: Vec::new(),
             functions: Vec::new(),
             address_map: Vec::new(),

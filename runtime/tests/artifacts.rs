@@ -288,7 +288,8 @@ fn bytecode_that_fails_the_verifier_is_rejected() {
 
     // An export naming a function that does not exist.
     let mut compiled = module.compiled().clone();
-    compiled.info.exports[0].kind = pulley_module::ExportKind::Func(999);
+    std::sync::Arc::make_mut(&mut compiled.info).exports[0].kind =
+        pulley_module::ExportKind::Func(999);
     let error =
         Module::deserialize(&engine, &pulley_module::encode(&compiled, &header)).unwrap_err();
     assert!(error.to_string().contains("inconsistent"), "{error}");

@@ -293,7 +293,7 @@ impl ModuleEmitter {
     /// The compiled module.
     pub(crate) fn finish(self, info: ModuleInfo) -> CompiledModule {
         CompiledModule {
-            info,
+            info: info.into(),
             code: self.code,
             functions: self.functions,
             address_map: self.address_map,
