@@ -102,11 +102,17 @@ fn references_from_ref_func_tables_and_parameters_and_null_can_be_called() {
         call_ref_then_return(&mut f, 0);
         assert_eq!(verify(&[&f], shape()), Ok(()), "{source:?}");
     }
-    // A funcref parameter (type 1).
-    let mut f = FunctionBuilder::new(1, 1, 0);
-    f.typed(1);
-    call_ref_then_return(&mut f, 0);
-    assert_eq!(verify(&[&f], shape()), Ok(()));
+    // A funcref parameter (type 1), also past the size up to which ops are
+    // kept decoded.
+    for padded in [false, true] {
+        let mut f = FunctionBuilder::new(2, 1, 0);
+        f.typed(1);
+        if padded {
+            pad(&mut f, 1);
+        }
+        call_ref_then_return(&mut f, 0);
+        assert_eq!(verify(&[&f], shape()), Ok(()), "padded: {padded}");
+    }
 }
 
 #[test]
@@ -167,11 +173,33 @@ fn a_reference_on_every_path_is_one_and_on_some_is_not() {
     rejects_slot(verify(&[&f], shape()), 1, FUNCREF, NUMBER);
 }
 
+/// Prepends enough ops to take a function's code past the size beyond which
+/// the verifier does not keep its ops decoded but decodes them again where
+/// the semantic passes need them (64 KiB): 22,000 three-byte `xconst8`s to
+/// `slot`.
+fn pad(f: &mut FunctionBuilder, slot: u16) {
+    for _ in 0..22_000 {
+        f.op(OwnedOp::Xconst8 {
+            dst: r(slot),
+            imm: 0,
+        });
+    }
+}
+
 #[test]
 fn a_loop_that_overwrites_a_reference_is_walked_again() {
+    for padded in [false, true] {
+        rejects_slot(loop_that_overwrites_a_reference(padded), 1, FUNCREF, NUMBER);
+    }
+}
+
+fn loop_that_overwrites_a_reference(padded: bool) -> Result<(), VerifyError> {
     // r1 = ref.func; loop: call_ref r1; r1 = 3; br_if r0 loop. The first walk
     // of the loop sees a reference; the back edge brings a number.
     let mut f = FunctionBuilder::new(2, 1, 0);
+    if padded {
+        pad(&mut f, 1);
+    }
     f.op(OwnedOp::RefFunc {
         dst: r(1),
         func: FuncRefIndex(0),
@@ -186,7 +214,7 @@ fn a_loop_that_overwrites_a_reference_is_walked_again() {
     .op(OwnedOp::Xconst8 { dst: r(1), imm: 3 })
     .branch("loop", |target| OwnedOp::BrIf32 { cond: r(0), target })
     .op(OwnedOp::Ret { values: vec![] });
-    rejects_slot(verify(&[&f], shape()), 1, FUNCREF, NUMBER);
+    verify(&[&f], shape())
 }
 
 #[test]
@@ -331,6 +359,12 @@ fn globals_are_accessed_by_their_type() {
 /// A counting loop that calls function 1 each time, with a charge at the
 /// places `charge` names ("entry", "loop", "after call").
 fn metered(charges: &[&str], amount: u32) -> Result<(), VerifyError> {
+    metered_with(charges, amount, false)
+}
+
+/// [`metered`], its first function padded past the size up to which the
+/// verifier keeps ops decoded ([`pad`]) if `padded`.
+fn metered_with(charges: &[&str], amount: u32, padded: bool) -> Result<(), VerifyError> {
     let charge = |f: &mut FunctionBuilder, place: &str| {
         if charges.contains(&place) {
             f.op(OwnedOp::ConsumeFuel { amount });
@@ -338,6 +372,9 @@ fn metered(charges: &[&str], amount: u32) -> Result<(), VerifyError> {
     };
     let mut f0 = FunctionBuilder::new(2, 1, 0);
     charge(&mut f0, "entry");
+    if padded {
+        pad(&mut f0, 1);
+    }
     f0.label("loop");
     charge(&mut f0, "loop");
     f0.op(OwnedOp::Call {
@@ -375,6 +412,10 @@ fn code_that_claims_fuel_charges_it_before_calls_and_around_cycles() {
     // from the previous call's return without a charge.
     refused(metered(&["entry"], 1), "call");
     refused(metered(&["loop"], 0), "charges no fuel");
+    // The same, in a function too large to keep decoded.
+    assert_eq!(metered_with(&["loop"], 1, true), Ok(()));
+    refused(metered_with(&["entry"], 1, true), "call");
+    refused(metered_with(&["loop"], 0, true), "charges no fuel");
     // Without the claim, nothing is required.
     let mut f = FunctionBuilder::new(1, 0, 0);
     f.label("spin")

@@ -23,14 +23,17 @@ pub(super) fn check(function: &Function<'_, '_>) -> Result<(), VerifyError> {
     let mut charges = vec![false; count as usize];
     let mut calls = vec![false; count as usize];
     for op in 0..count {
-        let decoded = function.op(op);
-        if let Op::ConsumeFuel { amount } = *decoded {
+        let (amount, is_call) = function.with_op(op, |decoded| match *decoded {
+            Op::ConsumeFuel { amount } => (Some(amount), false),
+            _ => (None, decoded.flags().is_call()),
+        })?;
+        if let Some(amount) = amount {
             if amount == 0 {
                 return Err(uncharged(function, op, "charges no fuel"));
             }
             charges[op as usize] = true;
         }
-        calls[op as usize] = decoded.flags().is_call();
+        calls[op as usize] = is_call;
     }
     charged_before_calls(function, &charges, &calls)?;
     charged_in_cycles(function, &charges)

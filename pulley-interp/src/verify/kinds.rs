@@ -183,15 +183,15 @@ impl KindChecker {
             kinds.0.extend_from_slice(&self.entries[block as usize].0);
             let mut op = self.leaders[block as usize];
             loop {
-                ops.step(function.op(op), &mut kinds).map_err(|misuse| {
-                    VerifyError::KindMismatch {
+                function
+                    .with_op(op, |decoded| ops.step(decoded, &mut kinds))?
+                    .map_err(|misuse| VerifyError::KindMismatch {
                         func: function.index,
                         at: function.graph.offset(op),
                         slot: misuse.slot.0,
                         expected: misuse.expected,
                         found: misuse.found.slot_kind(),
-                    }
-                })?;
+                    })?;
                 let next = op + 1;
                 if next == function.graph.len() || self.block_of[next as usize] != NOT_A_LEADER {
                     for successor in function.graph.successors(op) {
@@ -224,7 +224,8 @@ impl KindChecker {
                     }
                 }
             }
-            if ops.step(function.op(op), &mut kinds).is_err() {
+            let stepped = function.with_op(op, |decoded| ops.step(decoded, &mut kinds));
+            if !matches!(stepped, Ok(Ok(()))) {
                 proven = false;
                 break;
             }

@@ -479,16 +479,34 @@ pub(super) struct Function<'f, 'a> {
     typed_params: bool,
     info: &'f FunctionInfo,
     graph: &'f OpGraph,
-    /// Its ops, decoded, by number.
+    /// The code its ops are in (at the graph's offsets).
+    code: &'a [u8],
+    /// Its ops, decoded, by number; empty if they were not kept
+    /// ([`KEEP_DECODED_BELOW_BYTES`]).
     ops: &'f [Op<'a>],
 }
 
 impl<'a> Function<'_, 'a> {
-    /// Op number `op`.
-    fn op(&self, op: u32) -> &Op<'a> {
-        &self.ops[op as usize]
+    /// Hands op number `op` to `use_op`: as kept, or decoded again.
+    fn with_op<R>(&self, op: u32, use_op: impl FnOnce(&Op<'a>) -> R) -> Result<R, VerifyError> {
+        if let Some(kept) = self.ops.get(op as usize) {
+            return Ok(use_op(kept));
+        }
+        // The structural pass decoded these bytes already: this cannot fail.
+        let (decoded, _) =
+            decode_one(self.code, self.graph.offset(op)).map_err(|error| VerifyError::Decode {
+                func: self.index,
+                error,
+            })?;
+        Ok(use_op(&decoded))
     }
 }
+
+/// Functions with more bytecode than this are not kept decoded for the
+/// semantic passes, which decode each op again as they reach it: decoded,
+/// the 463 KB static initializer of ../shared/bench-wasm-large's `resample`
+/// took 6.3 MB (48 bytes an op) at the peak of that program's heap.
+const KEEP_DECODED_BELOW_BYTES: usize = 64 << 10;
 
 /// Which types and builtins take a reference: calls of those need the
 /// slot-kind dataflow.
@@ -574,6 +592,7 @@ impl<'a> FunctionChecker<'a> {
             typed_params: self.typed_params,
             info: &info,
             graph: &self.graph,
+            code: self.code,
             ops: &self.ops,
         };
         // Without an op that needs a slot to hold a reference, there is
@@ -594,6 +613,7 @@ impl<'a> FunctionChecker<'a> {
         let func = self.func;
         self.graph.reset();
         self.ops.clear();
+        let keep_decoded = end - start < KEEP_DECODED_BELOW_BYTES;
         self.uses_references = self.references.type_results[self.info.ty as usize];
         let limits = IndexLimits {
             functions: u32::try_from(self.functions.len()).unwrap_or(u32::MAX),
@@ -645,7 +665,9 @@ impl<'a> FunctionChecker<'a> {
             self.uses_references |= self.check_types(&op, at)?;
             last_is_terminator = flags.is_terminator();
             self.graph.end_op(at, !last_is_terminator);
-            self.ops.push(op);
+            if keep_decoded {
+                self.ops.push(op);
+            }
             at = next;
         }
         if !last_is_terminator {
