@@ -59,6 +59,11 @@ struct CompareArgs {
     /// Runs of each program on each engine; medians are reported.
     #[arg(long, default_value_t = 1)]
     repeat: usize,
+    /// Report each pair's fastest run instead of its median (times only;
+    /// peak memory is always the largest): what to compare steady-state
+    /// speed by on a noisy machine.
+    #[arg(long)]
+    best: bool,
     /// Print the tables in Markdown (for BENCHMARKS.md).
     #[arg(long)]
     markdown: bool,
@@ -154,8 +159,13 @@ fn compare(args: &CompareArgs) -> Result<ExitCode> {
 
     let runner = runner::Runner::new(wasm3, args.timeout)?;
     let repeat = args.repeat.max(1);
-    let results = runner.compare(&programs, &engines, repeat);
-    let tables = report::Tables::new(&programs, &engines, &results, repeat);
+    let statistic = if args.best {
+        runner::Statistic::Best
+    } else {
+        runner::Statistic::Median
+    };
+    let results = runner.compare(&programs, &engines, repeat, statistic);
+    let tables = report::Tables::new(&programs, &engines, &results, repeat, statistic);
     print!(
         "{}",
         tables.render(&report::Style {

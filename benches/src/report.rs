@@ -13,6 +13,7 @@ use crate::cell::{Cell, Verdict};
 use crate::engines::Engine;
 use crate::known::KnownIssue;
 use crate::programs::Program;
+use crate::runner::Statistic;
 
 /// How to render the tables.
 pub struct Style {
@@ -27,6 +28,7 @@ pub struct Tables<'a> {
     engines: &'a [Engine],
     results: &'a [Vec<Cell>],
     repeat: usize,
+    statistic: Statistic,
 }
 
 #[derive(Clone, Copy)]
@@ -130,19 +132,21 @@ impl Metric {
 }
 
 impl<'a> Tables<'a> {
-    /// `results[p][e]` is program `p` on engine `e`, the medians of
+    /// `results[p][e]` is program `p` on engine `e`: `statistic` of
     /// `repeat` runs.
     pub fn new(
         programs: &'a [Program],
         engines: &'a [Engine],
         results: &'a [Vec<Cell>],
         repeat: usize,
+        statistic: Statistic,
     ) -> Self {
         Tables {
             programs,
             engines,
             results,
             repeat,
+            statistic,
         }
     }
 
@@ -150,10 +154,10 @@ impl<'a> Tables<'a> {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "Medians of {} run(s) per program and engine, each in its own process. \
+            "{} per program and engine, each in its own process. \
              Pulley's column is absolute; the others are engine / pulley \
              (above 1: Pulley is faster or smaller).\n",
-            self.repeat
+            self.statistic.describe(self.repeat)
         );
         for engine in self.engines {
             let _ = writeln!(out, "- {}: {}", engine.name(), engine.description());
