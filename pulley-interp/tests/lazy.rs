@@ -367,10 +367,16 @@ fn code_ranges_are_checked_up_front() {
 /// baseline tier installs it. (Branch targets are relative: the code moves
 /// unchanged.)
 fn counting(func: usize) -> (Vec<u8>, u32) {
+    counting_by(func, 1)
+}
+
+/// [`counting`], each call counting `weight` units.
+fn counting_by(func: usize, weight: u8) -> (Vec<u8>, u32) {
     let (code, frame_slots) = compiled(func);
     let mut counting = Vec::new();
     OwnedOp::HotCount {
         func: FuncIndex(func as u32),
+        weight,
     }
     .encode(&mut counting)
     .unwrap();
@@ -444,6 +450,33 @@ fn hot_code_stops_to_tier_up_and_later_calls_enter_the_upgrade() {
     assert_eq!(
         frames,
         [(1, CodeVersion::Upgraded), (0, CodeVersion::First)]
+    );
+}
+
+#[test]
+fn a_call_counts_its_weight() {
+    // 250 units, 100 a call: two calls count (150, then 50 left), the
+    // third's runs out.
+    let mut program = Program::lazy(&[0, 0], shape(), Claims::default()).unwrap();
+    program.set_tier_up_threshold(250);
+    let (code, frame_slots) = counting_by(1, 100);
+    program.install(FuncIndex(1), code, frame_slots).unwrap();
+    let program = Arc::new(program);
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    for _ in 0..2 {
+        assert_eq!(
+            run(&mut interp, &program, &mut env, 1, &[4]),
+            (Exit::Returned, vec![8])
+        );
+    }
+    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[4]);
+    assert_eq!(
+        exit,
+        Exit::TierUp {
+            func: FuncIndex(1),
+            at_loop: None
+        }
     );
 }
 

@@ -582,13 +582,13 @@ macro_rules! for_each_op {
                 GlobalGet = global_get { dst: Dst, global: GlobalIndex };
                 /// Sets the embedder's global cell `global` to all 64 bits of `src`.
                 GlobalSet = global_set { global: GlobalIndex, src: Src };
-                /// Counts one unit toward compiling function `func` again
-                /// with the optimizing tier (the baseline tier places it at
-                /// the function's entry and at each loop header); when
-                /// the function's count, which each interpreter keeps, runs
-                /// out, stops for the embedder, and execution then goes on
-                /// after it.
-                HotCount = hot_count { func: FuncIndex } [lazy_only];
+                /// Counts `weight` units toward compiling function `func`
+                /// again with the optimizing tier (the baseline tier places
+                /// it at the function's entry, weighted by the body's size,
+                /// and at loop headers); when the function's count, which
+                /// each interpreter keeps, runs out, stops for the
+                /// embedder, and execution then goes on after it.
+                HotCount = hot_count { func: FuncIndex, weight: U8 } [lazy_only];
                 /// `hot_count` at the header of a loop, the one at wasm
                 /// offset `header`: when the count runs out, the embedder
                 /// may also compile an entry into the optimized code at

@@ -25,7 +25,8 @@ pub struct Config {
 
 /// The default [`Config::tier_up_threshold`]: calls plus loop iterations of
 /// a function's baseline code, in one store, before it is compiled again
-/// with the optimizing tier.
+/// with the optimizing tier (a call of a large function counts one more
+/// per KiB of its wasm body).
 pub const DEFAULT_TIER_UP_THRESHOLD: u32 = 10_000;
 
 /// When a module's functions are compiled to bytecode
@@ -199,7 +200,8 @@ impl Config {
     }
 
     /// With the baseline tier first: how many calls plus loop iterations of
-    /// a function's baseline code, counted in each store, make it hot, so
+    /// a function's baseline code (a call counting one more per KiB of the
+    /// function's wasm body), counted in each store, make it hot, so
     /// that it is compiled again with the optimizing tier, once per
     /// [`Module`](crate::Module), for the calls that follow; a frame whose
     /// count ran out at a loop header also gets an entry into optimized

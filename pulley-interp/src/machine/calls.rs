@@ -49,12 +49,12 @@ impl Machine<'_> {
         Callee(unsafe { *self.state.functions.add(func.index()) })
     }
 
-    /// Counts one unit toward tiering function `func` up; false when its
-    /// count ran out (it then starts again from
+    /// Counts `weight` units toward tiering function `func` up; false when
+    /// its count ran out (it then starts again from
     /// [`HOT_RECHECK`](crate::program::HOT_RECHECK), so that a function whose
     /// optimized code is not ready yet asks again later).
     #[inline(always)]
-    pub(crate) fn count_hot(&mut self, func: FuncIndex) -> bool {
+    pub(crate) fn count_hot(&mut self, func: FuncIndex, weight: u32) -> bool {
         debug_assert!(func.index() < self.state.functions_len);
         // SAFETY: the operand comes from verified code, whose function
         // indices the verifier checked against the program's table. The
@@ -65,8 +65,8 @@ impl Machine<'_> {
         unsafe {
             let entry = self.state.functions.add(func.index()).cast_mut();
             let left = (*entry).hotness;
-            if left > 1 {
-                (*entry).hotness = left - 1;
+            if left > weight {
+                (*entry).hotness = left - weight;
                 true
             } else {
                 (*entry).hotness = crate::program::HOT_RECHECK;

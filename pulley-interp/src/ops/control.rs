@@ -230,8 +230,8 @@ pub(crate) fn consume_fuel(m: &mut Machine<'_>, amount: u32) -> Step {
 /// Counts toward tiering function `func` up: stops for the embedder when
 /// its count runs out (`Interpreter::finish_tier_up` goes on after the op).
 #[inline(always)]
-pub(crate) fn hot_count(m: &mut Machine<'_>, func: FuncIndex) -> Step {
-    if m.count_hot(func) {
+pub(crate) fn hot_count(m: &mut Machine<'_>, func: FuncIndex, weight: u8) -> Step {
+    if m.count_hot(func, u32::from(weight)) {
         Ok(())
     } else {
         Err(m.stop(StopReason::Hot(func.0)))
@@ -244,7 +244,7 @@ pub(crate) fn hot_count(m: &mut Machine<'_>, func: FuncIndex) -> Step {
 /// that header, if it was given one, or goes on after the op).
 #[inline(always)]
 pub(crate) fn hot_loop(m: &mut Machine<'_>, func: FuncIndex, header: u32) -> Step {
-    if m.count_hot(func) {
+    if m.count_hot(func, 1) {
         Ok(())
     } else {
         Err(m.stop(StopReason::HotLoop {

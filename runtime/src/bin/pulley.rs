@@ -82,7 +82,8 @@ struct Compiling {
     first_tier: Tier,
     /// With the baseline tier first: calls plus loop iterations after which
     /// a function is compiled again with the optimizing tier, and a frame
-    /// running a loop moves into optimized code (0: never).
+    /// running a loop moves into optimized code (0: never). A call counts
+    /// one more per KiB of the function's wasm body.
     #[arg(long, value_name = "COUNT", default_value_t = pulley::DEFAULT_TIER_UP_THRESHOLD)]
     tier_up_threshold: u32,
 }
