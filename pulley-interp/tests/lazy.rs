@@ -396,19 +396,16 @@ fn counting_program(threshold: u32) -> Arc<Program> {
     Arc::new(program)
 }
 
-#[test]
-fn hot_code_stops_to_tier_up_and_later_calls_enter_the_upgrade() {
-    let program = counting_program(3);
-    let mut interp = Interpreter::default();
-    let mut env = test_env();
-    // Two calls count; the third's count runs out at its entry.
+/// Calls func 1 three times: the first two return, the third stops to
+/// tier up at its entry.
+fn third_call_tiers_up(interp: &mut Interpreter, program: &Arc<Program>, env: &mut TestEnv) {
     for _ in 0..2 {
         assert_eq!(
-            run(&mut interp, &program, &mut env, 1, &[4]),
+            run(interp, program, env, 1, &[4]),
             (Exit::Returned, vec![8])
         );
     }
-    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[4]);
+    let (exit, _) = run(interp, program, env, 1, &[4]);
     assert_eq!(
         exit,
         Exit::TierUp {
@@ -416,6 +413,15 @@ fn hot_code_stops_to_tier_up_and_later_calls_enter_the_upgrade() {
             at_loop: None
         }
     );
+}
+
+#[test]
+fn hot_code_stops_to_tier_up_and_later_calls_enter_the_upgrade() {
+    let program = counting_program(3);
+    let mut interp = Interpreter::default();
+    let mut env = test_env();
+    // Two calls count; the third's count runs out at its entry.
+    third_call_tiers_up(&mut interp, &program, &mut env);
     let (code, frame_slots) = compiled(1);
     program.upgrade(FuncIndex(1), code, frame_slots).unwrap();
     assert!(program.is_upgraded(FuncIndex(1)));
@@ -464,20 +470,7 @@ fn a_call_counts_its_weight() {
     let program = Arc::new(program);
     let mut interp = Interpreter::default();
     let mut env = test_env();
-    for _ in 0..2 {
-        assert_eq!(
-            run(&mut interp, &program, &mut env, 1, &[4]),
-            (Exit::Returned, vec![8])
-        );
-    }
-    let (exit, _) = run(&mut interp, &program, &mut env, 1, &[4]);
-    assert_eq!(
-        exit,
-        Exit::TierUp {
-            func: FuncIndex(1),
-            at_loop: None
-        }
-    );
+    third_call_tiers_up(&mut interp, &program, &mut env);
 }
 
 #[test]
