@@ -60,8 +60,6 @@ struct Run {
     verdict: Verdict,
 }
 
-/// Runs children: this executable (`pulley-benches child`) or the wasm3
-/// driver, each writing its report to a file in a private folder.
 /// How a pair's repeated runs make one figure.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Statistic {
@@ -73,13 +71,10 @@ pub enum Statistic {
 
 impl Statistic {
     /// The figure for `values`.
-    fn of(self, mut values: Vec<Duration>) -> Duration {
+    fn of(self, values: Vec<Duration>) -> Duration {
         match self {
             Statistic::Median => median(values),
-            Statistic::Best => {
-                values.sort();
-                values.first().copied().unwrap_or_default()
-            }
+            Statistic::Best => values.into_iter().min().unwrap_or_default(),
         }
     }
 
@@ -92,6 +87,8 @@ impl Statistic {
     }
 }
 
+/// Runs children: this executable (`pulley-benches child`) or the wasm3
+/// driver, each writing its report to a file in a private folder.
 pub struct Runner {
     exe: PathBuf,
     wasm3: PathBuf,

@@ -89,7 +89,8 @@ pub(crate) fn compile(
         }
     }
     compiler.control[0].base_slot = compiler.locals_end;
-    let body_bytes = usize::try_from(body.range().end - body.range().start).unwrap_or(usize::MAX);
+    let range = body.range();
+    let body_bytes = usize::try_from(range.end - range.start).unwrap_or(usize::MAX);
     compiler.count_hot(entry_weight(body_bytes))?;
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
