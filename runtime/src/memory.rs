@@ -1,6 +1,7 @@
 //! Linear memories.
 
 use alloc::vec::Vec;
+use core::alloc::Layout;
 
 use pulley_module::MemoryType;
 
@@ -24,14 +25,28 @@ pub struct Memory {
 }
 
 /// Zeroed bytes, or an error if they cannot be allocated.
+///
+/// The bytes come from the allocator's zeroed allocation (`calloc`), not
+/// from writing zeros: a large allocation is then fresh pages that the host
+/// zeroes on first touch, so a memory of hundreds of MiB costs nothing at
+/// instantiation and only the pages that the program uses are ever resident.
 pub(crate) fn zeroed(len: u64) -> Result<Vec<u8>> {
     let len = usize::try_from(len).map_err(|_| LimitError::MemoryAddressSpace)?;
-    let mut bytes = Vec::new();
-    bytes
-        .try_reserve_exact(len)
-        .map_err(|_| Error::from(LimitError::MemoryAllocation { bytes: len }))?;
-    bytes.resize(len, 0);
-    Ok(bytes)
+    if len == 0 {
+        return Ok(Vec::new());
+    }
+    let too_large = || Error::from(LimitError::MemoryAllocation { bytes: len });
+    let layout = Layout::array::<u8>(len).map_err(|_| too_large())?;
+    // SAFETY: `layout` has a non-zero size (`len > 0`).
+    let pointer = unsafe { alloc::alloc::alloc_zeroed(layout) };
+    if pointer.is_null() {
+        return Err(too_large());
+    }
+    // SAFETY: `pointer` was allocated by the global allocator with the layout
+    // of `len` bytes, which is the layout `Vec<u8>` frees with a capacity of
+    // `len`; all `len` bytes are initialised (zero), and `len <= isize::MAX`
+    // since `Layout::array` accepted it.
+    Ok(unsafe { Vec::from_raw_parts(pointer, len, len) })
 }
 
 /// A linear memory's storage. Its bytes are reachable only as a slice:
@@ -169,5 +184,30 @@ impl Memory {
         inner.memories[self.index]
             .grow(delta, &mut inner.moves)
             .ok_or_else(|| Error::from(LimitError::MemoryGrow { delta }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zeroed_bytes_are_zero_and_of_the_length_asked() {
+        assert!(zeroed(0).unwrap().is_empty());
+        for len in [1, PAGE_SIZE, 3000 * PAGE_SIZE] {
+            let bytes = zeroed(len).unwrap();
+            assert_eq!(bytes.len() as u64, len);
+            assert!(bytes.iter().all(|&byte| byte == 0));
+        }
+    }
+
+    #[test]
+    fn allocations_that_cannot_be_made_are_errors() {
+        // Beyond the address space on a 32-bit host, beyond any allocator
+        // on a 64-bit one (the second is past `isize::MAX`).
+        for len in [1 << 62, u64::MAX] {
+            let error = zeroed(len).unwrap_err();
+            assert!(matches!(error, Error::ResourceLimit(_)), "{len}: {error}");
+        }
     }
 }
