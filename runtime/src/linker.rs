@@ -2,6 +2,7 @@
 //! imports by name when instantiating it.
 
 use alloc::collections::BTreeMap;
+use alloc::collections::btree_map::Entry;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -31,7 +32,10 @@ impl<T> Clone for Definition<T> {
 /// Resolves imports by module and field name.
 pub struct Linker<T> {
     engine: Engine,
-    definitions: BTreeMap<(String, String), Definition<T>>,
+    /// By module name, then by name: a lookup compares the module's name
+    /// once, not at every step of the search (WASI defines some fifty
+    /// names under one long module name), and allocates nothing.
+    definitions: BTreeMap<String, BTreeMap<String, Definition<T>>>,
     allow_shadowing: bool,
 }
 
@@ -58,15 +62,25 @@ impl<T> Linker<T> {
     }
 
     fn insert(&mut self, module: &str, name: &str, definition: Definition<T>) -> Result<&mut Self> {
-        let key = (String::from(module), String::from(name));
-        if !self.allow_shadowing && self.definitions.contains_key(&key) {
-            return Err(LinkError::DefinedTwice {
-                module: module.into(),
-                name: name.into(),
+        let names = match self.definitions.get_mut(module) {
+            Some(names) => names,
+            None => self.definitions.entry(String::from(module)).or_default(),
+        };
+        match names.entry(String::from(name)) {
+            Entry::Occupied(_) if !self.allow_shadowing => {
+                return Err(LinkError::DefinedTwice {
+                    module: module.into(),
+                    name: name.into(),
+                }
+                .into());
             }
-            .into());
+            Entry::Occupied(mut occupied) => {
+                occupied.insert(definition);
+            }
+            Entry::Vacant(vacant) => {
+                vacant.insert(definition);
+            }
         }
-        self.definitions.insert(key, definition);
         Ok(self)
     }
 
@@ -103,6 +117,26 @@ impl<T> Linker<T> {
         self.insert(module, name, Definition::Extern(item.into()))
     }
 
+    /// Defines every name now defined under `module` under `as_module`
+    /// too, as Wasmtime's `Linker::alias_module` does. A name already
+    /// defined under `as_module` is [`LinkError::DefinedTwice`] unless
+    /// shadowing is allowed; nothing defined under `module` aliases nothing.
+    pub fn alias_module(&mut self, module: &str, as_module: &str) -> Result<&mut Self> {
+        let Some(names) = self.definitions.get(module) else {
+            return Ok(self);
+        };
+        let names = names.clone();
+        if self.definitions.contains_key(as_module) {
+            for (name, definition) in names {
+                self.insert(as_module, &name, definition)?;
+            }
+        } else {
+            // A copy of the whole tree, with no search.
+            self.definitions.insert(String::from(as_module), names);
+        }
+        Ok(self)
+    }
+
     /// Defines every export of `instance` under `module`.
     pub fn instance(
         &mut self,
@@ -128,10 +162,7 @@ impl<T> Linker<T> {
         module: &str,
         name: &str,
     ) -> Option<Extern> {
-        match self
-            .definitions
-            .get(&(String::from(module), String::from(name)))?
-        {
+        match self.definitions.get(module)?.get(name)? {
             Definition::Extern(item) => Some(*item),
             Definition::HostFunc(def) => {
                 Some(Extern::Func(def.instantiate(store.as_context_mut().0)))

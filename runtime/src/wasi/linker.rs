@@ -54,9 +54,36 @@ pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<()> {
-    add_module(linker, "wasi_snapshot_preview1", Snapshot::Preview1, get)?;
-    add_module(linker, "wasi_unstable", Snapshot::Unstable, get)?;
+    const PREVIEW1: &str = "wasi_snapshot_preview1";
+    const UNSTABLE: &str = "wasi_unstable";
+    // The snapshots differ only in the layouts and constants of a few
+    // functions: the others are defined once, then aliased.
+    add_module(linker, PREVIEW1, Snapshot::Preview1, Functions::Shared, get)?;
+    linker.alias_module(PREVIEW1, UNSTABLE)?;
+    add_module(
+        linker,
+        PREVIEW1,
+        Snapshot::Preview1,
+        Functions::OfSnapshot,
+        get,
+    )?;
+    add_module(
+        linker,
+        UNSTABLE,
+        Snapshot::Unstable,
+        Functions::OfSnapshot,
+        get,
+    )?;
     Ok(())
+}
+
+/// Which of the WASI functions [`add_module`] defines.
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Functions {
+    /// Those that are the same in every snapshot.
+    Shared,
+    /// Those whose layouts or constants depend on the snapshot.
+    OfSnapshot,
 }
 
 /// Runs one WASI function: `f` gets the caller's WASI context and memory,
@@ -103,20 +130,34 @@ fn s(ptr: u32, len: u32) -> GuestStr {
     GuestStr { ptr, len }
 }
 
-/// Defines the functions under `module`.
+/// Defines `functions` of `snapshot` under `module`.
 fn add_module<T: 'static>(
     linker: &mut Linker<T>,
     module: &str,
     snapshot: Snapshot,
+    functions: Functions,
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<()> {
+    let shared = functions == Functions::Shared;
     // `define!("name" (wasm parameters) |ctx, memory| body)` defines a
     // function; the body sees the context and the memory and returns
     // `Result<(), Errno>`. Bodies that act before writing a result check the
     // result's address first, so a bad pointer does not lose a read or leak
     // an opened file.
+    // `define!(snapshot "name" ...)` marks a function whose body depends on
+    // the snapshot.
     macro_rules! define {
-        ($name:literal ($($arg:ident: $ty:ty),*) |$ctx:pat_param, $memory:pat_param| $body:expr) => {
+        (snapshot $name:literal $($rest:tt)*) => {
+            if !shared {
+                define!(@always $name $($rest)*);
+            }
+        };
+        ($name:literal $($rest:tt)*) => {
+            if shared {
+                define!(@always $name $($rest)*);
+            }
+        };
+        (@always $name:literal ($($arg:ident: $ty:ty),*) |$ctx:pat_param, $memory:pat_param| $body:expr) => {
             linker.func_wrap(
                 module,
                 $name,
@@ -166,7 +207,7 @@ fn add_module<T: 'static>(
     define!("fd_fdstat_set_rights" (fd: u32, base: u64, inheriting: u64) |ctx, _| {
         ctx.fd_fdstat_set_rights(fd, base, inheriting)
     });
-    define!("fd_filestat_get" (fd: u32, out: u32) |ctx, memory| {
+    define!(snapshot "fd_filestat_get" (fd: u32, out: u32) |ctx, memory| {
         let (bytes, len) = ctx.fd_filestat_get(fd)?.encode(snapshot);
         memory.write(out, &bytes[..len])
     });
@@ -203,7 +244,7 @@ fn add_module<T: 'static>(
         memory.write_u32(out, n)
     });
     define!("fd_renumber" (from: u32, to: u32) |ctx, _| ctx.fd_renumber(from, to));
-    define!("fd_seek" (fd: u32, offset: i64, whence: u32, out: u32) |ctx, memory| {
+    define!(snapshot "fd_seek" (fd: u32, offset: i64, whence: u32, out: u32) |ctx, memory| {
         memory.check_array(out, 1, 8)?;
         let position = ctx.fd_seek(fd, offset, whence, snapshot)?;
         memory.write_u64(out, position)
@@ -220,7 +261,7 @@ fn add_module<T: 'static>(
     define!("path_create_directory" (fd: u32, path: u32, len: u32) |ctx, memory| {
         ctx.path_create_directory(memory, fd, s(path, len))
     });
-    define!("path_filestat_get" (fd: u32, flags: u32, path: u32, len: u32, out: u32) |ctx, memory| {
+    define!(snapshot "path_filestat_get" (fd: u32, flags: u32, path: u32, len: u32, out: u32) |ctx, memory| {
         let stat = ctx.path_filestat_get(memory, fd, flags, s(path, len))?;
         let (bytes, len) = stat.encode(snapshot);
         memory.write(out, &bytes[..len])
@@ -237,7 +278,9 @@ fn add_module<T: 'static>(
         let old = (old_fd, old_flags, s(old_path, old_len));
         ctx.path_link(memory, old, (new_fd, s(new_path, new_len)))
     });
-    define_path_open(linker, module, get)?;
+    if shared {
+        define_path_open(linker, module, get)?;
+    }
     define!("path_readlink" (
         fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32
     ) |ctx, memory| {
@@ -267,17 +310,19 @@ fn add_module<T: 'static>(
     });
 
     // Polling.
-    define!("poll_oneoff" (subs: u32, events: u32, count: u32, out: u32) |ctx, memory| {
+    define!(snapshot "poll_oneoff" (subs: u32, events: u32, count: u32, out: u32) |ctx, memory| {
         memory.check_array(out, 1, 4)?;
         let n = ctx.poll_oneoff(memory, snapshot, subs, events, count)?;
         memory.write_u32(out, n)
     });
 
     // The process.
-    linker.func_wrap(module, "proc_exit", |status: u32| -> Result<(), Trap> {
-        // The status is the guest's `u32`, passed on bit for bit.
-        Err(Trap::new(TrapKind::Exit(status.cast_signed())))
-    })?;
+    if shared {
+        linker.func_wrap(module, "proc_exit", |status: u32| -> Result<(), Trap> {
+            // The status is the guest's `u32`, passed on bit for bit.
+            Err(Trap::new(TrapKind::Exit(status.cast_signed())))
+        })?;
+    }
     define!("proc_raise" (signal: u32) |_, _| process::proc_raise(signal));
     define!("sched_yield"() | _, _ | process::sched_yield());
 
