@@ -86,6 +86,11 @@ enum Child {
         /// Where to write the measurements.
         #[arg(long)]
         report: PathBuf,
+        /// Stop just before the entry point is called, reporting compile
+        /// time and start-up only: to profile start-up alone (for
+        /// instance, instructions counted by callgrind).
+        #[arg(long)]
+        startup_only: bool,
         /// The module, relative to the working directory.
         wasm: String,
         /// The program's arguments.
@@ -100,9 +105,18 @@ fn main() -> ExitCode {
         Some(Child::Child {
             engine,
             report,
+            startup_only,
             wasm,
             args,
-        }) => runner::child(&engine, &report, &wasm, &args),
+        }) => runner::child(
+            &engine,
+            &report,
+            &engines::Invocation {
+                wasm: &wasm,
+                args: &args,
+                startup_only,
+            },
+        ),
         None => compare(&cli.compare),
     };
     match result {

@@ -5,7 +5,8 @@
 //! `benches/wasm3/driver.c`: lines `compile_ns N`, `startup_ns N`, `run_ns N`
 //! and `exit N`, or `error PHASE MESSAGE` where PHASE is `compile`, `link` or
 //! `trap`. A report without `startup_ns` (an older driver) counts its
-//! compile time as its start-up.
+//! compile time as its start-up. A child run with `--startup-only` (by hand,
+//! to profile start-up) writes neither `run_ns` nor `exit`.
 
 use std::fs::File;
 use std::io::{Read, Write};
@@ -22,19 +23,23 @@ use crate::known::KnownIssue;
 use crate::programs::{Program, sha1_hex};
 
 /// `pulley-benches child`: runs the program in the working directory and
-/// writes the report.
-pub fn child(engine: &str, report: &Path, wasm: &str, args: &[String]) -> Result<ExitCode> {
+/// writes the report (without `run_ns` and `exit` if `startup_only`).
+pub fn child(engine: &str, report: &Path, invocation: &Invocation<'_>) -> Result<ExitCode> {
     let engine = Engine::from_name(engine)?;
     let mut file =
         File::create(report).with_context(|| format!("cannot write {}", report.display()))?;
-    let text = match engines::run(engine, &Invocation { wasm, args }) {
-        Ok(measurement) => format!(
-            "compile_ns {}\nstartup_ns {}\nrun_ns {}\nexit {}\n",
-            measurement.compile.as_nanos(),
-            measurement.startup.as_nanos(),
-            measurement.run.as_nanos(),
-            measurement.exit
-        ),
+    let text = match engines::run(engine, invocation) {
+        Ok(measurement) => {
+            let mut text = format!(
+                "compile_ns {}\nstartup_ns {}\n",
+                measurement.compile.as_nanos(),
+                measurement.startup.as_nanos(),
+            );
+            if let Some(ran) = measurement.ran {
+                text += &format!("run_ns {}\nexit {}\n", ran.run.as_nanos(), ran.exit);
+            }
+            text
+        }
         Err(failed) => format!(
             "error {} {}\n",
             failed.phase.name(),

@@ -126,6 +126,9 @@ impl Engine {
 pub struct Invocation<'a> {
     pub wasm: &'a str,
     pub args: &'a [String],
+    /// Stop just before the entry point is called (`child --startup-only`):
+    /// to profile start-up alone, under callgrind for instance.
+    pub startup_only: bool,
 }
 
 /// The outcome of one run, measured inside the child.
@@ -135,6 +138,12 @@ pub struct Measurement {
     /// From the module's bytes to just before the entry point is called:
     /// compilation, linking, instantiation and the start function.
     pub startup: Duration,
+    /// The entry points' run, unless the invocation stopped at start-up.
+    pub ran: Option<Ran>,
+}
+
+/// What the entry points' run measured.
+pub struct Ran {
     /// Between `bench.start` and `bench.end`, or the whole call of the entry
     /// points if the program does not call them.
     pub run: Duration,

@@ -9,7 +9,7 @@ use std::time::Instant;
 use pulley::wasi::{self, WasiCtx, WasiCtxBuilder};
 use pulley::{Caller, CompilationMode, Config, Engine, FirstTier, Linker, Module, Store, TrapKind};
 
-use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_points};
+use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, Ran, entry_points};
 
 /// What the module is compiled to, and when.
 #[derive(Clone, Copy)]
@@ -78,6 +78,13 @@ pub fn run(bytes: Vec<u8>, invocation: &Invocation, target: Target) -> Result<Me
             .map(|func| func.typed::<(), ()>(&store))
     })?;
     let startup = started.elapsed();
+    if invocation.startup_only {
+        return Ok(Measurement {
+            compile,
+            startup,
+            ran: None,
+        });
+    }
 
     let run_started = Instant::now();
     let outcome = entry.iter().try_for_each(|func| func.call(&mut store, ()));
@@ -92,7 +99,9 @@ pub fn run(bytes: Vec<u8>, invocation: &Invocation, target: Target) -> Result<Me
     Ok(Measurement {
         compile,
         startup,
-        run: store.data().clock.measured_or(whole),
-        exit,
+        ran: Some(Ran {
+            run: store.data().clock.measured_or(whole),
+            exit,
+        }),
     })
 }

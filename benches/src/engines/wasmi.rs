@@ -14,7 +14,7 @@ use std::time::Instant;
 use wasmi::{Caller, CompilationMode, Config, Engine, Linker, Module, Store};
 use wasmi_wasi::{WasiCtx, WasiCtxBuilder, ambient_authority};
 
-use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_points};
+use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, Ran, entry_points};
 
 struct Host {
     wasi: WasiCtx,
@@ -74,6 +74,13 @@ pub fn run(
             .map(|func| func.typed::<(), ()>(&store))
     })?;
     let startup = started.elapsed();
+    if invocation.startup_only {
+        return Ok(Measurement {
+            compile,
+            startup,
+            ran: None,
+        });
+    }
 
     let run_started = Instant::now();
     let outcome = entry.iter().try_for_each(|func| func.call(&mut store, ()));
@@ -88,7 +95,9 @@ pub fn run(
     Ok(Measurement {
         compile,
         startup,
-        run: store.data().clock.measured_or(whole),
-        exit,
+        ran: Some(Ran {
+            run: store.data().clock.measured_or(whole),
+            exit,
+        }),
     })
 }

@@ -10,7 +10,7 @@ use wasmtime::{Caller, Config, Engine, Linker, Module, Store};
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::{FsPerms, I32Exit, WasiCtxBuilder};
 
-use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, entry_points};
+use super::{BenchClock, Failed, InPhase, Invocation, Measurement, Phase, Ran, entry_points};
 
 struct Host {
     wasi: WasiP1Ctx,
@@ -60,6 +60,13 @@ pub fn run(bytes: &[u8], invocation: &Invocation, pulley: bool) -> Result<Measur
             .map(|func| func.typed::<(), ()>(&store))
     })?;
     let startup = started.elapsed();
+    if invocation.startup_only {
+        return Ok(Measurement {
+            compile,
+            startup,
+            ran: None,
+        });
+    }
 
     let run_started = Instant::now();
     let outcome = entry.iter().try_for_each(|func| func.call(&mut store, ()));
@@ -74,7 +81,9 @@ pub fn run(bytes: &[u8], invocation: &Invocation, pulley: bool) -> Result<Measur
     Ok(Measurement {
         compile,
         startup,
-        run: store.data().clock.measured_or(whole),
-        exit,
+        ran: Some(Ran {
+            run: store.data().clock.measured_or(whole),
+            exit,
+        }),
     })
 }
