@@ -1,5 +1,6 @@
 //! Compile-time budgets: growing an input shape from n to 4n may multiply
-//! compile time by at most 6 and peak memory by at most 5. Each shape below
+//! compile time by at most [`TIME_BUDGET`] (8) and peak memory by at most
+//! [`MEMORY_BUDGET`] (5). Each shape below
 //! once grew with the square of n (issue 23): nested blocks and loops (jump
 //! threading walked chains again for every block), values live at once
 //! (regalloc2's backtracking allocator; such functions now get its
@@ -98,10 +99,19 @@ fn cost(wat: &str) -> (Duration, usize) {
     (fastest, peak)
 }
 
+/// The most that compile time may grow from n to 4n. A linear shape
+/// measures about 4 on a quiet machine, but a loaded one slows the larger
+/// compilation more (its working set is four times as large): straight-line
+/// code measured x6.1, x6.1 and x6.2 in one CI run and x4.1 alone right
+/// after. A quadratic shape measures near 16 every time, and these shapes
+/// were quadratic when they failed.
+const TIME_BUDGET: f64 = 8.0;
+
+/// The most that peak memory may grow from n to 4n (about 4 when linear).
+const MEMORY_BUDGET: f64 = 5.0;
+
 /// Checks the budgets between `shape(n)` and `shape(4 * n)`. Time is
-/// measured up to three times while it is over budget: a shared machine's
-/// caches and page faults can push a linear shape's ratio towards 6, while
-/// a quadratic one's is near 16 every time.
+/// measured up to three times while it is over budget.
 fn within_budget(name: &str, n: usize, shape: impl Fn(usize) -> String) {
     let _serial = SERIAL
         .lock()
@@ -119,16 +129,16 @@ fn within_budget(name: &str, n: usize, shape: impl Fn(usize) -> String) {
              x{time_ratio:.1} time, x{memory_ratio:.1} memory"
         );
         best = best.min(time_ratio);
-        if best <= 6.0 {
+        if best <= TIME_BUDGET {
             break;
         }
     }
     assert!(
-        best <= 6.0,
+        best <= TIME_BUDGET,
         "{name}: compile time grew x{best:.1} from n = {n} to 4n"
     );
     assert!(
-        memory_ratio <= 5.0,
+        memory_ratio <= MEMORY_BUDGET,
         "{name}: peak memory grew x{memory_ratio:.1} from n = {n} to 4n"
     );
 }
