@@ -126,7 +126,17 @@ impl<T> Linker<T> {
             return Ok(self);
         };
         let names = names.clone();
-        if self.definitions.contains_key(as_module) {
+        if let Some(defined) = self.definitions.get(as_module) {
+            // All or nothing: a refused alias leaves no name behind.
+            if !self.allow_shadowing
+                && let Some(name) = names.keys().find(|name| defined.contains_key(*name))
+            {
+                return Err(LinkError::DefinedTwice {
+                    module: as_module.into(),
+                    name: name.clone(),
+                }
+                .into());
+            }
             for (name, definition) in names {
                 self.insert(as_module, &name, definition)?;
             }

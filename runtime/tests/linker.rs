@@ -39,6 +39,7 @@ fn an_aliased_module_resolves_to_the_same_definitions() {
 fn an_alias_onto_defined_names_follows_the_shadowing_rule() {
     let engine = Engine::default();
     let mut linker = Linker::new(&engine);
+    linker.func_wrap("a", "e", || 0).unwrap();
     linker.func_wrap("a", "f", || 1).unwrap();
     linker.func_wrap("b", "f", || 2).unwrap();
     linker.func_wrap("b", "other", || 3).unwrap();
@@ -51,11 +52,14 @@ fn an_alias_onto_defined_names_follows_the_shadowing_rule() {
         "{error}"
     );
     assert_eq!(sum(&linker, &engine).unwrap(), 3);
+    // All or nothing: `a.e`, which `b` lacks, was not aliased either.
+    let mut store = Store::new(&engine, ());
+    assert!(linker.get(&mut store, "b", "e").is_none());
 
     linker.allow_shadowing(true);
     linker.alias_module("a", "b").unwrap();
     assert_eq!(sum(&linker, &engine).unwrap(), 2);
-    let mut store = Store::new(&engine, ());
+    assert!(linker.get(&mut store, "b", "e").is_some());
     assert!(linker.get(&mut store, "b", "other").is_some());
 }
 

@@ -58,32 +58,21 @@ pub fn add_to_linker<T: 'static>(
     const UNSTABLE: &str = "wasi_unstable";
     // The snapshots differ only in the layouts and constants of a few
     // functions: the others are defined once, then aliased.
-    add_module(linker, PREVIEW1, Snapshot::Preview1, Functions::Shared, get)?;
+    add_module(linker, PREVIEW1, Functions::Shared, get)?;
     linker.alias_module(PREVIEW1, UNSTABLE)?;
-    add_module(
-        linker,
-        PREVIEW1,
-        Snapshot::Preview1,
-        Functions::OfSnapshot,
-        get,
-    )?;
-    add_module(
-        linker,
-        UNSTABLE,
-        Snapshot::Unstable,
-        Functions::OfSnapshot,
-        get,
-    )?;
+    add_module(linker, PREVIEW1, Functions::Of(Snapshot::Preview1), get)?;
+    add_module(linker, UNSTABLE, Functions::Of(Snapshot::Unstable), get)?;
     Ok(())
 }
 
 /// Which of the WASI functions [`add_module`] defines.
-#[derive(Copy, Clone, PartialEq, Eq)]
+#[derive(Copy, Clone)]
 enum Functions {
     /// Those that are the same in every snapshot.
     Shared,
-    /// Those whose layouts or constants depend on the snapshot.
-    OfSnapshot,
+    /// Those whose layouts or constants depend on the snapshot, for this
+    /// one.
+    Of(Snapshot),
 }
 
 /// Runs one WASI function: `f` gets the caller's WASI context and memory,
@@ -130,33 +119,23 @@ fn s(ptr: u32, len: u32) -> GuestStr {
     GuestStr { ptr, len }
 }
 
-/// Defines `functions` of `snapshot` under `module`.
+/// Defines `functions` under `module`.
 fn add_module<T: 'static>(
     linker: &mut Linker<T>,
     module: &str,
-    snapshot: Snapshot,
     functions: Functions,
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<()> {
-    let shared = functions == Functions::Shared;
+    let shared = matches!(functions, Functions::Shared);
     // `define!("name" (wasm parameters) |ctx, memory| body)` defines a
     // function; the body sees the context and the memory and returns
     // `Result<(), Errno>`. Bodies that act before writing a result check the
     // result's address first, so a bad pointer does not lose a read or leak
     // an opened file.
-    // `define!(snapshot "name" ...)` marks a function whose body depends on
-    // the snapshot.
+    // `define!(snapshot "name" ...)` defines a function whose body depends
+    // on the snapshot: only there is `snapshot` bound, so a shared body that
+    // used it would not compile.
     macro_rules! define {
-        (snapshot $name:literal $($rest:tt)*) => {
-            if !shared {
-                define!(@always $name $($rest)*);
-            }
-        };
-        ($name:literal $($rest:tt)*) => {
-            if shared {
-                define!(@always $name $($rest)*);
-            }
-        };
         (@always $name:literal ($($arg:ident: $ty:ty),*) |$ctx:pat_param, $memory:pat_param| $body:expr) => {
             linker.func_wrap(
                 module,
@@ -165,6 +144,16 @@ fn add_module<T: 'static>(
                     call(&mut caller, get, |$ctx, $memory| $body)
                 },
             )?;
+        };
+        ($snapshot:ident $name:literal $($rest:tt)*) => {
+            if let Functions::Of($snapshot) = functions {
+                define!(@always $name $($rest)*);
+            }
+        };
+        ($name:literal $($rest:tt)*) => {
+            if shared {
+                define!(@always $name $($rest)*);
+            }
         };
     }
 
