@@ -1,9 +1,10 @@
 //! The linker: names host functions and exports, and resolves a module's
 //! imports by name when instantiating it.
 
+use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
-use alloc::collections::btree_map::Entry;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use pulley_module::FuncType;
@@ -29,13 +30,89 @@ impl<T> Clone for Definition<T> {
     }
 }
 
+/// A set of host functions whose definitions are made only when a module
+/// imports them.
+///
+/// WASI defines some fifty functions under each of its two module names, and
+/// a program imports a handful. Making every definition up front (its type,
+/// its closure, its name in the linker's map) cost a small program more than
+/// the rest of its start-up outside validation (BENCHMARKS.md, "bench-wasm:
+/// start-up against wasmi"), so such a set is kept whole and asked by name.
+pub(crate) trait OnDemand<T>: Send + Sync {
+    /// Whether the set defines `name`.
+    fn defines(&self, name: &str) -> bool;
+    /// Every name the set defines.
+    fn names(&self) -> Vec<&'static str>;
+    /// The definition of `name`, made now; `None` if the set lacks it.
+    fn make(&self, name: &str) -> Option<HostFuncDef<T>>;
+}
+
+/// What a linker defines under one module name.
+struct ModuleDefinitions<T> {
+    /// Definitions made one by one; searched first.
+    named: BTreeMap<String, Definition<T>>,
+    /// Sets made on demand, oldest first; searched after `named`, newest
+    /// first. A later definition shadows an earlier one: a set added with
+    /// shadowing allowed removes the names of `named` that it defines.
+    on_demand: Vec<Arc<dyn OnDemand<T>>>,
+}
+
+impl<T> Default for ModuleDefinitions<T> {
+    fn default() -> Self {
+        ModuleDefinitions {
+            named: BTreeMap::new(),
+            on_demand: Vec::new(),
+        }
+    }
+}
+
+impl<T> Clone for ModuleDefinitions<T> {
+    fn clone(&self) -> Self {
+        ModuleDefinitions {
+            named: self.named.clone(),
+            on_demand: self.on_demand.clone(),
+        }
+    }
+}
+
+impl<T> ModuleDefinitions<T> {
+    fn is_empty(&self) -> bool {
+        self.named.is_empty() && self.on_demand.is_empty()
+    }
+
+    fn defines(&self, name: &str) -> bool {
+        self.named.contains_key(name) || self.on_demand.iter().any(|set| set.defines(name))
+    }
+
+    /// Every name defined (a name both in `named` and in a set, or in two
+    /// sets, comes more than once).
+    fn names(&self) -> impl Iterator<Item = &str> {
+        let on_demand = self.on_demand.iter().flat_map(|set| set.names());
+        self.named.keys().map(String::as_str).chain(on_demand)
+    }
+
+    fn get(&self, name: &str) -> Option<Cow<'_, Definition<T>>> {
+        if let Some(definition) = self.named.get(name) {
+            return Some(Cow::Borrowed(definition));
+        }
+        let made = self.on_demand.iter().rev().find_map(|set| set.make(name))?;
+        Some(Cow::Owned(Definition::HostFunc(made)))
+    }
+
+    /// Removes the names of `named` that one of `sets` defines: they are
+    /// shadowed.
+    fn shadow_named(&mut self, sets: &[Arc<dyn OnDemand<T>>]) {
+        self.named
+            .retain(|name, _| !sets.iter().any(|set| set.defines(name)));
+    }
+}
+
 /// Resolves imports by module and field name.
 pub struct Linker<T> {
     engine: Engine,
     /// By module name, then by name: a lookup compares the module's name
-    /// once, not at every step of the search (WASI defines some fifty
-    /// names under one long module name), and allocates nothing.
-    definitions: BTreeMap<String, BTreeMap<String, Definition<T>>>,
+    /// once, not at every step of the search, and allocates nothing.
+    definitions: BTreeMap<String, ModuleDefinitions<T>>,
     allow_shadowing: bool,
 }
 
@@ -61,26 +138,55 @@ impl<T> Linker<T> {
         self
     }
 
-    fn insert(&mut self, module: &str, name: &str, definition: Definition<T>) -> Result<&mut Self> {
-        let names = match self.definitions.get_mut(module) {
-            Some(names) => names,
-            None => self.definitions.entry(String::from(module)).or_default(),
-        };
-        match names.entry(String::from(name)) {
-            Entry::Occupied(_) if !self.allow_shadowing => {
-                return Err(LinkError::DefinedTwice {
-                    module: module.into(),
-                    name: name.into(),
-                }
-                .into());
-            }
-            Entry::Occupied(mut occupied) => {
-                occupied.insert(definition);
-            }
-            Entry::Vacant(vacant) => {
-                vacant.insert(definition);
-            }
+    /// The definitions under `module`, made empty if there are none.
+    fn module_mut(&mut self, module: &str) -> &mut ModuleDefinitions<T> {
+        // Two searches when the module is new, so that the common case
+        // allocates no name.
+        if !self.definitions.contains_key(module) {
+            self.definitions
+                .insert(String::from(module), ModuleDefinitions::default());
         }
+        self.definitions
+            .get_mut(module)
+            .expect("inserted just above")
+    }
+
+    fn defined_twice(module: &str, name: &str) -> Error {
+        LinkError::DefinedTwice {
+            module: module.into(),
+            name: name.into(),
+        }
+        .into()
+    }
+
+    fn insert(&mut self, module: &str, name: &str, definition: Definition<T>) -> Result<&mut Self> {
+        let allow_shadowing = self.allow_shadowing;
+        let definitions = self.module_mut(module);
+        if !allow_shadowing && definitions.defines(name) {
+            return Err(Self::defined_twice(module, name));
+        }
+        // Searched before the sets made on demand, so it shadows them.
+        definitions.named.insert(String::from(name), definition);
+        Ok(self)
+    }
+
+    /// Defines every function of `set` under `module`, each made when a
+    /// module first imports it.
+    pub(crate) fn define_on_demand(
+        &mut self,
+        module: &str,
+        set: Arc<dyn OnDemand<T>>,
+    ) -> Result<&mut Self> {
+        let allow_shadowing = self.allow_shadowing;
+        let definitions = self.module_mut(module);
+        if allow_shadowing {
+            definitions.shadow_named(core::slice::from_ref(&set));
+        } else if !definitions.is_empty()
+            && let Some(name) = set.names().into_iter().find(|n| definitions.defines(n))
+        {
+            return Err(Self::defined_twice(module, name));
+        }
+        definitions.on_demand.push(set);
         Ok(self)
     }
 
@@ -122,28 +228,21 @@ impl<T> Linker<T> {
     /// defined under `as_module` is [`LinkError::DefinedTwice`] unless
     /// shadowing is allowed; nothing defined under `module` aliases nothing.
     pub fn alias_module(&mut self, module: &str, as_module: &str) -> Result<&mut Self> {
-        let Some(names) = self.definitions.get(module) else {
+        let Some(source) = self.definitions.get(module) else {
             return Ok(self);
         };
-        let names = names.clone();
-        if let Some(defined) = self.definitions.get(as_module) {
+        let source = source.clone();
+        if let Some(target) = self.definitions.get(as_module)
+            && !self.allow_shadowing
             // All or nothing: a refused alias leaves no name behind.
-            if !self.allow_shadowing
-                && let Some(name) = names.keys().find(|name| defined.contains_key(*name))
-            {
-                return Err(LinkError::DefinedTwice {
-                    module: as_module.into(),
-                    name: name.clone(),
-                }
-                .into());
-            }
-            for (name, definition) in names {
-                self.insert(as_module, &name, definition)?;
-            }
-        } else {
-            // A copy of the whole tree, with no search.
-            self.definitions.insert(String::from(as_module), names);
+            && let Some(name) = source.names().find(|name| target.defines(name))
+        {
+            return Err(Self::defined_twice(as_module, name));
         }
+        let target = self.module_mut(as_module);
+        target.shadow_named(&source.on_demand);
+        target.named.extend(source.named);
+        target.on_demand.extend(source.on_demand);
         Ok(self)
     }
 
@@ -172,7 +271,7 @@ impl<T> Linker<T> {
         module: &str,
         name: &str,
     ) -> Option<Extern> {
-        match self.definitions.get(module)?.get(name)? {
+        match self.definitions.get(module)?.get(name)?.as_ref() {
             Definition::Extern(item) => Some(*item),
             Definition::HostFunc(def) => {
                 Some(Extern::Func(def.instantiate(store.as_context_mut().0)))

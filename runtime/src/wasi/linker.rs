@@ -1,7 +1,12 @@
 //! Defining the WASI functions in a [`Linker`].
 
+use std::ops::ControlFlow;
+use std::sync::Arc;
 use std::vec;
+use std::vec::Vec;
 
+use crate::func::{HostFuncDef, IntoFunc};
+use crate::linker::OnDemand;
 use crate::{
     Caller, Error, Extern, FuncType, Linker, Result, Trap, TrapKind, UsageError, Val, ValType,
 };
@@ -54,25 +59,56 @@ pub fn add_to_linker<T: 'static>(
     linker: &mut Linker<T>,
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 ) -> Result<()> {
-    const PREVIEW1: &str = "wasi_snapshot_preview1";
-    const UNSTABLE: &str = "wasi_unstable";
-    // The snapshots differ only in the layouts and constants of a few
-    // functions: the others are defined once, then aliased.
-    add_module(linker, PREVIEW1, Functions::Shared, get)?;
-    linker.alias_module(PREVIEW1, UNSTABLE)?;
-    add_module(linker, PREVIEW1, Functions::Of(Snapshot::Preview1), get)?;
-    add_module(linker, UNSTABLE, Functions::Of(Snapshot::Unstable), get)?;
+    // A program imports a handful of the functions: each is made when a
+    // module imports it (`OnDemand`), not here.
+    for (module, snapshot) in [
+        ("wasi_snapshot_preview1", Snapshot::Preview1),
+        ("wasi_unstable", Snapshot::Unstable),
+    ] {
+        linker.define_on_demand(module, Arc::new(Functions { snapshot, get }))?;
+    }
     Ok(())
 }
 
-/// Which of the WASI functions [`add_module`] defines.
-#[derive(Copy, Clone)]
-enum Functions {
-    /// Those that are the same in every snapshot.
-    Shared,
-    /// Those whose layouts or constants depend on the snapshot, for this
-    /// one.
-    Of(Snapshot),
+/// The WASI functions of one snapshot, made on demand.
+struct Functions<G> {
+    snapshot: Snapshot,
+    /// Finds the context in the store's data.
+    get: G,
+}
+
+impl<T: 'static, G> OnDemand<T> for Functions<G>
+where
+    G: Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
+{
+    fn defines(&self, name: &str) -> bool {
+        each_function::<T>(self.snapshot, self.get, &mut |n, _| match n == name {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        })
+        .is_break()
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        let _ = each_function::<T>(self.snapshot, self.get, &mut |name, _| {
+            names.push(name);
+            ControlFlow::Continue(())
+        });
+        names
+    }
+
+    fn make(&self, name: &str) -> Option<HostFuncDef<T>> {
+        let mut made = None;
+        let _ = each_function::<T>(self.snapshot, self.get, &mut |n, make| {
+            if n != name {
+                return ControlFlow::Continue(());
+            }
+            made = Some(make());
+            ControlFlow::Break(())
+        });
+        made
+    }
 }
 
 /// Runs one WASI function: `f` gets the caller's WASI context and memory,
@@ -119,41 +155,44 @@ fn s(ptr: u32, len: u32) -> GuestStr {
     GuestStr { ptr, len }
 }
 
-/// Defines `functions` under `module`.
-fn add_module<T: 'static>(
-    linker: &mut Linker<T>,
-    module: &str,
-    functions: Functions,
+/// A function's name, and what makes its definition.
+type Visit<'a, T> = dyn FnMut(&'static str, &dyn Fn() -> HostFuncDef<T>) -> ControlFlow<()> + 'a;
+
+/// The typed host function `f` (as [`Linker::func_wrap`] takes it).
+fn wrap<T, Params, Results>(f: impl IntoFunc<T, Params, Results>) -> HostFuncDef<T> {
+    f.into_def()
+}
+
+/// Calls `visit` with each WASI function of `of`, until it breaks: its name
+/// and what makes its definition (called only for the functions that a
+/// module imports).
+fn each_function<T: 'static>(
+    of: Snapshot,
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
-) -> Result<()> {
-    let shared = matches!(functions, Functions::Shared);
+    visit: &mut Visit<'_, T>,
+) -> ControlFlow<()> {
     // `define!("name" (wasm parameters) |ctx, memory| body)` defines a
     // function; the body sees the context and the memory and returns
     // `Result<(), Errno>`. Bodies that act before writing a result check the
     // result's address first, so a bad pointer does not lose a read or leak
     // an opened file.
     // `define!(snapshot "name" ...)` defines a function whose body depends
-    // on the snapshot: only there is `snapshot` bound, so a shared body that
-    // used it would not compile.
+    // on the snapshot (its layouts or constants): only there is `snapshot`
+    // bound.
     macro_rules! define {
-        (@always $name:literal ($($arg:ident: $ty:ty),*) |$ctx:pat_param, $memory:pat_param| $body:expr) => {
-            linker.func_wrap(
-                module,
-                $name,
-                move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> i32 {
+        (@bind [$($snapshot:ident)?] $name:literal ($($arg:ident: $ty:ty),*) |$ctx:pat_param, $memory:pat_param| $body:expr) => {
+            visit($name, &|| {
+                $(let $snapshot = of;)?
+                wrap(move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> i32 {
                     call(&mut caller, get, |$ctx, $memory| $body)
-                },
-            )?;
+                })
+            })?;
         };
         ($snapshot:ident $name:literal $($rest:tt)*) => {
-            if let Functions::Of($snapshot) = functions {
-                define!(@always $name $($rest)*);
-            }
+            define!(@bind [$snapshot] $name $($rest)*);
         };
         ($name:literal $($rest:tt)*) => {
-            if shared {
-                define!(@always $name $($rest)*);
-            }
+            define!(@bind [] $name $($rest)*);
         };
     }
 
@@ -267,9 +306,7 @@ fn add_module<T: 'static>(
         let old = (old_fd, old_flags, s(old_path, old_len));
         ctx.path_link(memory, old, (new_fd, s(new_path, new_len)))
     });
-    if shared {
-        define_path_open(linker, module, get)?;
-    }
+    visit("path_open", &|| path_open(get))?;
     define!("path_readlink" (
         fd: u32, path: u32, len: u32, buf: u32, buf_len: u32, out: u32
     ) |ctx, memory| {
@@ -306,12 +343,12 @@ fn add_module<T: 'static>(
     });
 
     // The process.
-    if shared {
-        linker.func_wrap(module, "proc_exit", |status: u32| -> Result<(), Trap> {
+    visit("proc_exit", &|| {
+        wrap(|status: u32| -> Result<(), Trap> {
             // The status is the guest's `u32`, passed on bit for bit.
             Err(Trap::new(TrapKind::Exit(status.cast_signed())))
-        })?;
-    }
+        })
+    })?;
     define!("proc_raise" (signal: u32) |_, _| process::proc_raise(signal));
     define!("sched_yield"() | _, _ | process::sched_yield());
 
@@ -324,26 +361,22 @@ fn add_module<T: 'static>(
         ctx.sock(fd)
     });
     define!("sock_shutdown" (fd: u32, _how: u32) |ctx, _| ctx.sock(fd));
-    Ok(())
+    ControlFlow::Continue(())
 }
 
-/// Defines `path_open`, whose nine parameters are more than typed closures
-/// take, through the dynamically typed interface.
-fn define_path_open<T: 'static>(
-    linker: &mut Linker<T>,
-    module: &str,
+/// `path_open`, whose nine parameters are more than typed closures take,
+/// through the dynamically typed interface.
+fn path_open<T: 'static>(
     get: impl Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
-) -> Result<()> {
+) -> HostFuncDef<T> {
     use ValType::{I32, I64};
     let ty = FuncType {
         params: vec![I32, I32, I32, I32, I32, I64, I64, I32, I32],
         results: vec![I32],
     };
-    linker.func_new(
-        module,
-        "path_open",
+    HostFuncDef::dynamic(
         ty,
-        move |mut caller, params, results| {
+        move |mut caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
             // The linker checked the types against `ty`; anything else is a bug.
             let bad = || {
                 Error::from(UsageError::HostArgumentTypes {
@@ -371,6 +404,5 @@ fn define_path_open<T: 'static>(
             *results.first_mut().ok_or_else(bad)? = Val::I32(errno);
             Ok(())
         },
-    )?;
-    Ok(())
+    )
 }
