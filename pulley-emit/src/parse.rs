@@ -4,12 +4,12 @@
 
 use pulley_module::{
     ConstExpr, ConstOp, DataMode, DataSegment, ElementItems, ElementMode, ElementSegment, Export,
-    ExportKind, FuncType, GlobalType, Import, ImportKind, Limits, MemoryType, ModuleInfo,
-    TableType, ValType,
+    ExportKind, FuncType, FunctionNames, GlobalType, Import, ImportKind, Limits, MemoryType,
+    ModuleInfo, TableType, ValType,
 };
 use wasmparser::{
-    FuncToValidate, FunctionBody, KnownCustom, Name, Parser, Payload, TypeRef, ValidPayload,
-    Validator, ValidatorResources, WasmFeatures,
+    BinaryReader, CustomSectionReader, FuncToValidate, FunctionBody, Parser, Payload, TypeRef,
+    ValidPayload, Validator, ValidatorResources, WasmFeatures,
 };
 
 use crate::{CompileError, encoding};
@@ -232,11 +232,9 @@ fn record(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<(), CompileErro
                 });
             }
         }
-        Payload::CustomSection(section) => {
-            if let KnownCustom::Name(reader) = section.as_known() {
-                // A malformed name section is ignored, as the spec allows.
-                let _ = record_names(info, reader);
-            }
+        // A malformed name section is ignored, as the spec allows.
+        Payload::CustomSection(section) if section.name() == "name" => {
+            let _ = record_names(info, &section);
         }
         Payload::TagSection(_) => return Err(CompileError::Unsupported("exception tags".into())),
         _ => {}
@@ -244,25 +242,28 @@ fn record(info: &mut ModuleInfo, payload: Payload<'_>) -> Result<(), CompileErro
     Ok(())
 }
 
+/// Records the module's name and its function names (kept encoded: see
+/// [`FunctionNames`]) from the contents of a `name` custom section: its
+/// subsections, each an id, a size and that many bytes.
 fn record_names(
     info: &mut ModuleInfo,
-    reader: wasmparser::NameSectionReader<'_>,
-) -> Result<(), CompileError> {
-    for name in reader {
-        match name? {
-            Name::Module { name, .. } => info.name = Some(name.to_string()),
-            Name::Function(map) => {
-                for naming in map {
-                    let naming = naming?;
-                    info.function_names
-                        .push((naming.index, naming.name.to_string()));
-                }
+    section: &CustomSectionReader<'_>,
+) -> wasmparser::Result<()> {
+    let mut reader = BinaryReader::new(section.data(), section.data_offset());
+    while !reader.eof() {
+        let id = reader.read_u8()?;
+        let size = reader.read_var_u32()? as usize;
+        let offset = reader.original_position();
+        let contents = reader.read_bytes(size)?;
+        match id {
+            0 => {
+                let name = BinaryReader::new(contents, offset).read_string()?;
+                info.name = Some(name.to_string());
             }
+            1 => info.function_names = FunctionNames::decode(contents.to_vec()),
             _ => {}
         }
     }
-    info.function_names.sort_by_key(|(index, _)| *index);
-    info.function_names.dedup_by_key(|(index, _)| *index);
     Ok(())
 }
 

@@ -22,14 +22,15 @@ use alloc::vec::Vec;
 use crate::{
     AddressMapEntry, CheapCompilation, CompiledFunction, CompiledModule, ConstExpr, ConstOp,
     DataMode, DataSegment, ElementItems, ElementMode, ElementSegment, Export, ExportKind, Flavour,
-    FuncType, GlobalType, Import, ImportKind, Limits, MemoryType, ModuleInfo, TableType, ValType,
+    FuncType, FunctionNames, GlobalType, Import, ImportKind, Limits, MemoryType, ModuleInfo,
+    TableType, ValType,
 };
 
 /// The first bytes of every artifact.
 pub const MAGIC: [u8; 8] = *b"\0pulley\x1a";
 
 /// The artifact format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The header's length: the payload starts here.
 pub const HEADER_LEN: usize = 41;
@@ -497,10 +498,7 @@ impl Writer {
             w.bytes(&segment.bytes);
         });
         self.option(&info.name, |w, name| w.str(name));
-        self.sequence(&info.function_names, |w, (index, name)| {
-            w.u32(*index);
-            w.str(name);
-        });
+        self.bytes(info.function_names.encoded());
         self.u32(info.imported_functions);
         self.u32(info.imported_tables);
         self.u32(info.imported_memories);
@@ -508,12 +506,22 @@ impl Writer {
     }
 }
 
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
     at: usize,
 }
 
 impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, at: 0 }
+    }
+
+    /// How many bytes were read.
+    pub(crate) fn position(&self) -> usize {
+        self.at
+    }
+
     fn malformed(&self, what: &'static str) -> ArtifactError {
         ArtifactError::Malformed { at: self.at, what }
     }
@@ -542,7 +550,7 @@ impl<'a> Reader<'a> {
         Err(self.malformed("a 64-bit integer"))
     }
 
-    fn u32(&mut self) -> Result<u32, ArtifactError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, ArtifactError> {
         let value = self.u64()?;
         u32::try_from(value).map_err(|_| self.malformed("a 32-bit integer"))
     }
@@ -557,7 +565,7 @@ impl<'a> Reader<'a> {
 
     /// A length that cannot exceed the bytes left (each item takes at least
     /// one byte), so allocations stay bounded by the input.
-    fn length(&mut self) -> Result<usize, ArtifactError> {
+    pub(crate) fn length(&mut self) -> Result<usize, ArtifactError> {
         let len = self.u64()?;
         let left = (self.bytes.len() - self.at) as u64;
         if len > left {
@@ -566,7 +574,7 @@ impl<'a> Reader<'a> {
         Ok(len as usize)
     }
 
-    fn bytes(&mut self) -> Result<&'a [u8], ArtifactError> {
+    pub(crate) fn bytes(&mut self) -> Result<&'a [u8], ArtifactError> {
         let len = self.length()?;
         let bytes = &self.bytes[self.at..self.at + len];
         self.at += len;
@@ -734,7 +742,7 @@ impl<'a> Reader<'a> {
             })
         })?;
         let name = self.option(|r| r.string())?;
-        let function_names = self.sequence(|r| Ok((r.u32()?, r.string()?)))?;
+        let function_names = FunctionNames::decode(self.bytes()?.to_vec());
         Ok(ModuleInfo {
             types,
             imports,

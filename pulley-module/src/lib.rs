@@ -17,6 +17,7 @@ mod disas;
 mod escape;
 mod flavour;
 mod module;
+mod names;
 
 pub use artifact::{
     ArtifactError, ArtifactHeader, CodeFeatures, FEATURES_OFFSET, FORMAT_VERSION, HEADER_LEN,
@@ -26,3 +27,4 @@ pub use builtins::{Builtin, BuiltinType};
 pub use escape::Escaped;
 pub use flavour::{Flavour, UnknownFlavour};
 pub use module::*;
+pub use names::FunctionNames;

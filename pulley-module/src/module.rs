@@ -3,7 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::Escaped;
+use crate::{Escaped, FunctionNames};
 
 /// A WebAssembly value type.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -293,8 +293,8 @@ pub struct ModuleInfo {
     pub data: Vec<DataSegment>,
     /// The module's name from the name section.
     pub name: Option<String>,
-    /// Function names from the name section, sorted by function index.
-    pub function_names: Vec<(u32, String)>,
+    /// Function names from the name section.
+    pub function_names: FunctionNames,
     /// Number of imported functions (they come first in `functions`).
     pub imported_functions: u32,
     /// Number of imported tables.
@@ -319,10 +319,7 @@ impl ModuleInfo {
 
     /// The name of function `func`, if the name section gives one.
     pub fn function_name(&self, func: u32) -> Option<&str> {
-        self.function_names
-            .binary_search_by_key(&func, |(index, _)| *index)
-            .ok()
-            .map(|i| self.function_names[i].1.as_str())
+        self.function_names.get(func)
     }
 }
 

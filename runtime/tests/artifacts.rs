@@ -99,6 +99,14 @@ fn serialized_modules_run_like_compiled_ones() {
     let loaded = Module::deserialize(&engine, &bytes).unwrap();
     let (mut store, instance) = instantiate(&engine, &loaded).unwrap();
     assert_eq!(run_mix(&mut store, instance), expected);
+    // The name section's function names travel in the artifact.
+    let names = |module: &Module| -> Vec<Option<String>> {
+        (0..64)
+            .map(|f| module.function_name(f).map(Into::into))
+            .collect()
+    };
+    assert!(names(&module).iter().flatten().any(|name| name == "add"));
+    assert_eq!(names(&loaded), names(&module));
     // `Module::new` recognizes artifacts too.
     let loaded = Module::new(&engine, &bytes).unwrap();
     assert_eq!(loaded.compiled(), module.compiled());

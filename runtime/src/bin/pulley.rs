@@ -648,8 +648,8 @@ fn disas(file: &Path, only: Option<&str>, target: Option<Flavour>) -> Result<Exi
                 .or_else(|| {
                     info.function_names
                         .iter()
-                        .find(|(_, n)| n == name)
-                        .map(|(i, _)| *i)
+                        .find(|(_, n)| *n == name)
+                        .map(|(i, _)| i)
                 })
                 .or_else(|| name.parse().ok())
                 .with_context(|| format!("no function {name:?}"))
