@@ -267,6 +267,10 @@ fn record_names(
     Ok(())
 }
 
+/// The opcodes of `i32.const` and `end`.
+const I32_CONST: u8 = 0x41;
+const END: u8 = 0x0b;
+
 /// Converts a wasm value type.
 pub(crate) fn value_type(ty: wasmparser::ValType) -> Result<ValType, CompileError> {
     Ok(match ty {
@@ -333,6 +337,19 @@ fn global_type(global: wasmparser::GlobalType) -> Result<GlobalType, CompileErro
 /// Converts a validated constant expression.
 fn const_expr(expression: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, CompileError> {
     use wasmparser::Operator;
+    // Most are `i32.const N end` (data segment offsets: C programs have
+    // hundreds): read without the operator reader, which costs hundreds of
+    // instructions to set up.
+    let mut reader = expression.get_binary_reader();
+    if reader.read_u8().ok() == Some(I32_CONST)
+        && let Ok(value) = reader.read_var_i32()
+        && reader.read_u8().ok() == Some(END)
+        && reader.eof()
+    {
+        return Ok(ConstExpr {
+            ops: vec![ConstOp::I32Const(value)],
+        });
+    }
     let mut ops = Vec::new();
     let mut reader = expression.get_operators_reader();
     while !reader.eof() {
@@ -364,4 +381,56 @@ fn const_expr(expression: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Compi
         ops.push(op);
     }
     Ok(ConstExpr { ops })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(wat: &str) -> ModuleInfo {
+        let wasm = wat::parse_str(wat).expect("valid text");
+        parse(&wasm, WasmFeatures::default())
+            .expect("valid module")
+            .info
+    }
+
+    #[test]
+    fn constant_expressions_read_alike_on_both_paths() {
+        let info = info(
+            r#"(module
+                (global $g i32 (i32.const 7))
+                (memory 1)
+                (data (i32.const -5) "a")               ;; the direct path
+                (data (i32.const 2147483647) "b")
+                (data (global.get $g) "c")              ;; the operator reader
+                (data (i32.add (i32.const 1) (i32.const 2)) "d"))"#,
+        );
+        let offsets: Vec<_> = info
+            .data
+            .iter()
+            .map(|segment| match &segment.mode {
+                DataMode::Active { offset, .. } => offset.ops.clone(),
+                DataMode::Passive => panic!("passive"),
+            })
+            .collect();
+        assert_eq!(
+            offsets,
+            [
+                vec![ConstOp::I32Const(-5)],
+                vec![ConstOp::I32Const(i32::MAX)],
+                vec![ConstOp::GlobalGet(0)],
+                vec![ConstOp::I32Const(1), ConstOp::I32Const(2), ConstOp::I32Add],
+            ]
+        );
+        assert_eq!(info.global_inits[0].ops, [ConstOp::I32Const(7)]);
+    }
+
+    #[test]
+    fn names_come_from_the_name_section() {
+        let info = info(r#"(module $m (func $first) (func) (func $third))"#);
+        assert_eq!(info.name.as_deref(), Some("m"));
+        assert_eq!(info.function_name(0), Some("first"));
+        assert_eq!(info.function_name(1), None);
+        assert_eq!(info.function_name(2), Some("third"));
+    }
 }

@@ -313,9 +313,10 @@ fn instantiate<T>(store: &mut Store<T>, module: &Module, imports: &[Extern]) -> 
         .collect();
     for defined in 0..info.defined_functions() {
         let ty = info.functions[(info.imported_functions + defined) as usize];
-        let index = store.inner.push_func(
+        let index = store.inner.push_func_of_type(
             FuncKind::Wasm { instance, defined },
             Arc::clone(&module.inner.types[ty as usize]),
+            type_ids[ty as usize],
         );
         funcs.push(index);
     }
@@ -447,10 +448,10 @@ fn evaluate<T>(
     globals: &[u32],
     func_refs: &[u64],
 ) -> Result<u128> {
-    let mut stack: Vec<u128> = Vec::with_capacity(2);
     let malformed = || Error::from(UsageError::MalformedConstantExpression);
-    for op in &expression.ops {
-        let value = match *op {
+    // The value an operand pushes; `None` for an arithmetic op.
+    let operand = |op: &ConstOp| -> Result<Option<u128>> {
+        Ok(Some(match *op {
             ConstOp::I32Const(v) => u128::from(v as u32),
             ConstOp::I64Const(v) => u128::from(v as u64),
             ConstOp::F32Const(v) => u128::from(v),
@@ -467,7 +468,19 @@ fn evaluate<T>(
             | ConstOp::I32Mul
             | ConstOp::I64Add
             | ConstOp::I64Sub
-            | ConstOp::I64Mul => {
+            | ConstOp::I64Mul => return Ok(None),
+        }))
+    };
+    // Nearly all are one operand (`i32.const N`: C programs have hundreds
+    // of data segments), which needs no stack.
+    if let [op] = expression.ops.as_slice() {
+        return operand(op)?.ok_or_else(malformed);
+    }
+    let mut stack: Vec<u128> = Vec::with_capacity(2);
+    for op in &expression.ops {
+        let value = match operand(op)? {
+            Some(value) => value,
+            None => {
                 let b = stack.pop().ok_or_else(malformed)? as u64;
                 let a = stack.pop().ok_or_else(malformed)? as u64;
                 u128::from(match *op {

@@ -237,6 +237,19 @@ impl StoreInner {
     /// Adds a function; returns its index.
     pub(crate) fn push_func(&mut self, kind: FuncKind, ty: Arc<FuncType>) -> u32 {
         let type_id = self.types.id(&ty);
+        self.push_func_of_type(kind, ty, type_id)
+    }
+
+    /// [`push_func`](Self::push_func), for a caller that has the type's id
+    /// (`self.types.id(&ty)`) already: an instance looks each of its types
+    /// up once, not once per function.
+    pub(crate) fn push_func_of_type(
+        &mut self,
+        kind: FuncKind,
+        ty: Arc<FuncType>,
+        type_id: u64,
+    ) -> u32 {
+        debug_assert_eq!(self.types.ids.get(&ty), Some(&type_id));
         let target = match kind {
             FuncKind::Wasm { instance, defined } => FuncRefTarget {
                 type_id,
