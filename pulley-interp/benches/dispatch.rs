@@ -5,9 +5,9 @@
 //! this benchmark once per mode (see BENCHMARKS.md):
 //!
 //! ```text
-//! cargo bench -p pulley-interp --bench dispatch                         # tail
-//! PULLEY_DISPATCH=loop cargo bench -p pulley-interp --bench dispatch    # loop
-//! rustup run nightly cargo bench -p pulley-interp --features nightly --bench dispatch  # become
+//! cargo bench -p pulley-interp --features bench --bench dispatch                         # tail
+//! PULLEY_DISPATCH=loop cargo bench -p pulley-interp --features bench --bench dispatch    # loop
+//! rustup run nightly cargo bench -p pulley-interp --features nightly,bench --bench dispatch  # become
 //! ```
 
 #![allow(missing_docs)] // criterion's macros generate public functions
