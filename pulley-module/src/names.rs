@@ -49,12 +49,14 @@ impl FunctionNames {
             .index
             .binary_search_by_key(&func, |(index, _)| *index)
             .ok()?;
-        self.name_at(at)
+        self.name(&self.index[at].1)
     }
 
     /// Each named function and its name, in function order.
     pub fn iter(&self) -> impl Iterator<Item = (u32, &str)> {
-        (0..self.index.len()).filter_map(|at| Some((self.index[at].0, self.name_at(at)?)))
+        self.index
+            .iter()
+            .filter_map(|(func, range)| Some((*func, self.name(range)?)))
     }
 
     /// Whether the name section names no function.
@@ -62,8 +64,8 @@ impl FunctionNames {
         self.index.is_empty()
     }
 
-    fn name_at(&self, at: usize) -> Option<&str> {
-        let range = &self.index.get(at)?.1;
+    /// The name at `range` of `encoded`, if it is UTF-8.
+    fn name(&self, range: &Range<u32>) -> Option<&str> {
         let bytes = self.encoded.get(range.start as usize..range.end as usize)?;
         core::str::from_utf8(bytes).ok()
     }

@@ -82,9 +82,12 @@ where
     G: Fn(&mut T) -> &mut WasiCtx + Send + Sync + Copy + 'static,
 {
     fn defines(&self, name: &str) -> bool {
-        each_function::<T>(self.snapshot, self.get, &mut |n, _| match n == name {
-            true => ControlFlow::Break(()),
-            false => ControlFlow::Continue(()),
+        each_function::<T>(self.snapshot, self.get, &mut |n, _| {
+            if n == name {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
         })
         .is_break()
     }
