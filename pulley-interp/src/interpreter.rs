@@ -207,12 +207,14 @@ impl Interpreter {
             frame_slots: 0,
             frames: Vec::new(),
             frames_limit: config.max_frames,
+            frames_room: 0,
             frame_floor: 0,
             fuel: u64::MAX,
             stop: StopReason::Returned,
             stop_pc: core::ptr::null(),
             stop_regs: core::ptr::null_mut(),
             stop_call: None,
+            stop_values: RegList::EMPTY,
             results: Vec::new(),
             #[cfg(feature = "profile")]
             profile: crate::profile::Profile::default(),
@@ -544,8 +546,67 @@ impl Interpreter {
             .env
             .get();
         let (memory_base, memory_len) = (env.memory_base, env.memory_len);
-        dispatch::run(&mut self.state, pc, regs, memory_base, memory_len);
+        let (mut pc, mut regs) = (pc, regs);
+        // The stops that handlers leave to the interpreter, which goes on
+        // without the embedder.
+        loop {
+            dispatch::run(&mut self.state, pc, regs, memory_base, memory_len);
+            (pc, regs) = match self.state.stop {
+                StopReason::GrowFrames => {
+                    if !self.grow_frames() {
+                        self.state.stop = StopReason::Trap(TrapCode::StackOverflow);
+                        break;
+                    }
+                    // The call op had done nothing before it stopped: run it
+                    // again.
+                    (self.state.stop_pc, self.state.stop_regs)
+                }
+                StopReason::ReturnValues => self.return_stopped_values(),
+                _ => break,
+            };
+        }
         self.after_stop()
+    }
+
+    /// Completes a `ret` that stopped with [`StopReason::ReturnValues`]:
+    /// pops its frame, copies its values into the caller's result slots,
+    /// and gives where the caller continues.
+    fn return_stopped_values(&mut self) -> (*const u8, *mut u64) {
+        let frame = self
+            .state
+            .frames
+            .pop()
+            .expect("`ret` stops with values only above the activation's floor");
+        let values = self.state.stop_values;
+        let callee = self
+            .stack
+            .window(self.state.stop_regs, self.state.frame_slots)
+            .expect("the stopped frame lies inside the stack");
+        let caller = self
+            .stack
+            .window(frame.caller_regs, frame.caller_frame_slots)
+            .expect("a caller's frame lies inside the stack");
+        for (i, slot) in frame.result_slots().take(values.len).enumerate() {
+            // SAFETY: `i < values.len`, and the list lies in the verified
+            // `ret` that stopped.
+            caller.write(slot, callee.read(unsafe { values.get(i) }.0));
+        }
+        self.state.frame_slots = frame.caller_frame_slots;
+        (frame.results.end(), frame.caller_regs)
+    }
+
+    /// Makes room for more frame records, doubling it up to the limit;
+    /// false at the limit.
+    fn grow_frames(&mut self) -> bool {
+        let frames = &mut self.state.frames;
+        let depth = frames.len();
+        if depth >= self.state.frames_limit {
+            return false;
+        }
+        let more = depth.max(64).min(self.state.frames_limit - depth);
+        frames.reserve_exact(more);
+        self.state.frames_room = frames.capacity().min(self.state.frames_limit);
+        true
     }
 
     /// Turns a stop into an exit, ending or suspending the activation.
@@ -553,6 +614,17 @@ impl Interpreter {
         let stop = self.state.stop;
         let exit = match stop {
             StopReason::Returned => {
+                let values = self.state.stop_values;
+                let window = self
+                    .stack
+                    .window(self.state.stop_regs, self.state.frame_slots)
+                    .expect("the stopped frame lies inside the stack");
+                self.state.results.clear();
+                self.state.results.extend((0..values.len).map(|i| {
+                    // SAFETY: `i < len`, and the list lies in the verified
+                    // `ret` that stopped.
+                    window.read(unsafe { values.get(i) }.0)
+                }));
                 self.pop_activation();
                 return Exit::Returned;
             }
@@ -579,6 +651,9 @@ impl Interpreter {
                 func: FuncIndex(func),
                 at_loop: Some(header),
             },
+            StopReason::GrowFrames | StopReason::ReturnValues => {
+                unreachable!("`run` completes its own stops")
+            }
         };
         let stop_call = self.state.stop_call.take();
         let window = self

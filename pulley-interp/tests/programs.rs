@@ -896,3 +896,69 @@ fn a_frame_larger_than_the_stack_traps_on_entry() {
         Exit::Trap(TrapCode::StackOverflow)
     );
 }
+
+#[test]
+fn many_values_return_through_frames_that_outgrow_their_first_room() {
+    // fn f(n, a, b) = if n == 0 { (a, b) } else { let (x, y) = f(n - 1, b, a + b); (y, x) }
+    // Two values come back through every frame, and the frame records grow
+    // several times on the way down (from room for 64).
+    let mut f = FunctionBuilder::new(5, 3, 2);
+    f.branch("recurse", |target| OwnedOp::BrIfXne64Imm {
+        a: r(0),
+        b: 0,
+        target,
+    })
+    .op(OwnedOp::Ret {
+        values: vec![r(1), r(2)],
+    })
+    .label("recurse")
+    .op(OwnedOp::Xadd64Imm {
+        dst: r(0),
+        a: r(0),
+        b: -1,
+    })
+    .op(OwnedOp::Xadd64 {
+        dst: r(3),
+        a: r(1),
+        b: r(2),
+    })
+    .op(OwnedOp::Call {
+        func: FuncIndex(0),
+        args: vec![r(0), r(2), r(3)],
+        results: vec![r(3), r(4)],
+    })
+    .op(OwnedOp::Ret {
+        values: vec![r(4), r(3)],
+    });
+    let p = program(&[&f], EnvironmentShape::default());
+    let mut env = TestEnv::new(0, 0);
+    fn expected(n: u64, a: u64, b: u64) -> Vec<u64> {
+        if n == 0 {
+            return vec![a, b];
+        }
+        let inner = expected(n - 1, b, a.wrapping_add(b));
+        vec![inner[1], inner[0]]
+    }
+    let mut interp = Interpreter::new(Config {
+        stack_slots: 1 << 16,
+        max_frames: 300,
+    });
+    for n in [0, 1, 2, 63, 64, 65, 200, 300] {
+        assert_eq!(
+            run(&mut interp, &p, &mut env, 0, &[n, 3, 5]),
+            (Exit::Returned, expected(n, 3, 5)),
+            "n = {n}"
+        );
+    }
+    // One call more than the limit allows.
+    assert_eq!(
+        run(&mut interp, &p, &mut env, 0, &[301, 3, 5]).0,
+        Exit::Trap(TrapCode::StackOverflow)
+    );
+    assert_eq!(interp.trap_backtrace().len(), 301);
+    // The interpreter is usable after the trap.
+    assert_eq!(
+        run(&mut interp, &p, &mut env, 0, &[10, 1, 1]),
+        (Exit::Returned, expected(10, 1, 1))
+    );
+}

@@ -41,7 +41,7 @@ pub const DISPATCH: Dispatch = if cfg!(pulley_dispatch = "become") {
 #[cold]
 fn invalid_op(mut m: Machine<'_>, op_start: *const u8) -> Done {
     let stop = m.trap(pulley_isa::TrapCode::Unreachable);
-    stopped(stop, m, op_start)
+    stopped(stop, m.state, m.regs, op_start)
 }
 
 /// Counts an op in the profile.

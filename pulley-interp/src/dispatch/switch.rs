@@ -68,7 +68,7 @@ macro_rules! loop_interpreter {
                     return;
                 };
                 if let Err(stop) = step {
-                    stopped(stop, m, start);
+                    stopped(stop, m.state, m.regs, start);
                     return;
                 }
             }

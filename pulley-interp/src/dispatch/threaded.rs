@@ -55,7 +55,7 @@ macro_rules! threaded_handlers {
                     m.pc = reader.cursor;
                     match ops::$primary(&mut m, $( $pfield ),*) {
                         Ok(()) => next!(m),
-                        Err(stop) => stopped(stop, m, pc),
+                        Err(stop) => stopped(stop, m.state, m.regs, pc),
                     }
                 }
             )*
@@ -81,7 +81,7 @@ macro_rules! threaded_handlers {
                     m.pc = reader.cursor;
                     match ops::$extended(&mut m, $( $efield ),*) {
                         Ok(()) => next!(m),
-                        Err(stop) => stopped(stop, m, pc),
+                        Err(stop) => stopped(stop, m.state, m.regs, pc),
                     }
                 }
             )*

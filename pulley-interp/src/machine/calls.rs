@@ -7,11 +7,9 @@
 //! the register stack; every slot operand of verified code is below its
 //! function's frame size, so slot accesses then stay inside the stack.
 
-use alloc::vec::Vec;
-
 use pulley_isa::{FuncIndex, TrapCode};
 
-use super::{Frame, Machine, RegList, Step};
+use super::{Frame, Machine, RegList, Step, StopReason};
 use crate::program::FunctionEntry;
 
 /// A function of the running program, looked up in its function table.
@@ -98,25 +96,40 @@ impl Machine<'_> {
         let frame_slots = info.frame_slots as usize;
         let new_regs = next_frame(self.regs, self.state.frame_slots);
         let room = (self.state.stack_end.addr() - new_regs.addr()) / core::mem::size_of::<u64>();
-        if room < frame_slots || self.state.frames.len() >= self.state.frames_limit {
+        let depth = self.state.frames.len();
+        if room < frame_slots {
             return Err(self.trap(TrapCode::StackOverflow));
+        }
+        if depth >= self.state.frames_room {
+            // Also at `frames_limit`: the interpreter then traps.
+            return Err(self.stop(StopReason::GrowFrames));
         }
         // Every caller passes as many arguments as the callee has parameters
         // (the verifier checks `call`, `local_callee` checks `call_ref`), and
         // the verifier checked `params <= frame_slots`: no check on the call
         // path for what holds already.
         debug_assert!(args.len <= frame_slots);
-        self.state.frames.push(Frame {
-            results,
-            caller_regs: self.regs,
-            caller_frame_slots: self.state.frame_slots,
-        });
+        debug_assert!(depth < self.state.frames.capacity());
+        // SAFETY: `depth < frames_room <= capacity`: the record fits without
+        // reallocating, and `set_len` counts exactly the one written.
+        unsafe {
+            self.state.frames.as_mut_ptr().add(depth).write(Frame {
+                results,
+                caller_regs: self.regs,
+                caller_frame_slots: self.state.frame_slots,
+            });
+            self.state.frames.set_len(depth + 1);
+        }
+        // The state is written before the arguments are copied: the copy
+        // writes through pointers the compiler cannot tell apart from the
+        // state's, and values kept across it would cost the handler
+        // registers that it would have to save.
+        self.state.frame_slots = frame_slots;
+        self.pc = info.code;
         // SAFETY: `args.len <= params <= frame_slots <= room` (see above): the
         // new window is inside the stack, after the current one.
         unsafe { self.copy_out(args, new_regs) };
         self.regs = new_regs;
-        self.state.frame_slots = frame_slots;
-        self.pc = info.code;
         Ok(())
     }
 
@@ -154,49 +167,34 @@ impl Machine<'_> {
         self.state.frames.len() <= self.state.frame_floor
     }
 
-    /// Returns `values` of the current window to the embedder, in
-    /// `State::results`.
+    /// Pops the current frame if it returns at most one value: copies it
+    /// into the caller's result slot and continues after the call op. More
+    /// values stop with [`StopReason::ReturnValues`] (the interpreter copies
+    /// them), and so does a frame without a caller (which `in_entry_frame`
+    /// rules out) with a trap.
     #[inline(always)]
-    pub(crate) fn return_to_embedder(&mut self, values: RegList) {
-        collect_results(&mut self.state.results, self.regs, values);
-    }
-
-    /// Pops the current frame: copies `values` into the caller's result
-    /// slots and continues after its call op. `false` if there is no caller
-    /// frame (which `in_entry_frame` rules out).
-    #[inline(always)]
-    pub(crate) fn return_to_caller(&mut self, values: RegList) -> bool {
-        let Some(frame) = self.state.frames.pop() else {
-            return false;
+    pub(crate) fn return_to_caller(&mut self, values: RegList) -> Step {
+        let depth = self.state.frames.len();
+        let Some(&frame) = self.state.frames.last() else {
+            return Err(self.trap(TrapCode::Unreachable));
         };
         let count = values.len.min(frame.results.len);
-        for i in 0..count {
-            // SAFETY: `i` is below both lengths; the results list was
+        if count > 1 {
+            return Err(self.stop_for_return(StopReason::ReturnValues, values));
+        }
+        self.state.frames.truncate(depth - 1);
+        if count == 1 {
+            // SAFETY: both lists have an entry 0; the results list was
             // verified against the caller's frame, which `caller_regs`
             // points to.
             unsafe {
-                let value = self.u64(values.get(i));
-                frame.caller_regs.add(frame.results.get(i).0).write(value);
+                let value = self.u64(values.get(0));
+                frame.caller_regs.add(frame.results.get(0).0).write(value);
             }
         }
         self.regs = frame.caller_regs;
         self.state.frame_slots = frame.caller_frame_slots;
         self.pc = frame.results.end();
-        true
-    }
-}
-
-/// Puts `values` (slots of the frame at `regs`) in `results`, for the
-/// embedder: the return from an activation's first frame. Out of line, and
-/// given everything by value, so that no handler's state escapes and
-/// dispatch stays a tail call.
-#[cold]
-#[inline(never)]
-fn collect_results(results: &mut Vec<u64>, regs: *const u64, values: RegList) {
-    results.clear();
-    for i in 0..values.len {
-        // SAFETY: `i < len`, and the list names verified slots of the frame
-        // at `regs`.
-        results.push(unsafe { regs.add(values.get(i).0).read() });
+        Ok(())
     }
 }

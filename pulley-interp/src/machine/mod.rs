@@ -37,6 +37,12 @@ pub(crate) struct RegList {
 }
 
 impl RegList {
+    /// No slots.
+    pub(crate) const EMPTY: RegList = RegList {
+        entries: core::ptr::null(),
+        len: 0,
+    };
+
     /// The `i`th slot.
     ///
     /// # Safety
@@ -238,6 +244,10 @@ pub(crate) struct State {
     /// Call frames of all activations; never grows beyond `frames_limit`.
     pub(crate) frames: alloc::vec::Vec<Frame>,
     pub(crate) frames_limit: usize,
+    /// How many frames fit in `frames` without reallocating, at most
+    /// `frames_limit`: a call pushes below it and stops with
+    /// [`StopReason::GrowFrames`] at it (`Interpreter::grow_frames`).
+    pub(crate) frames_room: usize,
     /// `frames.len()` when the current activation started: a `ret` at this
     /// depth returns to the embedder.
     pub(crate) frame_floor: usize,
@@ -251,6 +261,9 @@ pub(crate) struct State {
     /// function of another instance): the op's argument slots, and its result
     /// slots (`None` for a tail call, which returns them instead).
     pub(crate) stop_call: Option<(RegList, Option<RegList>)>,
+    /// For a stop at a `ret` (`Returned`, `ReturnValues`): its values,
+    /// slots of the stopped window.
+    pub(crate) stop_values: RegList,
     /// Values returned to the embedder.
     pub(crate) results: alloc::vec::Vec<u64>,
     #[cfg(feature = "profile")]

@@ -10,7 +10,7 @@
 
 use pulley_isa::TrapCode;
 
-use super::{Machine, RegList};
+use super::{Machine, RegList, State};
 
 /// Why the handlers stopped.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -35,6 +35,16 @@ pub(crate) enum StopReason {
     /// `hot_loop`: the same, at the header of the loop at wasm offset
     /// `header`.
     HotLoop { func: u32, header: u32 },
+    /// A call found the frame records full below `State::frames_limit`:
+    /// the interpreter makes room and runs the call op again. (So that no
+    /// handler allocates: an allocation is a call, and a call in a handler
+    /// costs every run of it the registers it saves.)
+    GrowFrames,
+    /// A `ret` of more than one value to a caller, whose values are
+    /// `State::stop_values`: the interpreter copies them and continues in
+    /// the caller (so that `ret` needs no loop, whose registers every return
+    /// would save).
+    ReturnValues,
 }
 
 /// Proof that a handler recorded why execution stops (in `State::stop`).
@@ -63,6 +73,14 @@ impl Machine<'_> {
         Stop(())
     }
 
+    /// Stops at a `ret` whose `values` (slots of this frame) the
+    /// interpreter returns: `Returned` or `ReturnValues`.
+    #[inline(always)]
+    pub(crate) fn stop_for_return(&mut self, reason: StopReason, values: RegList) -> Stop {
+        self.state.stop_values = values;
+        self.stop(reason)
+    }
+
     /// Stops for the embedder to perform a call of the current op, with
     /// `args` and, unless it is a tail call, `results` slots of this frame.
     #[inline(always)]
@@ -78,11 +96,14 @@ impl Machine<'_> {
 }
 
 /// Records where execution stopped: the first byte of the stopping op and
-/// the window it ran in.
+/// the window it ran in. Takes only what it records, each in a register
+/// (not the `Machine`, which would go through the handler's stack): a
+/// handler's stop is then a jump, and a handler that can stop needs no
+/// stack frame of its own for it.
 #[cold]
 #[inline(never)]
-pub(crate) fn stopped(_stop: Stop, m: Machine<'_>, op_start: *const u8) -> Done {
-    m.state.stop_pc = op_start;
-    m.state.stop_regs = m.regs;
+pub(crate) fn stopped(_stop: Stop, state: &mut State, regs: *mut u64, op_start: *const u8) -> Done {
+    state.stop_pc = op_start;
+    state.stop_regs = regs;
     Done(())
 }

@@ -169,14 +169,9 @@ pub(crate) fn call_ref(
 #[inline(always)]
 pub(crate) fn ret(m: &mut Machine<'_>, values: RegList) -> Step {
     if m.in_entry_frame() {
-        m.return_to_embedder(values);
-        return Err(m.stop(StopReason::Returned));
+        return Err(m.stop_for_return(StopReason::Returned, values));
     }
-    if m.return_to_caller(values) {
-        Ok(())
-    } else {
-        Err(m.trap(TrapCode::Unreachable))
-    }
+    m.return_to_caller(values)
 }
 
 #[inline(always)]
