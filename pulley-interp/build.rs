@@ -12,6 +12,9 @@
 //!
 //! `PULLEY_DISPATCH=loop|tail|become` overrides the choice (for benchmarks
 //! that compare modes on one host).
+//!
+//! It also sets `rounding_instruction` on hosts that round floats to
+//! integers in one instruction (src/float_math.rs).
 
 use std::env;
 
@@ -49,4 +52,18 @@ fn main() {
         Err(_) => "loop".to_string(),
     };
     println!("cargo::rustc-cfg=pulley_dispatch=\"{mode}\"");
+
+    // Hosts with an instruction that rounds a float to an integer
+    // (src/float_math.rs uses the library's functions there).
+    println!("cargo::rustc-check-cfg=cfg(rounding_instruction)");
+    let features = env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    let sse4_1 = features.split(',').any(|feature| feature == "sse4.1");
+    let rounding_instruction = match arch.as_str() {
+        "aarch64" | "s390x" => true,
+        "x86" | "x86_64" => sse4_1,
+        _ => false,
+    };
+    if rounding_instruction {
+        println!("cargo::rustc-cfg=rounding_instruction");
+    }
 }

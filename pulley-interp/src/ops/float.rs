@@ -1,8 +1,6 @@
 //! Float ops and conversions between floats and integers, with WebAssembly's
 //! rules for NaN, signed zeros and out-of-range conversions.
 
-use pulley_isa::TrapCode;
-
 use crate::float_math::{self, Quiet};
 use crate::machine::{Machine, Reg, Step};
 use crate::ops::integer::{binary, unary};
@@ -126,34 +124,29 @@ float_branch! {
     br_if_fle64(f64) = |a, b| a <= b;
 }
 
-/// Trapping float-to-integer conversion. After truncation toward zero, the
-/// value must be at least `low` and below `high`; both bounds are exact powers of two (or 0)
-/// in every float format, so the comparison is exact.
+/// Trapping float-to-integer conversion (`float_math::truncate`).
 macro_rules! trapping_conversion {
-    ($($name:ident($get:ident, $float:ty, $trunc:path, $set:ident, $int:ty) below ($low:expr, $high:expr);)*) => {$(
+    ($($name:ident($get:ident, $set:ident, $int:ty);)*) => {$(
         #[inline(always)]
         pub(crate) fn $name(m: &mut Machine<'_>, dst: Reg, src: Reg) -> Step {
-            let x = m.$get(src);
-            if x.is_nan() {
-                return Err(m.trap(TrapCode::BadConversionToInteger));
+            match float_math::truncate::<_, $int>(m.$get(src)) {
+                Ok(value) => {
+                    m.$set(dst, value);
+                    Ok(())
+                }
+                Err(code) => Err(m.trap(code)),
             }
-            let truncated: $float = $trunc(x);
-            if !($low..$high).contains(&truncated) {
-                return Err(m.trap(TrapCode::IntegerOverflow));
-            }
-            m.$set(dst, truncated as $int);
-            Ok(())
         }
     )*};
 }
 
 trapping_conversion! {
-    x32_from_f32_s(f32, f32, float_math::trunc32, set_i32, i32) below (-2147483648.0, 2147483648.0);
-    x32_from_f32_u(f32, f32, float_math::trunc32, set_u32, u32) below (0.0, 4294967296.0);
-    x32_from_f64_s(f64, f64, float_math::trunc64, set_i32, i32) below (-2147483648.0, 2147483648.0);
-    x32_from_f64_u(f64, f64, float_math::trunc64, set_u32, u32) below (0.0, 4294967296.0);
-    x64_from_f32_s(f32, f32, float_math::trunc32, set_i64, i64) below (-9223372036854775808.0, 9223372036854775808.0);
-    x64_from_f32_u(f32, f32, float_math::trunc32, set_u64, u64) below (0.0, 18446744073709551616.0);
-    x64_from_f64_s(f64, f64, float_math::trunc64, set_i64, i64) below (-9223372036854775808.0, 9223372036854775808.0);
-    x64_from_f64_u(f64, f64, float_math::trunc64, set_u64, u64) below (0.0, 18446744073709551616.0);
+    x32_from_f32_s(f32, set_i32, i32);
+    x32_from_f32_u(f32, set_u32, u32);
+    x32_from_f64_s(f64, set_i32, i32);
+    x32_from_f64_u(f64, set_u32, u32);
+    x64_from_f32_s(f32, set_i64, i64);
+    x64_from_f32_u(f32, set_u64, u64);
+    x64_from_f64_s(f64, set_i64, i64);
+    x64_from_f64_u(f64, set_u64, u64);
 }
