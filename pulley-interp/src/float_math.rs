@@ -89,28 +89,37 @@ float_functions! {
 /// keep their sign, as IEEE 754 requires.
 #[cfg(not(rounding_instruction))]
 macro_rules! rounding_functions {
-    ($float:ty, $integral:expr => $trunc:ident, $floor:ident, $ceil:ident, $nearest:ident) => {
+    ($float:ty, $integral:expr => $round:ident, $trunc:ident, $floor:ident, $ceil:ident, $nearest:ident) => {
+        /// Rounds `x` to an integer by `round_magnitude`, which is given
+        /// `|x|` below `integral`.
         #[inline(always)]
-        pub(crate) fn $nearest(x: $float) -> $float {
+        fn $round(x: $float, round_magnitude: impl Fn($float) -> $float) -> $float {
             if x.is_nan() {
                 return quiet(x);
             }
             let magnitude = x.abs();
             if magnitude < $integral {
-                ((magnitude + $integral) - $integral).copysign(x)
+                round_magnitude(magnitude).copysign(x)
             } else {
                 x
             }
         }
 
         #[inline(always)]
+        pub(crate) fn $nearest(x: $float) -> $float {
+            $round(x, |magnitude| (magnitude + $integral) - $integral)
+        }
+
+        #[inline(always)]
         pub(crate) fn $trunc(x: $float) -> $float {
-            let rounded = $nearest(x);
-            if rounded.abs() > x.abs() {
-                (rounded - (1.0 as $float).copysign(x)).copysign(x)
-            } else {
-                rounded
-            }
+            $round(x, |magnitude| {
+                let nearest = (magnitude + $integral) - $integral;
+                if nearest > magnitude {
+                    nearest - 1.0
+                } else {
+                    nearest
+                }
+            })
         }
 
         #[inline(always)]
@@ -128,9 +137,9 @@ macro_rules! rounding_functions {
 }
 
 #[cfg(not(rounding_instruction))]
-rounding_functions!(f32, 8_388_608.0 => trunc32, floor32, ceil32, nearest32);
+rounding_functions!(f32, 8_388_608.0 => round32, trunc32, floor32, ceil32, nearest32);
 #[cfg(not(rounding_instruction))]
-rounding_functions!(f64, 4_503_599_627_370_496.0 => trunc64, floor64, ceil64, nearest64);
+rounding_functions!(f64, 4_503_599_627_370_496.0 => round64, trunc64, floor64, ceil64, nearest64);
 
 /// Truncation toward zero into an integer type: WebAssembly's trapping
 /// `iNN.trunc_fMM_{s,u}`.
