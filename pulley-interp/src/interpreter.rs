@@ -538,7 +538,7 @@ impl Interpreter {
     }
 
     /// Runs the activation on top from `pc` in window `regs` until it stops.
-    fn run(&mut self, pc: *const u8, regs: *mut u64) -> Exit {
+    fn run(&mut self, mut pc: *const u8, mut regs: *mut u64) -> Exit {
         let env: &Environment = self
             .activations
             .last()
@@ -546,7 +546,6 @@ impl Interpreter {
             .env
             .get();
         let (memory_base, memory_len) = (env.memory_base, env.memory_len);
-        let (mut pc, mut regs) = (pc, regs);
         // The stops that handlers leave to the interpreter, which goes on
         // without the embedder.
         loop {
