@@ -17,6 +17,11 @@ run in the same executable, so the process's own start (about 1.1 M
 instructions: the dynamic loader, the command line) is the same in each and
 is counted in both. PROGRAM is a name from a manifest or its last part
 (`shootout-sieve`); default: all.
+
+`--whole-run` counts the whole process instead, the program's run
+included; with one engine and `--harness` pointing at builds of two
+commits, it compares the interpreter before and after a change (BENCHMARKS.md,
+"Handlers without calls").
 """
 
 import argparse
@@ -44,18 +49,21 @@ def programs():
             yield program["name"], folder, program["wasm"], program.get("args", []), stdin
 
 
-def instructions(engine, folder, wasm, args, stdin, scratch):
-    """Instructions the start-up-only child executed, or None if it failed."""
+def instructions(harness, engine, folder, wasm, args, stdin, scratch, whole_run):
+    """Instructions the child executed (start-up only unless `whole_run`), or
+    None if it failed."""
     output, report = scratch / "callgrind.out", scratch / "report"
     report.unlink(missing_ok=True)
     command = [
         "valgrind", "--tool=callgrind", f"--callgrind-out-file={output}",
-        str(HARNESS), "child", "--engine", engine, "--startup-only",
+        str(harness), "child", "--engine", engine,
+        *([] if whole_run else ["--startup-only"]),
         "--report", str(report), "--", wasm, *args,
     ]
     with open(stdin or "/dev/null", "rb") as input_:
-        run = subprocess.run(command, cwd=folder, stdin=input_, capture_output=True, text=True)
-    if not report.exists() or "startup_ns" not in report.read_text():
+        run = subprocess.run(command, cwd=folder, stdin=input_, capture_output=True, text=True,
+                             errors="replace")
+    if not report.exists() or (not whole_run and "startup_ns" not in report.read_text()):
         return None
     found = re.search(r"Collected : (\d+)", run.stderr)
     return int(found.group(1)) if found else None
@@ -64,6 +72,10 @@ def instructions(engine, folder, wasm, args, stdin, scratch):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="pulley,wasmi-lazy")
+    parser.add_argument("--whole-run", action="store_true",
+                        help="count the whole process, the program's run included")
+    parser.add_argument("--harness", type=Path, default=HARNESS,
+                        help="the pulley-benches executable (default: this checkout's)")
     parser.add_argument("only", nargs="*")
     options = parser.parse_args()
     engines = options.engines.split(",")
@@ -74,7 +86,11 @@ def main():
         for name, folder, wasm, args, stdin in programs():
             if options.only and not any(o in (name, name.split("/")[-1]) for o in options.only):
                 continue
-            counts = [instructions(e, folder, wasm, args, stdin, Path(scratch)) for e in engines]
+            counts = [
+                instructions(options.harness, e, folder, wasm, args, stdin, Path(scratch),
+                             options.whole_run)
+                for e in engines
+            ]
             cells = [f"{counts[0] / 1e6:.2f} M" if counts[0] else "FAILED"]
             for engine, count in zip(engines[1:], counts[1:]):
                 if counts[0] and count:
@@ -87,7 +103,7 @@ def main():
         f"{math.exp(sum(map(math.log, r)) / len(r)):.2f} (n={len(r)})" if r else "-"
         for r in ratios.values()
     ]
-    print(f"| geomean of engine / {engines[0]} | 1 | " + " | ".join(geomeans) + " |")
+    print(f"| geomean of engine / {engines[0]} | " + " | ".join(["1", *geomeans]) + " |")
 
 
 if __name__ == "__main__":
